@@ -1,0 +1,266 @@
+/**
+ * The only reader of `process.env`. Every setting is validated here, once, by zod; every bad
+ * variable is reported in one message so an operator fixes them all in one go.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const SOURCE_IDS = ['oews', 'ep', 'exposure', 'epoch', 'careeronestop'] as const;
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+/** Root of the package (where `fixtures/` and `data/` live), whether running from src/ or dist/src/. */
+export const PACKAGE_ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('careerdata: package.json not found above ' + dir);
+    dir = parent;
+  }
+  return dir;
+})();
+
+export const DEFAULT_EPOCH_FILE = path.join(PACKAGE_ROOT, 'data', 'epoch-ratings.csv');
+
+const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "36h", "7d", "30s", "250ms" or a bare number of milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? 1));
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration such as "30s", "36h" or "7d", got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const url = z.string().refine((v) => /^(https?|file):\/\//.test(v) && URL.canParse(v), {
+  message: 'expected an http(s):// or file:// URL',
+});
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const share = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+
+const sourceList = z
+  .string()
+  .default(SOURCE_IDS.join(','))
+  .transform((v, ctx) => {
+    const ids = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const unknown = ids.filter((id) => !(SOURCE_IDS as readonly string[]).includes(id));
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown source(s) ${unknown.join(', ')}; expected some of ${SOURCE_IDS.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(ids)] as SourceId[];
+  });
+
+const OEWS_LATEST = 'https://www.bls.gov/oes/special-requests';
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+
+  SNAPSHOT_DIR: z.string().min(1).default('./var/snapshots'),
+  CACHE_DIR: z.string().min(1).default('./var/cache'),
+  RUNS_DIR: z.string().min(1).default('./var/runs'),
+  SOURCES: sourceList,
+
+  // BLS
+  BLS_CONTACT_EMAIL: z
+    .email({ message: 'expected an e-mail address (BLS asks for one in the User-Agent)' })
+    .optional(),
+  OEWS_FORMAT: z.enum(['xlsx', 'flatfiles']).default('flatfiles'),
+  OEWS_XLSX_URLS: list(`${OEWS_LATEST}/oesm24nat.zip,${OEWS_LATEST}/oesm24st.zip`).pipe(z.array(url).min(1)),
+  OEWS_FLATFILES_URL: url.default('https://download.bls.gov/pub/time.series/oe/'),
+  EP_URL: url.default('https://www.bls.gov/emp/ind-occ-matrix/occupation.xlsx'),
+
+  // Research inputs of the resilience score
+  EXPOSURE_URL: url.default('https://raw.githubusercontent.com/openai/GPTs-are-GPTs/main/data/occ_level.csv'),
+  EPOCH_URL: url.optional(),
+  METHODOLOGY_VERSION: z.string().default('2.0'),
+
+  // CareerOneStop
+  CAREERONESTOP_BASE_URL: url.default('https://api.careeronestop.org'),
+  CAREERONESTOP_USER_ID: z.string().min(1).optional(),
+  CAREERONESTOP_TOKEN: z.string().min(1).optional(),
+  CAREERONESTOP_RPS: z.coerce.number().positive().default(2),
+  CAREERONESTOP_MAX_AGE: duration('7d'),
+  CAREERONESTOP_CONCURRENCY: int(2, 1),
+  TRAINING_LOCATIONS: list('US').pipe(
+    z.array(z.string().regex(/^(US|[A-Z]{2})$/, 'expected US or a two-letter state code')).min(1),
+  ),
+  TRAINING_PROGRAMS_PER_LOCATION: int(10, 0),
+
+  // HTTP
+  HTTP_CONNECT_TIMEOUT: duration('10s'),
+  HTTP_HEADERS_TIMEOUT: duration('30s'),
+  HTTP_BODY_TIMEOUT: duration('60s'),
+  HTTP_MAX_ATTEMPTS: int(4, 1),
+  HTTP_RETRY_BASE_DELAY: duration('500ms'),
+  HTTP_RETRY_MAX_DELAY: duration('30s'),
+  HTTP_MAX_BODY_BYTES: int(1_500_000_000, 1),
+
+  // Validation thresholds: share of a source's rows that may be rejected before the run fails.
+  MAX_REJECTED_SHARE: share(0.02),
+  MIN_DETAILED_OCCUPATIONS: int(700, 0),
+
+  // Gates
+  GATE_MAX_OCCUPATION_DROP: share(0.05),
+  GATE_MAX_WAGE_SHIFT_SHARE: share(0.2),
+  GATE_WAGE_SHIFT: share(0.25),
+  GATE_MAX_SCORED_SHARE_DROP: share(0.1),
+
+  // Read API
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+
+  // Events
+  EVENTS_STREAM: z.string().min(1).default('careerdata:events'),
+  EVENTS_STREAM_MAXLEN: int(10_000, 1),
+  WEBHOOK_URLS: list('').pipe(z.array(url)),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  WEBHOOK_TIMEOUT: duration('5s'),
+  WEBHOOK_MAX_ATTEMPTS: int(4, 1),
+
+  // Queue / worker
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL')
+    .optional(),
+  QUEUE_PREFIX: z.string().min(1).default('careerdata'),
+  REFRESH_CRON: z.string().default('0 3 * * *'),
+  REFRESH_TZ: z.string().default('America/New_York'),
+  MAX_SNAPSHOT_AGE: duration('36h'),
+  SHUTDOWN_TIMEOUT: duration('30s'),
+  WORKER_CONCURRENCY: int(2, 1),
+});
+
+export type Env = z.input<typeof envSchema>;
+type Parsed = z.output<typeof envSchema>;
+
+export interface Config extends Omit<Parsed, 'REDIS_URL'> {
+  /** Sources this run uses (`--sources`, else `SOURCES`). */
+  sources: SourceId[];
+  /** Effective EPOCH ratings location: EPOCH_URL or the shipped default file. */
+  epochUrl: string;
+  /** REDIS_URL when set; undefined means "no Redis" (embedded mode, file locks only). */
+  REDIS_URL: string | undefined;
+  /** True when REDIS_URL was given explicitly. */
+  redisConfigured: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigOverrides {
+  sources?: string[];
+  /** Offline mode points every URL at local fixtures, so HTTP-only requirements do not apply. */
+  offline?: boolean;
+}
+
+/** Validate the environment; throws one ConfigError listing every bad variable. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: ConfigOverrides = {},
+): Config {
+  // Empty strings are treated as unset, as shells and compose files often export `VAR=`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  if (overrides.sources) cleaned.SOURCES = overrides.sources.join(',');
+  const result = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = issue.path[0] === undefined ? '(environment)' : String(issue.path[0]);
+      const got = name in cleaned ? ` (got "${cleaned[name]}")` : '';
+      problems.push(
+        `${overrides.sources && name === 'SOURCES' ? '--sources' : name}: ${issue.message}${got}`,
+      );
+    }
+    throw new ConfigError(problems);
+  }
+  const c = result.data;
+  const uses = (s: SourceId) => c.SOURCES.includes(s);
+  const isHttp = (u: string) => /^https?:/.test(u);
+  if (!overrides.offline) {
+    const blsHttp =
+      (uses('oews') &&
+        (c.OEWS_FORMAT === 'xlsx' ? c.OEWS_XLSX_URLS.some(isHttp) : isHttp(c.OEWS_FLATFILES_URL))) ||
+      (uses('ep') && isHttp(c.EP_URL));
+    if (blsHttp && !c.BLS_CONTACT_EMAIL) {
+      problems.push(
+        'BLS_CONTACT_EMAIL: required when a BLS source is fetched over HTTP (BLS answers 403 to clients without a contact e-mail in the User-Agent); or use file:// URLs',
+      );
+    }
+    if (uses('careeronestop')) {
+      if (!c.CAREERONESTOP_USER_ID)
+        problems.push('CAREERONESTOP_USER_ID: required when the careeronestop source is enabled');
+      if (!c.CAREERONESTOP_TOKEN)
+        problems.push('CAREERONESTOP_TOKEN: required when the careeronestop source is enabled');
+    }
+  }
+  if (c.WEBHOOK_URLS.length > 0 && !c.WEBHOOK_SECRET) {
+    problems.push('WEBHOOK_SECRET: required when WEBHOOK_URLS is set (deliveries are signed)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...c,
+    sources: c.SOURCES,
+    epochUrl: c.EPOCH_URL ?? new URL(`file://${DEFAULT_EPOCH_FILE}`).href,
+    REDIS_URL: c.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisConfigured: c.REDIS_URL !== undefined,
+  };
+}
+
+/** Names of settings whose values are secrets: never logged, never stored. */
+export const SECRET_SETTINGS = [
+  'CAREERONESTOP_TOKEN',
+  'CAREERONESTOP_USER_ID',
+  'ADMIN_TOKEN',
+  'WEBHOOK_SECRET',
+] as const;
+
+/** The secret values of a config, for scrubbing text before it is logged or written. */
+export function secretValues(config: Pick<Config, (typeof SECRET_SETTINGS)[number]>): string[] {
+  return SECRET_SETTINGS.map((k) => config[k]).filter(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
+}
