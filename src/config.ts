@@ -166,6 +166,13 @@ const envSchema = z.object({
   MAX_SNAPSHOT_AGE: duration('36h'),
   SHUTDOWN_TIMEOUT: duration('30s'),
   WORKER_CONCURRENCY: int(2, 1),
+  /** How often the freshness watchdog looks at the age of latest ("0" turns it off). */
+  WATCHDOG_INTERVAL: duration('15m'),
+  /** Lock a worker holds on an active job; a crashed worker's job is recovered after about this long. */
+  QUEUE_LOCK_DURATION: duration('30s'),
+  QUEUE_STALLED_INTERVAL: duration('30s'),
+  /** First retry delay of a failed stage (doubled per attempt). */
+  QUEUE_BACKOFF_DELAY: duration('10s'),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -1,0 +1,57 @@
+/** What every command needs: validated config and a logger (secrets scrubbed). */
+import { existsSync } from 'node:fs';
+import { ConfigError, type Config, type ConfigOverrides, loadConfig, secretValues } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import { startOfflineEnvironment, type OfflineEnvironment } from '../offline/offlineEnvironment.js';
+
+export interface CliContext {
+  config: Config;
+  log: Logger;
+  offline?: OfflineEnvironment;
+  close(): Promise<void>;
+}
+
+/** Exit codes: 0 ok, 1 run failed/blocked, 2 usage or configuration error. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+function loadDotEnv(): void {
+  // An optional .env in the working directory; real environment variables win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+export async function cliContext(opts: { sources?: string | undefined; offline?: boolean }): Promise<CliContext> {
+  loadDotEnv();
+  const overrides: ConfigOverrides = {};
+  if (opts.sources) overrides.sources = opts.sources.split(',').map((s) => s.trim());
+  let env: Record<string, string | undefined> = process.env;
+  let offline: OfflineEnvironment | undefined;
+  if (opts.offline) {
+    offline = await startOfflineEnvironment();
+    const explicit = new Set(Object.keys(process.env));
+    const fixtureEnv = Object.fromEntries(
+      Object.entries(offline.env).filter(([k]) => k !== 'MIN_DETAILED_OCCUPATIONS' || !explicit.has(k)),
+    );
+    env = { ...process.env, ...fixtureEnv };
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env, overrides);
+  } catch (err) {
+    await offline?.close();
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(EXIT.usage);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets: secretValues(config) });
+  return {
+    config,
+    log,
+    ...(offline ? { offline } : {}),
+    close: async () => {
+      await offline?.close();
+      log.flush?.();
+    },
+  };
+}

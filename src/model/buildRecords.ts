@@ -1,0 +1,192 @@
+/**
+ * The join: one record per occupation in the union of OEWS detailed occupations and EP line items,
+ * keyed by SOC, with derived figures. Pure: data in, records and a report out.
+ */
+import type { SourceId } from '../config.js';
+import { scoreOccupation } from '../methodology/engine.js';
+import type { MethodologyDefinition } from '../methodology/types.js';
+import type { EpReadResult, EpRow } from '../readers/epXlsxReader.js';
+import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { EpochData } from '../sources/epoch.js';
+import type { ExposureData } from '../sources/exposure.js';
+import type { Warning } from '../validate/rejects.js';
+import type { OccupationRecord, Projections } from './occupation.js';
+import { careerProgression } from './progression.js';
+import { indexWages, releaseYear } from './wages.js';
+
+export type CareerOneStopFields = Pick<
+  OccupationRecord,
+  'alsoKnownAs' | 'relatedOccupations' | 'brightOutlook' | 'educationProfile' | 'training'
+> & { sourceStatus: OccupationRecord['sourceStatus'][string] };
+
+export interface BuildInput {
+  selected: SourceId[];
+  oews: OewsReadResult | null;
+  ep: EpReadResult | null;
+  exposure: ExposureData | null;
+  epoch: EpochData | null;
+  /** Per-SOC CareerOneStop fields; null when the source is not part of this run. */
+  careeronestop: Map<string, CareerOneStopFields> | null;
+  methodology: MethodologyDefinition;
+}
+
+export interface BuildReport {
+  occupations: number;
+  missing: Record<string, { count: number; reasons: Record<string, number>; socs: string[] }>;
+  unmatched: { oewsNotInEp: string[]; epNotInOews: string[]; stateOrAreaWithoutNational: string[] };
+  scoring: { methodology: string; scored: number; unscored: number; unscoredByReason: Record<string, number> };
+  warnings: Warning[];
+}
+
+const SAMPLE = 50;
+
+function projectionsOf(ep: EpReadResult, row: EpRow): Projections {
+  return {
+    release: ep.release,
+    baseYear: ep.baseYear,
+    targetYear: ep.targetYear,
+    employmentBase: row.employmentBase,
+    employmentTarget: row.employmentTarget,
+    employmentChange: row.employmentChange,
+    changePercent: row.changePercent,
+    openingsAnnual: row.openingsAnnual,
+    medianWage: row.medianWage,
+    medianWageAtLeast: row.medianWageAtLeast,
+    typicalEducation: row.typicalEducation,
+    workExperience: row.workExperience,
+    onTheJobTraining: row.onTheJobTraining,
+  };
+}
+
+function notSelected(source: string): string {
+  return `source ${source} not selected for this run`;
+}
+
+export function buildOccupationRecords(input: BuildInput): { records: OccupationRecord[]; report: BuildReport } {
+  const warnings: Warning[] = [];
+  const wages = input.oews ? indexWages(input.oews) : null;
+  const epRows = new Map<string, EpRow>();
+  for (const r of input.ep?.rows ?? []) if (r.occupationType === 'Line item') epRows.set(r.soc, r);
+
+  const socs = [...new Set([...(wages?.bySoc.keys() ?? []), ...epRows.keys()])].sort();
+  const oewsTitles = new Map<string, string>();
+  for (const e of input.oews?.estimates ?? []) {
+    if (e.group === 'detailed' && e.areaType === 'national') oewsTitles.set(e.soc, e.title);
+  }
+
+  const missing: BuildReport['missing'] = {};
+  const noteMissing = (part: string, soc: string, reason: string) => {
+    const m = missing[part] ?? { count: 0, reasons: {}, socs: [] };
+    missing[part] = m;
+    m.count += 1;
+    m.reasons[reason] = (m.reasons[reason] ?? 0) + 1;
+    if (m.socs.length < SAMPLE) m.socs.push(soc);
+  };
+
+  // EP's median wage is the OEWS median of the EP base year (bls.md §1): check it when both are loaded.
+  const compareMedians = wages && input.ep && releaseYear(wages.release) === input.ep.baseYear;
+  if (wages && input.ep && !compareMedians) {
+    warnings.push({
+      source: 'ep',
+      message: `EP ${input.ep.release} median wages are for ${input.ep.baseYear}, OEWS is ${wages.release}: not compared; the snapshot mixes releases`,
+    });
+  }
+  const medianMismatches: string[] = [];
+
+  const scoring = { methodology: input.methodology.version, scored: 0, unscored: 0, unscoredByReason: {} as Record<string, number> };
+  const records: OccupationRecord[] = [];
+  for (const soc of socs) {
+    const w = wages?.bySoc.get(soc) ?? null;
+    const epRow = epRows.get(soc);
+    const projections = input.ep && epRow ? projectionsOf(input.ep, epRow) : null;
+    const rec: OccupationRecord = {
+      soc,
+      title: oewsTitles.get(soc) ?? epRow?.title ?? soc,
+      titleSource: oewsTitles.has(soc) ? 'oews' : 'ep',
+      wages: w,
+      projections,
+      careerProgression: null,
+      resilience: null,
+      alsoKnownAs: null,
+      relatedOccupations: null,
+      brightOutlook: null,
+      educationProfile: null,
+      training: null,
+      sourceStatus: {},
+      missing: {},
+    };
+    if (!w) {
+      const reason = input.oews
+        ? `no OEWS detailed national estimate for ${soc} in ${input.oews.release}`
+        : notSelected('oews');
+      rec.missing.wages = reason;
+      noteMissing('wages', soc, input.oews ? 'no OEWS detailed national estimate' : notSelected('oews'));
+    }
+    if (!projections) {
+      const reason = input.ep ? `no EP line item for ${soc} in ${input.ep.release}` : notSelected('ep');
+      rec.missing.projections = reason;
+      noteMissing('projections', soc, input.ep ? 'no EP line item' : notSelected('ep'));
+    }
+    if (compareMedians && w?.national && epRow) {
+      const oewsMedian = w.national.annual.median;
+      if (oewsMedian !== null && epRow.medianWage !== null && oewsMedian !== epRow.medianWage) {
+        medianMismatches.push(`${soc} (OEWS ${oewsMedian}, EP ${epRow.medianWage})`);
+      }
+    }
+
+    if (w?.national) {
+      rec.careerProgression = careerProgression(w.national.annual, w.national.topCoded, w.topCode.annual);
+    } else {
+      rec.missing.careerProgression = rec.missing.wages ?? 'no national wages';
+    }
+
+    rec.resilience = scoreOccupation(input.methodology, {
+      exposure: input.exposure?.bySoc.get(soc) ?? null,
+      growth:
+        projections && projections.changePercent !== null
+          ? { percent: projections.changePercent, release: projections.release }
+          : null,
+      human: input.epoch?.bySoc.get(soc) ?? null,
+    });
+    if (rec.resilience.score === null) {
+      scoring.unscored += 1;
+      const reason = rec.resilience.unscoredReason ?? 'unknown';
+      scoring.unscoredByReason[reason] = (scoring.unscoredByReason[reason] ?? 0) + 1;
+    } else {
+      scoring.scored += 1;
+    }
+
+    const c1s = input.careeronestop?.get(soc);
+    if (c1s) {
+      const { sourceStatus, ...fields } = c1s;
+      Object.assign(rec, fields);
+      rec.sourceStatus.careeronestop = sourceStatus;
+    } else {
+      const reason = input.careeronestop ? 'no CareerOneStop result for this occupation' : notSelected('careeronestop');
+      rec.sourceStatus.careeronestop = { status: input.careeronestop ? 'failed' : 'skipped', fetchedAt: null, reason };
+      rec.missing.careeronestop = reason;
+    }
+    records.push(rec);
+  }
+
+  if (medianMismatches.length > 0) {
+    warnings.push({
+      source: 'ep',
+      message: `EP ${input.ep?.release} median wage differs from OEWS ${wages?.release} median for ${medianMismatches.length} occupation(s)`,
+      details: { examples: medianMismatches.slice(0, SAMPLE) },
+    });
+  }
+
+  const report: BuildReport = {
+    occupations: records.length,
+    missing,
+    unmatched: {
+      oewsNotInEp: input.ep ? [...(wages?.bySoc.keys() ?? [])].filter((s) => !epRows.has(s)).sort() : [],
+      epNotInOews: wages ? [...epRows.keys()].filter((s) => !wages.bySoc.has(s)).sort() : [],
+      stateOrAreaWithoutNational: wages?.withoutNational ?? [],
+    },
+    scoring,
+    warnings,
+  };
+  return { records, report };
+}

@@ -1,0 +1,142 @@
+/**
+ * One whole refresh, in-process: fetch → read/validate → checks → CareerOneStop → build/score →
+ * gates/publish. Returns a summary; never touches `latest` unless the publish itself succeeds.
+ */
+import { errorMessage } from '../errors.js';
+import type { CareerOneStopFields } from '../model/buildRecords.js';
+import type { RawArtifact } from '../sources/artifact.js';
+import { runCareerOneStop } from '../sources/careeronestop/runCareerOneStop.js';
+import type { FileSourceId } from '../sources/registry.js';
+import { artifactRecord } from '../http/fetchArtifact.js';
+import { RejectCollector } from '../validate/rejects.js';
+import { checkExpectedCounts, checkRejectionThresholds } from './qualityChecks.js';
+import type { RunContext } from './runContext.js';
+import { type ArtifactsBySource, buildRecords, fetchSource, readSources, selectedFileSources } from './stages.js';
+import type { QualityReport, RefreshSummary, StageName } from './summary.js';
+import { gateConfig } from './summary.js';
+
+export interface RefreshOptions {
+  runId: string;
+  trigger: 'manual' | 'schedule' | 'catch-up' | 'cli' | 'rescore';
+  force?: boolean;
+  /** Re-fetch CareerOneStop entries even when fresh (`--force`). */
+  refetch?: boolean;
+  onStage?: (stage: StageName, state: 'start' | 'end') => void;
+}
+
+export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise<RefreshSummary> {
+  const startedAt = ctx.now();
+  const stages: Partial<Record<StageName, number>> = {};
+  const rejects = new RejectCollector();
+  const artifacts: ArtifactsBySource = {};
+  const timed = async <T>(stage: StageName, fn: () => Promise<T> | T): Promise<T> => {
+    opts.onStage?.(stage, 'start');
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      stages[stage] = Math.round(performance.now() - t0);
+      opts.onStage?.(stage, 'end');
+    }
+  };
+  const base = { runId: opts.runId, trigger: opts.trigger, sources: ctx.config.sources, startedAt: startedAt.toISOString() };
+  let quality: QualityReport | undefined;
+  try {
+    const fileSources = selectedFileSources(ctx.config.sources);
+    await timed('fetch', async () => {
+      for (const id of fileSources) artifacts[id] = await fetchSource(ctx, id, { force: opts.refetch ?? false });
+    });
+    const bundle = await timed('read', () => readSources(ctx, artifacts, rejects));
+    const previous = await ctx.store.latestManifest();
+    await timed('checks', () => {
+      checkRejectionThresholds(rejects, ctx.config);
+      if (bundle.oews) {
+        checkExpectedCounts(bundle.oews, {
+          minDetailed: ctx.config.MIN_DETAILED_OCCUPATIONS,
+          previousCount: previous?.counts?.withNationalWages ?? null,
+        });
+      }
+    });
+
+    let c1s: Map<string, CareerOneStopFields> | null = null;
+    let c1sReport: unknown;
+    if (ctx.config.sources.includes('careeronestop')) {
+      const socs = new Set<string>();
+      for (const e of bundle.oews?.estimates ?? []) if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
+      for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
+      const result = await timed('careeronestop', () =>
+        runCareerOneStop(
+          { http: ctx.http, config: ctx.config, log: ctx.log, now: ctx.now },
+          { socs: [...socs].sort(), force: opts.refetch ?? false },
+        ),
+      );
+      c1s = result.fields;
+      c1sReport = result.report;
+    }
+
+    const built = await timed('build', () => buildRecords(ctx, bundle, c1s));
+    quality = {
+      sources: Object.fromEntries(rejects.counts),
+      rejectedRows: rejects.total(),
+      rejects: rejects.rejects,
+      warnings: [...rejects.warnings, ...built.report.warnings],
+      build: built.report,
+      ...(c1sReport ? { careeronestop: c1sReport } : {}),
+    };
+    const sourceRecords = Object.fromEntries(
+      (Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]).map(([id, list]) => [
+        id,
+        list.map((a) => artifactRecord(a, a.notModified ? 0 : a.bytes)),
+      ]),
+    );
+    const outcome = await timed('publish', () =>
+      ctx.store.publish(
+        {
+          records: built.records,
+          sources: sourceRecords,
+          quality,
+          methodology: ctx.config.METHODOLOGY_VERSION,
+          run: { id: opts.runId, trigger: opts.trigger },
+        },
+        { gates: gateConfig(ctx.config), force: opts.force ?? false },
+      ),
+    );
+    const downloadedBytes = Object.values(artifacts)
+      .flat()
+      .reduce((n, a) => n + (a?.notModified ? 0 : (a?.bytes ?? 0)), 0);
+    return {
+      ...base,
+      status: outcome.status,
+      snapshotId: outcome.status === 'blocked' ? ((await ctx.store.latestId()) ?? null) : outcome.snapshotId,
+      previousId: outcome.status === 'published' ? outcome.previousId : null,
+      occupations: built.records.length,
+      rejectedRows: rejects.total(),
+      downloadedBytes,
+      stages,
+      finishedAt: ctx.now().toISOString(),
+      quality,
+      ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
+      ...(outcome.status === 'published' ? { diffSummary: outcome.diffSummary } : {}),
+    };
+  } catch (err) {
+    ctx.log.error({ err: errorMessage(err) }, 'refresh failed');
+    return {
+      ...base,
+      status: 'failed',
+      snapshotId: (await ctx.store.latestId().catch(() => null)) ?? null,
+      previousId: null,
+      occupations: 0,
+      rejectedRows: rejects.total(),
+      downloadedBytes: 0,
+      stages,
+      finishedAt: ctx.now().toISOString(),
+      error: errorMessage(err),
+      quality: quality ?? {
+        sources: Object.fromEntries(rejects.counts),
+        rejectedRows: rejects.total(),
+        rejects: rejects.rejects,
+        warnings: rejects.warnings,
+      },
+    };
+  }
+}

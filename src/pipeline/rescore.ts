@@ -1,0 +1,135 @@
+/**
+ * Re-score without refetching: rebuild a snapshot from the raw files an earlier snapshot recorded
+ * (found in the cache by sha256), with the current or a chosen methodology. No network access.
+ */
+import { existsSync } from 'node:fs';
+import type { Config } from '../config.js';
+import { errorMessage, ValidationError } from '../errors.js';
+import type { CareerOneStopFields } from '../model/buildRecords.js';
+import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
+import { type FileSourceId, isFileSource } from '../sources/registry.js';
+import { RejectCollector } from '../validate/rejects.js';
+import type { RunContext } from './runContext.js';
+import { type ArtifactsBySource, buildRecords, readSources } from './stages.js';
+import type { RefreshSummary, StageName } from './summary.js';
+import { gateConfig } from './summary.js';
+
+export interface RescoreOptions {
+  runId: string;
+  from: string;
+  methodology?: string;
+  force?: boolean;
+}
+
+export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise<RefreshSummary> {
+  const startedAt = ctx.now().toISOString();
+  const stages: Partial<Record<StageName, number>> = {};
+  const rejects = new RejectCollector();
+  const methodology = opts.methodology ?? ctx.config.METHODOLOGY_VERSION;
+  const base = { runId: opts.runId, trigger: 'rescore', startedAt, sources: [] as string[] };
+  try {
+    const fromId = opts.from === 'latest' ? await ctx.store.latestId() : opts.from;
+    if (!fromId) throw new ValidationError('rescore: there is no latest snapshot to derive from', 'rescore');
+    const manifest = await ctx.store.manifest(fromId);
+    const artifacts: ArtifactsBySource = {};
+    const missing: string[] = [];
+    for (const [source, files] of Object.entries(manifest.sources as Record<string, ArtifactRecord[]>)) {
+      if (!isFileSource(source as never)) continue;
+      artifacts[source as FileSourceId] = files.map((f): RawArtifact => {
+        const p = ctx.cache.blobPath(f.sha256);
+        if (!existsSync(p)) missing.push(`${source} ${f.name} (sha256 ${f.sha256}, from ${f.url})`);
+        return { ...f, path: p, notModified: true };
+      });
+    }
+    if (missing.length > 0) {
+      throw new ValidationError(
+        `rescore: raw file(s) recorded by snapshot ${fromId} are gone from the cache (${ctx.config.CACHE_DIR}): ${missing.join('; ')}. Run a refresh instead.`,
+        'rescore',
+      );
+    }
+    const sources = Object.keys(artifacts) as FileSourceId[];
+    base.sources = sources;
+    // Read with the layout the source snapshot was built from.
+    const oewsNames = (artifacts.oews ?? []).map((a) => a.name);
+    const config = {
+      ...ctx.config,
+      sources: [...sources] as Config['sources'],
+      OEWS_FORMAT: oewsNames.includes('oe.data.0.Current') ? ('flatfiles' as const) : ('xlsx' as const),
+      METHODOLOGY_VERSION: methodology,
+    };
+    const rctx: RunContext = { ...ctx, config };
+    let t0 = performance.now();
+    const bundle = await readSources(rctx, artifacts, rejects);
+    stages.read = Math.round(performance.now() - t0);
+
+    // CareerOneStop is an API, not a file: carry the source snapshot's fields over unchanged.
+    t0 = performance.now();
+    const previous = await ctx.store.records(fromId);
+    const hadC1s = previous.some((r) => r.sourceStatus.careeronestop && r.sourceStatus.careeronestop.status !== 'skipped');
+    const c1s = hadC1s
+      ? new Map<string, CareerOneStopFields>(
+          previous.map((r) => [
+            r.soc,
+            {
+              alsoKnownAs: r.alsoKnownAs,
+              relatedOccupations: r.relatedOccupations,
+              brightOutlook: r.brightOutlook,
+              educationProfile: r.educationProfile,
+              training: r.training,
+              sourceStatus: r.sourceStatus.careeronestop!,
+            },
+          ]),
+        )
+      : null;
+    if (hadC1s) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
+    const built = buildRecords(rctx, bundle, c1s, { methodologyVersion: methodology });
+    stages.build = Math.round(performance.now() - t0);
+    const quality = {
+      sources: Object.fromEntries(rejects.counts),
+      rejectedRows: rejects.total(),
+      rejects: rejects.rejects,
+      warnings: [...rejects.warnings, ...built.report.warnings],
+      build: built.report,
+    };
+    t0 = performance.now();
+    const outcome = await ctx.store.publish(
+      {
+        records: built.records,
+        sources: manifest.sources,
+        quality,
+        methodology,
+        derivedFrom: fromId,
+        run: { id: opts.runId, trigger: 'rescore' },
+      },
+      { gates: gateConfig(ctx.config), force: opts.force ?? false },
+    );
+    stages.publish = Math.round(performance.now() - t0);
+    return {
+      ...base,
+      status: outcome.status,
+      snapshotId: outcome.status === 'blocked' ? fromId : outcome.snapshotId,
+      previousId: outcome.status === 'published' ? outcome.previousId : null,
+      occupations: built.records.length,
+      rejectedRows: rejects.total(),
+      downloadedBytes: 0,
+      stages,
+      finishedAt: ctx.now().toISOString(),
+      quality,
+      ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
+    };
+  } catch (err) {
+    return {
+      ...base,
+      status: 'failed',
+      snapshotId: (await ctx.store.latestId().catch(() => null)) ?? null,
+      previousId: null,
+      occupations: 0,
+      rejectedRows: rejects.total(),
+      downloadedBytes: 0,
+      stages,
+      finishedAt: ctx.now().toISOString(),
+      error: errorMessage(err),
+      quality: { sources: {}, rejectedRows: 0, rejects: rejects.rejects, warnings: [] },
+    };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The refresh stages, each a plain async function over a RunContext and serialisable inputs. The
+ * in-process `careerdata refresh` calls them in order; the queue's job handlers call the same ones.
+ */
+import type { SourceId } from '../config.js';
+import { fetchArtifact } from '../http/fetchArtifact.js';
+import { getMethodology } from '../methodology/registry.js';
+import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } from '../model/buildRecords.js';
+import { OccupationRecord } from '../model/occupation.js';
+import type { EpReadResult } from '../readers/epXlsxReader.js';
+import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { RawArtifact } from '../sources/artifact.js';
+import type { EpochData } from '../sources/epoch.js';
+import type { ExposureData } from '../sources/exposure.js';
+import { type FileSourceId, fileSource, isFileSource } from '../sources/registry.js';
+import { RejectCollector } from '../validate/rejects.js';
+import type { RunContext } from './runContext.js';
+
+export type ArtifactsBySource = Partial<Record<FileSourceId, RawArtifact[]>>;
+
+export interface SourceBundle {
+  oews: OewsReadResult | null;
+  ep: EpReadResult | null;
+  exposure: ExposureData | null;
+  epoch: EpochData | null;
+}
+
+/** Fetch (or confirm unchanged) every file of one file source. */
+export async function fetchSource(ctx: RunContext, source: FileSourceId, opts: { force?: boolean } = {}): Promise<RawArtifact[]> {
+  const adapter = fileSource(source);
+  const out: RawArtifact[] = [];
+  for (const file of adapter.files(ctx.config)) {
+    out.push(
+      await fetchArtifact(
+        { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
+        { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
+      ),
+    );
+  }
+  return out;
+}
+
+/** Parse and validate every fetched source; rejected rows go to `rejects`. */
+export async function readSources(ctx: RunContext, artifacts: ArtifactsBySource, rejects: RejectCollector): Promise<SourceBundle> {
+  const bundle: SourceBundle = { oews: null, ep: null, exposure: null, epoch: null };
+  for (const [id, files] of Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]) {
+    const adapter = fileSource(id);
+    const t0 = Date.now();
+    const data = await adapter.read(files, rejects, ctx.config);
+    const release = adapter.release(data);
+    if (release) for (const f of files) f.release = release;
+    (bundle as unknown as Record<string, unknown>)[id] = data;
+    const c = rejects.counts.get(id);
+    ctx.log.info(
+      { source: id, ms: Date.now() - t0, release, read: c?.read, kept: c?.kept, rejected: c?.rejected },
+      `read ${id}`,
+    );
+  }
+  return bundle;
+}
+
+export function selectedFileSources(sources: SourceId[]): FileSourceId[] {
+  return sources.filter(isFileSource);
+}
+
+/** Join, derive and score; every record is checked against the published schema before it can be published. */
+export function buildRecords(
+  ctx: RunContext,
+  bundle: SourceBundle,
+  careeronestop: Map<string, CareerOneStopFields> | null,
+  opts: { methodologyVersion?: string } = {},
+): { records: OccupationRecord[]; report: BuildReport } {
+  const methodology = getMethodology(opts.methodologyVersion ?? ctx.config.METHODOLOGY_VERSION);
+  const built = buildOccupationRecords({
+    selected: ctx.config.sources,
+    ...bundle,
+    careeronestop,
+    methodology,
+  });
+  for (const r of built.records) {
+    const check = OccupationRecord.safeParse(r);
+    if (!check.success) {
+      const issue = check.error.issues[0];
+      throw new Error(`internal: record ${r.soc} does not match the published schema at ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+  }
+  return built;
+}
+
+export function newRejectCollector(): RejectCollector {
+  return new RejectCollector();
+}

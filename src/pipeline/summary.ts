@@ -1,0 +1,99 @@
+import type { Config } from '../config.js';
+import type { BuildReport } from '../model/buildRecords.js';
+import type { Reject, Warning } from '../validate/rejects.js';
+
+export type StageName = 'fetch' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
+export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';
+
+export interface QualityReport {
+  sources: Record<string, { read: number; kept: number; rejected: number; byReason: Record<string, number> }>;
+  rejectedRows: number;
+  rejects: Reject[];
+  warnings: Warning[];
+  build?: BuildReport;
+  careeronestop?: unknown;
+}
+
+export interface RefreshSummary {
+  runId: string;
+  trigger: string;
+  sources: string[];
+  status: RunStatus;
+  /** The published snapshot, or for unchanged/blocked/failed the one that stays `latest`. */
+  snapshotId: string | null;
+  previousId: string | null;
+  occupations: number;
+  rejectedRows: number;
+  downloadedBytes: number;
+  startedAt: string;
+  finishedAt: string;
+  stages: Partial<Record<StageName, number>>;
+  quality: QualityReport;
+  error?: string;
+  gateReport?: unknown;
+  diffSummary?: unknown;
+}
+
+export function gateConfig(config: Config) {
+  return {
+    maxOccupationDrop: config.GATE_MAX_OCCUPATION_DROP,
+    maxWageShiftShare: config.GATE_MAX_WAGE_SHIFT_SHARE,
+    wageShift: config.GATE_WAGE_SHIFT,
+    maxScoredShareDrop: config.GATE_MAX_SCORED_SHARE_DROP,
+    maxRejectedShare: config.MAX_REJECTED_SHARE,
+  };
+}
+
+/** The `--json` line: small and stable. */
+export function jsonSummary(s: RefreshSummary) {
+  return {
+    status: s.status,
+    runId: s.runId,
+    snapshotId: s.snapshotId,
+    previousId: s.previousId,
+    occupations: s.occupations,
+    rejectedRows: s.rejectedRows,
+    downloadedBytes: s.downloadedBytes,
+    stages: s.stages,
+    ...(s.error ? { error: s.error } : {}),
+  };
+}
+
+/** A few lines for a human after a run. */
+export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
+  const lines: string[] = [];
+  const head =
+    s.status === 'published'
+      ? `Published snapshot ${s.snapshotId} (${s.occupations} occupations) at ${snapshotDir}/${s.snapshotId}`
+      : s.status === 'unchanged'
+        ? `Unchanged: content identical to ${s.snapshotId}; no snapshot created`
+        : s.status === 'blocked'
+          ? `Blocked by quality gates; latest stays ${s.snapshotId ?? '(none)'}`
+          : `Failed; latest stays ${s.snapshotId ?? '(none)'}`;
+  lines.push(head);
+  for (const [source, c] of Object.entries(s.quality.sources)) {
+    const reasons = Object.entries(c.byReason)
+      .map(([r, n]) => `${r} ×${n}`)
+      .join(', ');
+    lines.push(`  ${source}: ${c.read} rows read, ${c.kept} kept, ${c.rejected} rejected${reasons ? ` (${reasons})` : ''}`);
+  }
+  const b = s.quality.build;
+  if (b) {
+    for (const [part, m] of Object.entries(b.missing)) lines.push(`  ${part} missing for ${m.count} occupation(s)`);
+    lines.push(
+      `  resilience (methodology ${b.scoring.methodology}): ${b.scoring.scored} scored, ${b.scoring.unscored} unscored` +
+        (b.scoring.unscored
+          ? ` (${Object.entries(b.scoring.unscoredByReason)
+              .map(([r, n]) => `${r} ×${n}`)
+              .join('; ')})`
+          : ''),
+    );
+  }
+  for (const w of s.quality.warnings) lines.push(`  warning [${w.source}]: ${w.message}`);
+  for (const r of s.quality.rejects.slice(0, 5)) {
+    lines.push(`  rejected ${r.source} ${r.file ?? ''} row ${r.row} ${r.field}: expected ${r.expected}, got ${r.got}`);
+  }
+  if (s.error) lines.push(`  reason: ${s.error}`);
+  lines.push(`  stages (ms): ${Object.entries(s.stages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,395 @@
+/**
+ * BLS Employment Projections workbook (`occupation.xlsx`, bls.md §4) → one row per occupation of
+ * Table 1.2. The sheet, the header row and every column are found by content with year-agnostic
+ * patterns (en dashes, `[1]` marks and " xlsx" suffixes vary by release). Employment, change and
+ * openings are published in thousands and returned in persons; `>=$239,200` is a lower bound, not a
+ * wage; `—` is "not available"; the word "None" is a category and stays "None".
+ */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { errorMessage, ValidationError } from '../errors.js';
+import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { parseNumericText } from './oewsSymbols.js';
+import { cellText, openWorkbookSource, type PlainCell, ZipFormatError } from './zip.js';
+
+const SOURCE = 'ep';
+
+/** Vocabularies of Table 1.2 (complete, bls.md §4). */
+export const EP_EDUCATION = [
+  'Doctoral or professional degree',
+  "Master's degree",
+  "Bachelor's degree",
+  "Associate's degree",
+  'Postsecondary nondegree award',
+  'Some college, no degree',
+  'High school diploma or equivalent',
+  'No formal educational credential',
+] as const;
+export const EP_EXPERIENCE = ['5 years or more', 'Less than 5 years', 'None'] as const;
+export const EP_TRAINING = [
+  'Internship/residency',
+  'Apprenticeship',
+  'Long-term on-the-job training',
+  'Moderate-term on-the-job training',
+  'Short-term on-the-job training',
+  'None',
+] as const;
+export const EP_OCCUPATION_TYPES = ['Line item', 'Summary'] as const;
+
+export type EpEducation = (typeof EP_EDUCATION)[number];
+export type EpExperience = (typeof EP_EXPERIENCE)[number];
+export type EpTraining = (typeof EP_TRAINING)[number];
+
+export interface EpRow {
+  soc: string;
+  /** Sentence case, indentation trimmed. */
+  title: string;
+  occupationType: (typeof EP_OCCUPATION_TYPES)[number];
+  /** Persons (the file has thousands with one decimal). Null when the cell is `—`. */
+  employmentBase: number | null;
+  employmentTarget: number | null;
+  employmentChange: number | null;
+  /** The published one-decimal percentage. */
+  changePercent: number | null;
+  /** Persons per year. */
+  openingsAnnual: number | null;
+  selfEmployedPercent: number | null;
+  /** Integer dollars; null when top-coded (see medianWageAtLeast) or `—`. */
+  medianWage: number | null;
+  /** `>=$239,200` → 239200: a lower bound. */
+  medianWageAtLeast: number | null;
+  typicalEducation: EpEducation | null;
+  workExperience: EpExperience | null;
+  onTheJobTraining: EpTraining | null;
+  /** 1-based row in the sheet. */
+  row: number;
+}
+
+export interface EpReadResult {
+  /** e.g. "2024-34". */
+  release: string;
+  baseYear: number;
+  targetYear: number;
+  rows: EpRow[];
+  /** Name of the sheet that was read, e.g. "Table 1.2". */
+  sheet: string;
+}
+
+type ColumnKey =
+  | 'title'
+  | 'soc'
+  | 'occupationType'
+  | 'employmentChange'
+  | 'changePercent'
+  | 'selfEmployedPercent'
+  | 'openingsAnnual'
+  | 'medianWage'
+  | 'typicalEducation'
+  | 'workExperience'
+  | 'onTheJobTraining';
+
+/** Year-agnostic header patterns, matched against the header with `[n]` marks removed. */
+const COLUMN_PATTERNS: Record<ColumnKey, { pattern: RegExp; label: string }> = {
+  title: { pattern: /national employment matrix title$/i, label: 'YYYY National Employment Matrix title' },
+  soc: { pattern: /national employment matrix code$/i, label: 'YYYY National Employment Matrix code' },
+  occupationType: { pattern: /^occupation type$/i, label: 'Occupation type' },
+  employmentChange: { pattern: /^employment change, numeric\b/i, label: 'Employment change, numeric, YYYY–YY' },
+  changePercent: { pattern: /^employment change, percent\b/i, label: 'Employment change, percent, YYYY–YY' },
+  selfEmployedPercent: { pattern: /^percent self[- ]employed\b/i, label: 'Percent self employed, YYYY' },
+  openingsAnnual: {
+    pattern: /^occupational openings\b.*annual average$/i,
+    label: 'Occupational openings, YYYY–YY annual average',
+  },
+  medianWage: { pattern: /^median annual wage\b/i, label: 'Median annual wage, dollars, YYYY' },
+  typicalEducation: {
+    pattern: /^typical education needed for entry$/i,
+    label: 'Typical education needed for entry',
+  },
+  workExperience: {
+    pattern: /^work experience in a related occupation$/i,
+    label: 'Work experience in a related occupation',
+  },
+  onTheJobTraining: {
+    pattern: /^typical on-the-job training needed\b/i,
+    label: 'Typical on-the-job training needed to attain competency in the occupation',
+  },
+};
+const EMPLOYMENT_YEAR = /^employment, (\d{4})$/i;
+const TABLE_SHEET = /^table\s*1\.2(?![0-9])/i;
+const NOT_AVAILABLE = new Set(['—', '–', '-', '']);
+
+/** Header text without footnote marks, odd spaces or dash variants. */
+function normalizeHeader(value: PlainCell): string {
+  return typeof value === 'string'
+    ? value
+        .replace(/\[\d+\]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+    : '';
+}
+
+const isMissing = (raw: unknown) =>
+  raw === null || raw === undefined || (typeof raw === 'string' && NOT_AVAILABLE.has(raw.trim()));
+
+const number = (expected: string, opts: { scale?: number; min?: number } = {}) =>
+  z.unknown().transform((raw, ctx): number | null => {
+    if (isMissing(raw)) return null;
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumericText(raw) : undefined;
+    if (n === undefined || !Number.isFinite(n) || (opts.min !== undefined && n < opts.min)) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    // Thousands with one decimal → persons: round away the binary noise of 194.8 × 1000.
+    return opts.scale ? Math.round(n * opts.scale) : n;
+  });
+
+const category = <T extends string>(allowed: readonly T[]) =>
+  z.unknown().transform((raw, ctx): T | null => {
+    if (isMissing(raw)) return null;
+    const t = typeof raw === 'string' ? raw.trim() : String(raw);
+    if (!(allowed as readonly string[]).includes(t)) {
+      ctx.addIssue({ code: 'custom', message: `one of ${allowed.join(' · ')} or — (not available)` });
+      return z.NEVER;
+    }
+    return t as T;
+  });
+
+const wage = z.unknown().transform((raw, ctx) => {
+  if (isMissing(raw)) return { medianWage: null, medianWageAtLeast: null };
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) {
+    return { medianWage: raw, medianWageAtLeast: null };
+  }
+  if (typeof raw === 'string') {
+    const m = /^(>=|≥)?\s*\$?\s*([\d,]+(?:\.\d+)?)$/.exec(raw.trim());
+    const n = m ? parseNumericText(m[2] ?? '') : undefined;
+    if (m && n !== undefined) {
+      return m[1] ? { medianWage: null, medianWageAtLeast: n } : { medianWage: n, medianWageAtLeast: null };
+    }
+  }
+  ctx.addIssue({ code: 'custom', message: 'integer dollars, >=$N (top-coded) or — (not available)' });
+  return z.NEVER;
+});
+
+const rowSchema = z.object({
+  title: z.unknown().transform((raw, ctx) => {
+    const t = typeof raw === 'string' ? raw.trim() : '';
+    if (t === '') {
+      ctx.addIssue({ code: 'custom', message: 'an occupation title' });
+      return z.NEVER;
+    }
+    return t;
+  }),
+  soc: z.unknown().transform((raw, ctx) => {
+    const t = typeof raw === 'string' ? raw.trim() : '';
+    if (!/^\d{2}-\d{4}$/.test(t)) {
+      ctx.addIssue({ code: 'custom', message: 'a SOC code NN-NNNN' });
+      return z.NEVER;
+    }
+    return t;
+  }),
+  occupationType: category(EP_OCCUPATION_TYPES).refine((v) => v !== null, {
+    message: `one of ${EP_OCCUPATION_TYPES.join(' · ')}`,
+  }),
+  employmentBase: number('employment in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
+  employmentTarget: number('employment in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
+  employmentChange: number('employment change in thousands (number) or —', { scale: 1000 }),
+  changePercent: number('a percentage (number) or —'),
+  openingsAnnual: number('openings in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
+  selfEmployedPercent: number('a percentage 0–100 or —', { min: 0 }),
+  medianWage: wage,
+  typicalEducation: category(EP_EDUCATION),
+  workExperience: category(EP_EXPERIENCE),
+  onTheJobTraining: category(EP_TRAINING),
+});
+
+interface Layout {
+  columns: Record<ColumnKey, number>;
+  base: { year: number; index: number };
+  target: { year: number; index: number };
+}
+
+/** Locate every needed column in a header row; throws naming the missing ones. */
+function layoutOf(header: PlainCell[], file: string, sheet: string): Layout {
+  const texts = header.map(normalizeHeader);
+  const columns: Partial<Record<ColumnKey, number>> = {};
+  const missing: string[] = [];
+  for (const [key, { pattern, label }] of Object.entries(COLUMN_PATTERNS) as Array<
+    [ColumnKey, { pattern: RegExp; label: string }]
+  >) {
+    const i = texts.findIndex((t) => pattern.test(t));
+    if (i < 0) missing.push(label);
+    else columns[key] = i;
+  }
+  const years = texts
+    .map((t, index) => ({ m: EMPLOYMENT_YEAR.exec(t), index }))
+    .filter((x) => x.m)
+    .map((x) => ({ year: Number(x.m?.[1]), index: x.index }))
+    .sort((a, b) => a.year - b.year);
+  const base = years[0];
+  const target = years[years.length - 1];
+  if (!base || !target || base.year === target.year) missing.push('Employment, YYYY (base and projected year)');
+  if (missing.length > 0 || !base || !target) {
+    throw new ValidationError(
+      `EP workbook ${file}: sheet "${sheet}" lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`,
+      SOURCE,
+      { file, sheet, missing },
+    );
+  }
+  return { columns: columns as Record<ColumnKey, number>, base, target };
+}
+
+/** The header row is the first one that names both the matrix title and the matrix code. */
+function isHeaderRow(values: PlainCell[]): boolean {
+  const texts = values.map(normalizeHeader);
+  return (
+    texts.some((t) => COLUMN_PATTERNS.title.pattern.test(t)) && texts.some((t) => COLUMN_PATTERNS.soc.pattern.test(t))
+  );
+}
+
+/** Read Table 1.2 of an EP `occupation.xlsx` (bare, or inside a zip). */
+export async function readEpWorkbook(
+  input: { path: string; fileName?: string },
+  rejects: RejectCollector,
+): Promise<EpReadResult> {
+  let source: Awaited<ReturnType<typeof openWorkbookSource>>;
+  try {
+    source = await openWorkbookSource(input.path, input.fileName);
+  } catch (err) {
+    if (err instanceof ZipFormatError) throw new ValidationError(`EP workbook: ${err.message}`, SOURCE);
+    throw err;
+  }
+  const file = input.fileName ? path.basename(input.fileName) : source.name;
+  const sheets: string[] = [];
+  const rows: EpRow[] = [];
+  const seen = new Map<string, number>();
+  let sheetRead: string | undefined;
+  let layout: Layout | undefined;
+
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.stream, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  try {
+    for await (const sheet of reader) {
+      const sheetName = (sheet as unknown as { name?: string }).name ?? '';
+      sheets.push(sheetName);
+      const isTable = sheetRead === undefined && TABLE_SHEET.test(sheetName.trim());
+      if (isTable) sheetRead = sheetName;
+      let done = !isTable;
+      for await (const row of sheet) {
+        if (done) continue; // drain the sheet so the workbook stream moves on
+        const values = Array.from(row.values as unknown[], cellText);
+        if (!layout) {
+          if (row.number > 20) done = true;
+          else if (isHeaderRow(values)) layout = layoutOf(values, file, sheetName);
+          continue;
+        }
+        const first = values.find((v) => v !== null && String(v).trim() !== '');
+        if (first === undefined) continue;
+        if (typeof first === 'string' && /^footnotes?\s*:?/i.test(first.trim())) {
+          done = true;
+          continue;
+        }
+        const row_ = readRow(values, layout, row.number, file, rejects, seen);
+        if (row_) rows.push(row_);
+      }
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    throw new ValidationError(`EP workbook ${file}: not a readable xlsx (${errorMessage(err)})`, SOURCE, { file });
+  } finally {
+    source.stream.destroy();
+  }
+  if (!sheetRead) {
+    throw new ValidationError(
+      `EP workbook ${file}: no "Table 1.2" sheet (found ${sheets.map((s) => `"${s}"`).join(', ')})`,
+      SOURCE,
+      { file, sheets },
+    );
+  }
+  if (!layout) {
+    throw new ValidationError(
+      `EP workbook ${file}: sheet "${sheetRead}" has no header row naming "National Employment Matrix title" and "… code" in its first 20 rows`,
+      SOURCE,
+      { file, sheet: sheetRead },
+    );
+  }
+  const { base, target } = layout;
+  return {
+    release: `${base.year}-${String(target.year % 100).padStart(2, '0')}`,
+    baseYear: base.year,
+    targetYear: target.year,
+    rows,
+    sheet: sheetRead,
+  };
+}
+
+function readRow(
+  values: PlainCell[],
+  layout: Layout,
+  rowNumber: number,
+  file: string,
+  rejects: RejectCollector,
+  seen: Map<string, number>,
+): EpRow | undefined {
+  const c = layout.columns;
+  const record: Record<string, PlainCell> = {
+    title: values[c.title] ?? null,
+    soc: values[c.soc] ?? null,
+    occupationType: values[c.occupationType] ?? null,
+    employmentBase: values[layout.base.index] ?? null,
+    employmentTarget: values[layout.target.index] ?? null,
+    employmentChange: values[c.employmentChange] ?? null,
+    changePercent: values[c.changePercent] ?? null,
+    openingsAnnual: values[c.openingsAnnual] ?? null,
+    selfEmployedPercent: values[c.selfEmployedPercent] ?? null,
+    medianWage: values[c.medianWage] ?? null,
+    typicalEducation: values[c.typicalEducation] ?? null,
+    workExperience: values[c.workExperience] ?? null,
+    onTheJobTraining: values[c.onTheJobTraining] ?? null,
+  };
+  rejects.read(SOURCE);
+  const where = { source: SOURCE, file, row: rowNumber };
+  const parsed = rowSchema.safeParse(record);
+  if (!parsed.success) {
+    for (const r of rejectsFromZod(parsed.error, record, where)) {
+      rejects.reject({ ...r, reason: `invalid ${r.field}` });
+    }
+    return undefined;
+  }
+  const d = parsed.data;
+  const earlier = seen.get(d.soc);
+  if (earlier !== undefined) {
+    rejects.reject({
+      ...where,
+      field: 'soc',
+      expected: `one row per SOC code (already on row ${earlier})`,
+      got: JSON.stringify(d.soc),
+      reason: 'duplicate SOC code',
+    });
+    return undefined;
+  }
+  seen.set(d.soc, rowNumber);
+  rejects.kept(SOURCE);
+  return {
+    soc: d.soc,
+    title: d.title,
+    occupationType: d.occupationType as EpRow['occupationType'],
+    employmentBase: d.employmentBase,
+    employmentTarget: d.employmentTarget,
+    employmentChange: d.employmentChange,
+    changePercent: d.changePercent,
+    openingsAnnual: d.openingsAnnual,
+    selfEmployedPercent: d.selfEmployedPercent,
+    medianWage: d.medianWage.medianWage,
+    medianWageAtLeast: d.medianWage.medianWageAtLeast,
+    typicalEducation: d.typicalEducation,
+    workExperience: d.workExperience,
+    onTheJobTraining: d.onTheJobTraining,
+    row: rowNumber,
+  };
+}

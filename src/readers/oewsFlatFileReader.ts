@@ -1,0 +1,519 @@
+/**
+ * OEWS time-series flat files (`oe.data.0.Current` + `oe.occupation`, `oe.area`, `oe.release`) →
+ * one estimate per (area, occupation), cross-industry only, decoded like the xlsx reader decodes
+ * the workbooks (bls.md §3).
+ *
+ * The data file is ≈330 MB / 5.7 M lines, mostly industry-specific series the snapshot never uses.
+ * It is streamed, never held: a byte-level filter drops the lines whose series id (fixed offsets at
+ * the start of the line) names another industry or an unpublished datatype, and only the rest is
+ * parsed by csv-parse and validated. Memory holds the estimates being built, never rows.
+ */
+import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { parse } from 'csv-parse';
+import { ValidationError } from '../errors.js';
+import type { FigureField, WageFigures } from '../model/occupation.js';
+import { FIPS_TO_POSTAL } from '../model/states.js';
+import type { RejectCollector } from '../validate/rejects.js';
+import {
+  BLS_TSV_OPTIONS,
+  consumeRecords,
+  headerIndex,
+  OEWS_SOURCE,
+  type OewsArea,
+  type OewsOccupation,
+  type OewsRelease,
+  readOewsAreas,
+  readOewsOccupations,
+  readOewsRelease,
+} from './oewsFlatFileMeta.js';
+import {
+  CROSS_INDUSTRY,
+  DATATYPE_FIELDS,
+  datatypeMask,
+  decodeSeriesId,
+  PUBLISHED_DATATYPES,
+  SERIES_ID_EXPECTED,
+  seriesLineWanted,
+} from './oewsSeriesId.js';
+import {
+  FIGURE_FIELD_ORDER,
+  type OewsAreaType,
+  type OewsEstimate,
+  type OewsReadResult,
+} from './oewsTypes.js';
+
+export const DATA_FILE = 'oe.data.0.Current';
+/** Footnote on a `-` value meaning "at or above the top code" (8 = estimate not released). */
+export const TOP_CODE_FOOTNOTE = '5';
+const TERRITORY_FIPS = new Set(['66', '72', '78']);
+
+export interface OewsFlatFilePaths {
+  dataPath: string;
+  occupationPath: string;
+  areaPath: string;
+  releasePath: string;
+}
+
+export interface OewsFlatFileOptions {
+  /** Datatype codes to read (default: those the snapshot publishes). Fields of other datatypes are null, listed in `notAvailable`. */
+  keepDatatypes?: string[];
+  /** File name used in rejects and errors (default `oe.data.0.Current`). */
+  dataFileName?: string;
+}
+
+export interface OewsFlatFileStats {
+  /** Lines of the data file after the header. */
+  lines: number;
+  /** Lines that passed the byte filter and were parsed and validated. */
+  parsed: number;
+  /** Parsed rows that became a figure of an estimate. */
+  kept: number;
+  rejected: number;
+}
+
+export interface OewsFlatFileResult extends OewsReadResult {
+  releaseInfo: OewsRelease;
+  stats: OewsFlatFileStats;
+}
+
+// Per-slot state of an estimate being built, indexed like FIGURE_FIELD_ORDER.
+const ABSENT = 0;
+const VALUE = 1;
+const TOP_CODED = 2;
+const NOT_AVAILABLE = 3;
+const SLOT_OF_FIELD = new Map<FigureField, number>(FIGURE_FIELD_ORDER.map((f, i) => [f, i]));
+const SLOTS = FIGURE_FIELD_ORDER.length;
+
+interface EstimateDraft {
+  area: ResolvedArea;
+  occupation: OewsOccupation;
+  state: Uint8Array;
+  values: Float64Array;
+  /** Line of the row that gave each figure, for rejects found once the estimate is complete. */
+  lines: Uint32Array;
+}
+
+interface ResolvedArea {
+  areaType: OewsAreaType;
+  areaCode: string;
+  areaName: string;
+  state: string | null;
+  rank: number;
+}
+
+/** Original line numbers of the lines the filter let through, consumed in order by the parser's records. */
+export class LineQueue {
+  private items: number[] = [];
+  private head = 0;
+  push(n: number): void {
+    this.items.push(n);
+  }
+  shift(): number | undefined {
+    const n = this.items[this.head];
+    if (n === undefined) return undefined;
+    this.head++;
+    if (this.head > 65_536 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return n;
+  }
+  get pending(): number {
+    return this.items.length - this.head;
+  }
+}
+
+/**
+ * Splits the byte stream on `\n` and passes on the header plus the lines `seriesLineWanted` keeps,
+ * recording each passed line's number. When `series_id` is not the header's first column the byte
+ * offsets mean nothing, so every line passes (csv-parse and the reader then do all the work).
+ */
+export class SeriesLineFilter extends Transform {
+  lines = 0;
+  private carry: Buffer | null = null;
+  private header = true;
+  private passAll = false;
+
+  constructor(
+    private readonly keep: Uint8Array,
+    private readonly queue: LineQueue,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const out: Buffer[] = [];
+    let pos = 0;
+    if (this.carry) {
+      // Finish the line split across chunks without copying the rest of this chunk.
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        cb();
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+      this.carry = null;
+      if (this.wanted(line, 0, line.length - 1)) out.push(line);
+      pos = nl + 1;
+    }
+    let runStart = -1;
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl === -1) break;
+      if (this.wanted(chunk, pos, nl)) {
+        if (runStart === -1) runStart = pos;
+      } else if (runStart !== -1) {
+        out.push(chunk.subarray(runStart, pos));
+        runStart = -1;
+      }
+      pos = nl + 1;
+    }
+    if (runStart !== -1) out.push(chunk.subarray(runStart, pos));
+    // Copy the tail so the (large) chunk it came from is not kept alive.
+    if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
+    if (out.length > 0) this.push(out.length === 1 ? out[0] : Buffer.concat(out));
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    const line = this.carry;
+    this.carry = null;
+    if (line && line.length > 0 && this.wanted(line, 0, line.length)) this.push(line);
+    cb();
+  }
+
+  private wanted(buf: Buffer, start: number, end: number): boolean {
+    this.lines++;
+    let keep: boolean;
+    if (this.header) {
+      // The header is the first non-blank line.
+      if (buf.subarray(start, end).toString('latin1').trim() === '') return false;
+      this.header = false;
+      const first = buf
+        .subarray(start, end)
+        .toString('latin1')
+        .split('\t')[0]
+        ?.trim()
+        .replace(/^\uFEFF|^ï»¿/, '');
+      this.passAll = first !== 'series_id';
+      keep = true;
+    } else if (this.passAll) {
+      keep = buf.subarray(start, end).toString('latin1').trim() !== '';
+    } else {
+      keep = seriesLineWanted(buf, start, end, this.keep);
+    }
+    if (keep) this.queue.push(this.lines);
+    return keep;
+  }
+}
+
+function isNumber(text: string): boolean {
+  return /^\d+(?:\.\d+)?$/.test(text);
+}
+
+/** Area of a series: from its area type letter and code, named by `oe.area`. */
+function resolveArea(
+  letter: 'N' | 'S' | 'M',
+  code: string,
+  areas: Map<string, OewsArea>,
+): ResolvedArea | { expected: string; reason: string } {
+  const area = areas.get(code);
+  if (!area) return { expected: `area ${code} listed in oe.area`, reason: 'area not in oe.area' };
+  if (area.areaTypeCode && area.areaTypeCode !== letter) {
+    return {
+      expected: `area type ${area.areaTypeCode} for area ${code} (as in oe.area)`,
+      reason: 'area type disagrees with oe.area',
+    };
+  }
+  if (letter === 'N')
+    return { areaType: 'national', areaCode: '99', areaName: area.name, state: null, rank: 0 };
+  if (letter === 'S') {
+    const fips = area.stateCode ?? code.slice(0, 2);
+    const postal = FIPS_TO_POSTAL[fips];
+    if (!postal) return { expected: 'a state or territory FIPS code', reason: 'unknown state FIPS code' };
+    const territory = TERRITORY_FIPS.has(fips);
+    return {
+      areaType: territory ? 'territory' : 'state',
+      areaCode: fips,
+      areaName: area.name,
+      state: postal,
+      rank: territory ? 2 : 1,
+    };
+  }
+  const nonmetro = /nonmetropolitan area/i.test(area.name);
+  return {
+    areaType: nonmetro ? 'nonmetro' : 'metro',
+    areaCode: code,
+    areaName: area.name,
+    state: null,
+    rank: 3,
+  };
+}
+
+function toEstimate(p: EstimateDraft): OewsEstimate {
+  const topCoded: FigureField[] = [];
+  const notAvailable: FigureField[] = [];
+  const value = (slot: number): number | null => (p.state[slot] === VALUE ? p.values[slot]! : null);
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const s = p.state[slot];
+    if (s === TOP_CODED) topCoded.push(FIGURE_FIELD_ORDER[slot]!);
+    else if (s !== VALUE) notAvailable.push(FIGURE_FIELD_ORDER[slot]!);
+  }
+  const figures = (prefix: 'annual' | 'hourly'): WageFigures => ({
+    p10: value(SLOT_OF_FIELD.get(`${prefix}.p10`)!),
+    p25: value(SLOT_OF_FIELD.get(`${prefix}.p25`)!),
+    median: value(SLOT_OF_FIELD.get(`${prefix}.median`)!),
+    p75: value(SLOT_OF_FIELD.get(`${prefix}.p75`)!),
+    p90: value(SLOT_OF_FIELD.get(`${prefix}.p90`)!),
+    mean: value(SLOT_OF_FIELD.get(`${prefix}.mean`)!),
+  });
+  return {
+    areaType: p.area.areaType,
+    areaCode: p.area.areaCode,
+    areaName: p.area.areaName,
+    state: p.area.state,
+    soc: p.occupation.soc,
+    title: p.occupation.title,
+    group: p.occupation.group,
+    employment: value(SLOT_OF_FIELD.get('employment')!),
+    annual: figures('annual'),
+    hourly: figures('hourly'),
+    topCoded,
+    notAvailable,
+  };
+}
+
+/**
+ * Read the OEWS flat files into one estimate per (area, occupation) for cross-industry series.
+ * A `-` value is top-coded with footnote 5 and not available otherwise; a series absent for a field
+ * leaves it null and listed in `notAvailable`. Bad rows are rejected (file, line, field, expected,
+ * got) and the run continues; a header without `series_id`, `value` or `footnote_codes` is a
+ * ValidationError.
+ */
+export async function readOewsFlatFiles(
+  input: OewsFlatFilePaths,
+  rejects: RejectCollector,
+  opts: OewsFlatFileOptions = {},
+): Promise<OewsFlatFileResult> {
+  const file = opts.dataFileName ?? DATA_FILE;
+  const keepDatatypes = opts.keepDatatypes ?? [...PUBLISHED_DATATYPES];
+  const unknown = keepDatatypes.filter((d) => !(d in DATATYPE_FIELDS));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `readOewsFlatFiles: keepDatatypes ${unknown.join(', ')} have no published field; expected some of ${PUBLISHED_DATATYPES.join(', ')}`,
+    );
+  }
+  const slotOfDatatype = new Map(keepDatatypes.map((d) => [d, SLOT_OF_FIELD.get(DATATYPE_FIELDS[d]!)!]));
+
+  const release = await readOewsRelease(input.releasePath);
+  const occupations = await readOewsOccupations(input.occupationPath, rejects);
+  const areas = await readOewsAreas(input.areaPath, rejects);
+
+  const partials = new Map<string, EstimateDraft>();
+  const resolvedAreas = new Map<string, ResolvedArea | { expected: string; reason: string }>();
+  const queue = new LineQueue();
+  const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue);
+  const stats: OewsFlatFileStats = { lines: 0, parsed: 0, kept: 0, rejected: 0 };
+
+  const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
+    stats.rejected++;
+    rejects.reject({ source: OEWS_SOURCE, file, row: line, field, expected, got, reason });
+    return false;
+  };
+
+  let col: { series: number; value: number; footnotes: number; year: number | undefined } | undefined;
+
+  /** Validate one parsed record into its estimate; true when it became a figure. */
+  const handle = (record: string[], line: number): boolean => {
+    if (!col) {
+      const index = headerIndex(record, file, ['series_id', 'value', 'footnote_codes']);
+      col = {
+        series: index.get('series_id')!,
+        value: index.get('value')!,
+        footnotes: index.get('footnote_codes')!,
+        year: index.get('year'),
+      };
+      return false;
+    }
+    const seriesId = record[col.series] ?? '';
+    const id = decodeSeriesId(seriesId);
+    if (!id) {
+      stats.parsed++;
+      rejects.read(OEWS_SOURCE);
+      return reject(line, 'series_id', SERIES_ID_EXPECTED, JSON.stringify(seriesId), 'bad series id');
+    }
+    const slot = slotOfDatatype.get(id.datatype);
+    // Reached only when the byte filter passed everything (series_id not first): skip quietly.
+    if (id.industry !== CROSS_INDUSTRY || slot === undefined) return false;
+    stats.parsed++;
+    rejects.read(OEWS_SOURCE);
+
+    if (col.year !== undefined) {
+      const year = record[col.year] ?? '';
+      if (year !== String(release.year)) {
+        return reject(
+          line,
+          'year',
+          `${release.year} (the release in oe.release)`,
+          JSON.stringify(year),
+          'wrong year',
+        );
+      }
+    }
+    const occupation = occupations.get(id.occupation);
+    if (!occupation) {
+      return reject(
+        line,
+        'series_id',
+        `occupation ${id.occupation} listed in oe.occupation`,
+        seriesId,
+        'occupation not in oe.occupation',
+      );
+    }
+    const areaKey = id.areaType + id.area;
+    let area = resolvedAreas.get(areaKey);
+    if (!area) {
+      area = resolveArea(id.areaType, id.area, areas);
+      resolvedAreas.set(areaKey, area);
+    }
+    if (!('areaType' in area)) return reject(line, 'series_id', area.expected, seriesId, area.reason);
+
+    const raw = record[col.value] ?? '';
+    let state: number;
+    let value = 0;
+    if (raw === '-') {
+      const footnotes = (record[col.footnotes] ?? '').split(/[\s,;]+/);
+      state = footnotes.includes(TOP_CODE_FOOTNOTE) ? TOP_CODED : NOT_AVAILABLE;
+    } else if (isNumber(raw)) {
+      value = Number(raw);
+      if (id.datatype === '01' && !Number.isInteger(value)) {
+        return reject(
+          line,
+          'value',
+          'a whole number of jobs',
+          JSON.stringify(raw),
+          'employment not an integer',
+        );
+      }
+      state = VALUE;
+    } else {
+      return reject(
+        line,
+        'value',
+        'a non-negative number, or "-" (top-coded with footnote 5, else not available)',
+        JSON.stringify(raw),
+        'value not a number',
+      );
+    }
+
+    const key = areaKey + id.occupation;
+    let p = partials.get(key);
+    if (!p) {
+      p = {
+        area,
+        occupation,
+        state: new Uint8Array(SLOTS),
+        values: new Float64Array(SLOTS),
+        lines: new Uint32Array(SLOTS),
+      };
+      partials.set(key, p);
+    }
+    if (p.state[slot] !== ABSENT) {
+      return reject(line, 'series_id', 'each series once', seriesId, 'duplicate series');
+    }
+    p.state[slot] = state;
+    p.values[slot] = value;
+    p.lines[slot] = line;
+    stats.kept++;
+    rejects.kept(OEWS_SOURCE);
+    return true;
+  };
+
+  let records = 0;
+  await consumeRecords<string[]>(
+    [createReadStream(input.dataPath, { highWaterMark: 1 << 20 }), filter, parse(BLS_TSV_OPTIONS)],
+    (record) => {
+      records++;
+      handle(record, queue.shift() ?? records);
+    },
+  );
+  if (!col) {
+    throw new ValidationError(
+      `${OEWS_SOURCE}: ${file} is empty; expected a header row with series_id, value, footnote_codes`,
+      OEWS_SOURCE,
+      { file },
+    );
+  }
+  if (queue.pending !== 0) {
+    rejects.warn({
+      source: OEWS_SOURCE,
+      message: `${file}: line numbers in rejects may be off (${queue.pending} filtered lines produced no record)`,
+    });
+  }
+  stats.lines = Math.max(0, filter.lines - 1);
+
+  const estimates: OewsEstimate[] = [];
+  for (const p of [...partials.values()].sort(byAreaThenOccupation)) {
+    const issue = percentileIssue(p);
+    if (issue) {
+      reject(
+        p.lines[issue.slot]!,
+        'value',
+        issue.expected,
+        String(p.values[issue.slot]),
+        'percentiles decrease',
+      );
+      continue;
+    }
+    estimates.push(toEstimate(p));
+  }
+  return { release: release.description, releaseInfo: release, estimates, stats };
+}
+
+function byAreaThenOccupation(a: EstimateDraft, b: EstimateDraft): number {
+  return (
+    a.area.rank - b.area.rank ||
+    compare(a.area.areaCode, b.area.areaCode) ||
+    compare(a.occupation.code, b.occupation.code)
+  );
+}
+
+const PERCENTILE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
+  (['p10', 'p25', 'median', 'p75', 'p90'] as const).map((k) => SLOT_OF_FIELD.get(`${side}.${k}`)!),
+);
+
+/**
+ * The same check the xlsx reader makes on a row: percentiles never decrease, and none above a
+ * top-coded one is a plain number. A violating estimate is dropped whole (one reject).
+ */
+function percentileIssue(p: EstimateDraft): { slot: number; expected: string } | undefined {
+  for (const slots of PERCENTILE_SLOTS) {
+    let previous: number | undefined;
+    let topCoded: number | undefined;
+    for (const slot of slots) {
+      if (p.state[slot] === TOP_CODED) topCoded ??= slot;
+      if (p.state[slot] !== VALUE) continue;
+      const field = FIGURE_FIELD_ORDER[slot];
+      if (topCoded !== undefined) {
+        return {
+          slot,
+          expected: `"-" with footnote 5 for ${field} (above top-coded ${FIGURE_FIELD_ORDER[topCoded]}; line ${p.lines[topCoded]})`,
+        };
+      }
+      if (previous !== undefined && p.values[slot]! < p.values[previous]!) {
+        return {
+          slot,
+          expected: `${field} ≥ ${FIGURE_FIELD_ORDER[previous]} (${p.values[previous]}, line ${p.lines[previous]}): percentiles must not decrease`,
+        };
+      }
+      previous = slot;
+    }
+  }
+  return undefined;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,435 @@
+/**
+ * BLS OEWS yearly workbooks (`oesm24nat.zip` → `national_M2024_dl.xlsx`, state, metro and all-data files;
+ * bls.md §2) → one decoded estimate per (area, occupation, O_GROUP). Streams rows with exceljs's
+ * WorkbookReader, so the ≈80 MB all-data workbook does not sit in memory; columns are found by name
+ * (May 2020 lacks PCT_RPT, which is not read). Every row is validated; a bad row is rejected with its
+ * row number, column, expectation and value, and the rest continue.
+ */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { errorMessage, ValidationError } from '../errors.js';
+import { type FigureField, WAGE_KEYS, type WageFigures, type WageKey } from '../model/occupation.js';
+import { FIPS_TO_POSTAL } from '../model/states.js';
+import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { decodeOewsCell, type OewsCell } from './oewsSymbols.js';
+import {
+  type OewsAreaType,
+  type OewsEstimate,
+  type OewsGroup,
+  type OewsReadResult,
+  topCodeFor,
+} from './oewsTypes.js';
+import { cellText, openWorkbookSource, type PlainCell, ZipFormatError } from './zip.js';
+
+const SOURCE = 'oews';
+
+const WAGE_COLUMNS: Record<'annual' | 'hourly', Record<WageKey, string>> = {
+  annual: {
+    p10: 'A_PCT10',
+    p25: 'A_PCT25',
+    median: 'A_MEDIAN',
+    p75: 'A_PCT75',
+    p90: 'A_PCT90',
+    mean: 'A_MEAN',
+  },
+  hourly: {
+    p10: 'H_PCT10',
+    p25: 'H_PCT25',
+    median: 'H_MEDIAN',
+    p75: 'H_PCT75',
+    p90: 'H_PCT90',
+    mean: 'H_MEAN',
+  },
+};
+const SIDES = ['annual', 'hourly'] as const;
+const ALL_WAGE_COLUMNS = SIDES.flatMap((s) => WAGE_KEYS.map((k) => WAGE_COLUMNS[s][k]));
+
+/** Columns every OEWS yearly layout (May 2020–2024) has and this reader needs. */
+export const OEWS_REQUIRED_COLUMNS = [
+  'AREA',
+  'AREA_TITLE',
+  'AREA_TYPE',
+  'PRIM_STATE',
+  'OCC_CODE',
+  'OCC_TITLE',
+  'O_GROUP',
+  'TOT_EMP',
+  ...ALL_WAGE_COLUMNS,
+  'ANNUAL',
+  'HOURLY',
+] as const;
+/** Read when present: they separate cross-industry rows from industry rows in the all-data file. */
+const OPTIONAL_COLUMNS = ['NAICS', 'I_GROUP', 'OWN_CODE'] as const;
+
+const AREA_TYPES: Record<string, OewsAreaType> = {
+  '1': 'national',
+  '2': 'state',
+  '3': 'territory',
+  '4': 'metro',
+  '6': 'nonmetro',
+};
+const GROUPS: readonly OewsGroup[] = ['total', 'major', 'minor', 'broad', 'detailed'];
+
+const text = (expected: string, pattern?: RegExp) =>
+  z.unknown().transform((raw, ctx) => {
+    const t = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+    if (t === '' || (pattern && !pattern.test(t))) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    return t;
+  });
+
+const wage = z.unknown().transform((raw, ctx): OewsCell => {
+  const d = decodeOewsCell(raw);
+  if (d.kind === 'invalid' || (d.kind === 'value' && d.value < 0) || (d.kind === 'notAvailable' && d.symbol === '**')) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a wage in dollars (number ≥ 0), * (not available) or # (at or above the top code)',
+    });
+    return z.NEVER;
+  }
+  return d;
+});
+
+const employment = z.unknown().transform((raw, ctx): OewsCell => {
+  const d = decodeOewsCell(raw);
+  if (d.kind === 'invalid' || d.kind === 'topCoded' || (d.kind === 'value' && !(Number.isInteger(d.value) && d.value >= 0))) {
+    ctx.addIssue({ code: 'custom', message: 'an employment count (integer ≥ 0) or ** / * (not available)' });
+    return z.NEVER;
+  }
+  return d;
+});
+
+const flag = (column: string) =>
+  z.unknown().transform((raw, ctx) => {
+    if (raw === null || raw === undefined || raw === false) return false;
+    if (raw === true) return true;
+    const t = String(raw).trim().toUpperCase();
+    if (t === '' || t === 'FALSE') return false;
+    if (t === 'TRUE') return true;
+    ctx.addIssue({ code: 'custom', message: `TRUE or blank (${column})` });
+    return z.NEVER;
+  });
+
+const wageShape = Object.fromEntries(ALL_WAGE_COLUMNS.map((c) => [c, wage])) as Record<string, typeof wage>;
+
+const rowSchema = z.object({
+  AREA: text('an area code of 1–7 digits', /^\d{1,7}$/),
+  AREA_TITLE: text('an area name'),
+  AREA_TYPE: text('an area type: 1 (U.S.), 2 (state), 3 (territory), 4 (metro) or 6 (nonmetro)', /^[12346]$/),
+  PRIM_STATE: text('a two-letter state code (or US)', /^[A-Z]{2}$/),
+  OCC_CODE: text('a SOC code NN-NNNN', /^\d{2}-\d{4}$/),
+  OCC_TITLE: text('an occupation title'),
+  O_GROUP: z.unknown().transform((raw, ctx) => {
+    const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+    if (!(GROUPS as readonly string[]).includes(t)) {
+      ctx.addIssue({ code: 'custom', message: `one of ${GROUPS.join(', ')}` });
+      return z.NEVER;
+    }
+    return t as OewsGroup;
+  }),
+  TOT_EMP: employment,
+  ...wageShape,
+  ANNUAL: flag('ANNUAL'),
+  HOURLY: flag('HOURLY'),
+});
+type ParsedRow = z.infer<typeof rowSchema>;
+
+export interface OewsWorkbookResult extends OewsReadResult {
+  /** The release's top code (bls.md §2), for reading `topCoded`. */
+  topCode: { annual: number; hourly: number };
+  /** Workbook file name (inner zip entry), as used in rejects. */
+  file: string;
+  /** Name of the data sheet that was read. */
+  sheet: string;
+}
+
+/** "May 2024" from `national_M2024_dl.xlsx`, `all_data_M_2024.xlsx`, `oesm24nat.zip` or a sheet title. */
+export function oewsReleaseYear(name: string): number | undefined {
+  const m = /(?:^|[^a-z])M_?(20\d{2})(?![0-9])/i.exec(name);
+  if (m) return Number(m[1]);
+  const o = /oesm(\d{2})(?![0-9])/i.exec(name);
+  if (o) return 2000 + Number(o[1]);
+  const t = /\bMay\s+(\d{4})\b/i.exec(name);
+  return t ? Number(t[1]) : undefined;
+}
+
+interface Issue {
+  field: string;
+  expected: string;
+  reason: string;
+}
+
+/**
+ * Read an OEWS yearly workbook: a bare `.xlsx` or the `.zip` BLS serves (detected by content).
+ * `fileName` is the artifact's original name (the cached path is content-addressed, nameless).
+ */
+export async function readOewsWorkbook(
+  input: { path: string; fileName?: string },
+  rejects: RejectCollector,
+): Promise<OewsWorkbookResult> {
+  let source: Awaited<ReturnType<typeof openWorkbookSource>>;
+  try {
+    source = await openWorkbookSource(input.path, input.fileName);
+  } catch (err) {
+    if (err instanceof ZipFormatError) throw new ValidationError(`OEWS workbook: ${err.message}`, SOURCE);
+    throw err;
+  }
+  const file = source.name;
+  const estimates: OewsEstimate[] = [];
+  const seen = new Set<string>();
+  const skipped = { industry: 0, ownership: 0 };
+  let dataSheet: string | undefined;
+  let titleYear: number | undefined;
+
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.stream, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  try {
+    for await (const sheet of reader) {
+      const sheetName = (sheet as unknown as { name?: string }).name ?? '(unnamed sheet)';
+      let columns: Map<string, number> | undefined;
+      let isFirstRow = true;
+      let isData = false;
+      for await (const row of sheet) {
+        const values = Array.from(row.values as unknown[], cellText);
+        if (isFirstRow) {
+          isFirstRow = false;
+          columns = headerColumns(values);
+          isData = dataSheet === undefined && columns.has('OCC_CODE');
+          if (isData) {
+            dataSheet = sheetName;
+            const missing = OEWS_REQUIRED_COLUMNS.filter((c) => !columns?.has(c));
+            if (missing.length > 0) {
+              throw new ValidationError(
+                `OEWS workbook ${file}: data sheet "${sheetName}" lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+                SOURCE,
+                { file, sheet: sheetName, missing },
+              );
+            }
+            continue;
+          }
+          // "May 2024 OEWS Estimates" heads the Field Descriptions sheet: a fallback for the release.
+          titleYear ??= values.map((v) => (typeof v === 'string' ? oewsReleaseYear(v) : undefined)).find(Boolean);
+        }
+        if (!isData || !columns) continue;
+        const record = recordOf(values, columns);
+        if (Object.values(record).every((v) => v === null || v === '')) continue;
+        if (!isCrossIndustry(record)) {
+          skipped.industry += 1;
+          continue;
+        }
+        if (record.OWN_CODE !== undefined && record.OWN_CODE !== null && String(record.OWN_CODE).trim() !== '1235') {
+          skipped.ownership += 1;
+          continue;
+        }
+        rejects.read(SOURCE);
+        const where = { source: SOURCE, file, row: row.number };
+        const parsed = rowSchema.safeParse(record);
+        if (!parsed.success) {
+          for (const r of rejectsFromZod(parsed.error, record, where)) {
+            rejects.reject({ ...r, reason: `invalid ${r.field}` });
+          }
+          continue;
+        }
+        const issues = crossCheck(parsed.data);
+        const estimate = toEstimate(parsed.data);
+        const key = `${estimate.areaType}|${estimate.areaCode}|${estimate.soc}|${estimate.group}`;
+        if (seen.has(key)) {
+          issues.push({
+            field: 'OCC_CODE',
+            expected: 'one row per (AREA, OCC_CODE, O_GROUP)',
+            reason: 'duplicate (AREA, OCC_CODE, O_GROUP)',
+          });
+        }
+        if (issues.length > 0) {
+          for (const i of issues) {
+            rejects.reject({ ...where, ...i, got: JSON.stringify(record[i.field] ?? null) });
+          }
+          continue;
+        }
+        seen.add(key);
+        estimates.push(estimate);
+        rejects.kept(SOURCE);
+      }
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    throw new ValidationError(`OEWS workbook ${file}: not a readable xlsx (${errorMessage(err)})`, SOURCE, {
+      file,
+    });
+  } finally {
+    source.stream.destroy();
+  }
+
+  if (dataSheet === undefined) {
+    throw new ValidationError(
+      `OEWS workbook ${file}: no sheet whose first row is an OEWS header (expected a column OCC_CODE)`,
+      SOURCE,
+      { file },
+    );
+  }
+  if (skipped.industry + skipped.ownership > 0) {
+    rejects.warn({
+      source: SOURCE,
+      message: `OEWS workbook ${file}: skipped ${skipped.industry} industry-specific and ${skipped.ownership} ownership-specific rows (only cross-industry, all-ownership estimates are kept)`,
+      details: { file, ...skipped },
+    });
+  }
+  const names = [source.entryPath ?? '', input.fileName ?? '', path.basename(input.path)];
+  const year = names.map(oewsReleaseYear).find(Boolean) ?? titleYear;
+  if (year === undefined) {
+    throw new ValidationError(
+      `OEWS workbook ${file}: cannot tell the release (expected M2024 / oesm24 in the file name or "May 2024" in Field Descriptions)`,
+      SOURCE,
+      { file },
+    );
+  }
+  if (titleYear !== undefined && titleYear !== year) {
+    rejects.warn({
+      source: SOURCE,
+      message: `OEWS workbook ${file}: file name says May ${year} but Field Descriptions says May ${titleYear}; using May ${year}`,
+    });
+  }
+  return { release: `May ${year}`, topCode: topCodeFor(year), estimates, file, sheet: dataSheet };
+}
+
+function headerColumns(values: PlainCell[]): Map<string, number> {
+  const columns = new Map<string, number>();
+  values.forEach((v, i) => {
+    if (typeof v !== 'string') return;
+    const name = v.trim().toUpperCase();
+    if (name !== '' && !columns.has(name)) columns.set(name, i);
+  });
+  return columns;
+}
+
+function recordOf(values: PlainCell[], columns: Map<string, number>): Record<string, PlainCell> {
+  const record: Record<string, PlainCell> = {};
+  for (const name of [...OEWS_REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]) {
+    const i = columns.get(name);
+    if (i !== undefined) record[name] = values[i] ?? null;
+  }
+  return record;
+}
+
+function isCrossIndustry(record: Record<string, PlainCell>): boolean {
+  const naics = record.NAICS;
+  if (naics !== undefined && naics !== null && !/^0+$/.test(String(naics).trim())) return false;
+  const group = record.I_GROUP;
+  if (typeof group === 'string' && group.trim() !== '' && group.trim().toLowerCase() !== 'cross-industry') {
+    return false;
+  }
+  return true;
+}
+
+/** Checks across cells of one row: the flags, the percentile order, the state code. */
+function crossCheck(r: ParsedRow): Issue[] {
+  const issues: Issue[] = [];
+  const cells = r as unknown as Record<string, OewsCell>;
+  if (r.ANNUAL && r.HOURLY) {
+    issues.push({
+      field: 'HOURLY',
+      expected: 'blank when ANNUAL is TRUE (never both)',
+      reason: 'ANNUAL/HOURLY flags inconsistent',
+    });
+  }
+  const onlyOne: Array<[boolean, 'annual' | 'hourly', string]> = [
+    [r.ANNUAL, 'hourly', 'ANNUAL=TRUE: only annual wages are published'],
+    [r.HOURLY, 'annual', 'HOURLY=TRUE: only hourly wages are published'],
+  ];
+  for (const [set, side, why] of onlyOne) {
+    if (!set) continue;
+    for (const key of WAGE_KEYS) {
+      const column = WAGE_COLUMNS[side][key];
+      if (cells[column]?.kind !== 'notAvailable') {
+        issues.push({ field: column, expected: `* (${why})`, reason: 'ANNUAL/HOURLY flags inconsistent' });
+      }
+    }
+  }
+  for (const side of SIDES) {
+    let previous: { column: string; value: number } | undefined;
+    let topCodedColumn: string | undefined;
+    for (const key of ['p10', 'p25', 'median', 'p75', 'p90'] as const) {
+      const column = WAGE_COLUMNS[side][key];
+      const cell = cells[column];
+      if (cell?.kind === 'topCoded') topCodedColumn ??= column;
+      if (cell?.kind !== 'value') continue;
+      if (topCodedColumn) {
+        issues.push({
+          field: column,
+          expected: `# (a percentile above top-coded ${topCodedColumn} cannot be below the top code)`,
+          reason: 'percentiles decrease',
+        });
+      } else if (previous && cell.value < previous.value) {
+        issues.push({
+          field: column,
+          expected: `≥ ${previous.column} (${previous.value}): percentiles must not decrease`,
+          reason: 'percentiles decrease',
+        });
+      }
+      previous = { column, value: cell.value };
+    }
+  }
+  const areaType = AREA_TYPES[r.AREA_TYPE];
+  if (areaType === 'state' || areaType === 'territory') {
+    const postal = FIPS_TO_POSTAL[r.AREA.padStart(2, '0')];
+    if (postal !== undefined && postal !== r.PRIM_STATE) {
+      issues.push({
+        field: 'PRIM_STATE',
+        expected: `${postal} (the postal code of FIPS ${r.AREA.padStart(2, '0')})`,
+        reason: 'state code does not match AREA',
+      });
+    }
+  }
+  return issues;
+}
+
+function toEstimate(r: ParsedRow): OewsEstimate {
+  const cells = r as unknown as Record<string, OewsCell>;
+  const topCoded: FigureField[] = [];
+  const notAvailable: FigureField[] = [];
+  let employment: number | null = null;
+  if (r.TOT_EMP.kind === 'value') employment = r.TOT_EMP.value;
+  else notAvailable.push('employment');
+  const figures = (side: 'annual' | 'hourly'): WageFigures => {
+    const out = {} as WageFigures;
+    for (const key of WAGE_KEYS) {
+      const cell = cells[WAGE_COLUMNS[side][key]];
+      const field = `${side}.${key}` as FigureField;
+      out[key] = cell?.kind === 'value' ? cell.value : null;
+      if (cell?.kind === 'topCoded') topCoded.push(field);
+      else if (cell?.kind !== 'value') notAvailable.push(field);
+    }
+    return out;
+  };
+  const annual = figures('annual');
+  const hourly = figures('hourly');
+  const areaType = AREA_TYPES[r.AREA_TYPE] as OewsAreaType;
+  const areaCode =
+    areaType === 'national'
+      ? '99'
+      : areaType === 'state' || areaType === 'territory'
+        ? r.AREA.padStart(2, '0')
+        : r.AREA.padStart(7, '0');
+  return {
+    areaType,
+    areaCode,
+    areaName: r.AREA_TITLE,
+    state: areaType === 'state' || areaType === 'territory' ? r.PRIM_STATE : null,
+    soc: r.OCC_CODE,
+    title: r.OCC_TITLE,
+    group: r.O_GROUP,
+    employment,
+    annual,
+    hourly,
+    topCoded,
+    notAvailable,
+  };
+}

@@ -1,0 +1,10 @@
+import { type EpReadResult, readEpWorkbook } from '../readers/epXlsxReader.js';
+import type { FileSourceAdapter } from './sourceAdapter.js';
+
+export const epSource: FileSourceAdapter<EpReadResult> = {
+  id: 'ep',
+  describe: 'BLS Employment Projections (growth, openings, education/experience/training)',
+  files: (config) => [{ name: 'occupation.xlsx', url: config.EP_URL, expect: 'xlsx' }],
+  read: (artifacts, rejects) => readEpWorkbook({ path: artifacts[0]!.path }, rejects),
+  release: (data) => data.release,
+};

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function careerdata(args: string[], env: Record<string, string>) {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('careerdata refresh (command line)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'careerdata-cli-'));
+    env = {
+      SNAPSHOT_DIR: path.join(dir, 'snapshots'),
+      CACHE_DIR: path.join(dir, 'cache'),
+      RUNS_DIR: path.join(dir, 'runs'),
+    };
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--offline --json publishes and prints the summary as the last line of stdout', async () => {
+    const r = await careerdata(['refresh', '--offline', '--json'], env);
+    expect(r.stderr).not.toMatch(/offline-token|offline-user/);
+    expect(r.code).toBe(0);
+    const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(last).toMatchObject({ status: 'published', rejectedRows: 0 });
+    expect(last.occupations).toBeGreaterThan(15);
+    expect(last.snapshotId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    expect((await readFile(path.join(dir, 'snapshots', 'latest'), 'utf8')).trim()).toBe(last.snapshotId);
+    expect(r.stdout).toContain(path.join(dir, 'snapshots', last.snapshotId));
+
+    const again = await careerdata(['refresh', '--offline', '--json'], env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({
+      status: 'unchanged',
+      snapshotId: last.snapshotId,
+    });
+  });
+
+  it('exits non-zero with every configuration problem on stderr', async () => {
+    const r = await careerdata(['refresh', '--json'], { ...env, OEWS_FORMAT: 'pdf', EP_URL: 'nope' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('OEWS_FORMAT');
+    expect(r.stderr).toContain('EP_URL');
+  });
+
+  it('--help lists every command with a description', async () => {
+    const r = await careerdata(['--help'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/refresh\s+.*refresh/);
+  });
+});

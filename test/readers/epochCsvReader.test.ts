@@ -1,0 +1,194 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_EPOCH_FILE } from '../../src/config.js';
+import { ValidationError } from '../../src/errors.js';
+import { scoreOccupation } from '../../src/methodology/engine.js';
+import { getMethodology } from '../../src/methodology/registry.js';
+import { readEpochCsv } from '../../src/readers/epochCsvReader.js';
+import { RejectCollector } from '../../src/validate/rejects.js';
+
+const HEADER = 'soc,empathy,presence,opinion,creativity,hope,source,rubric_version';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'careerdata-epoch-'));
+});
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function csv(name: string, lines: string[]): Promise<string> {
+  const file = path.join(dir, name);
+  await fs.writeFile(file, lines.join('\n') + '\n');
+  return file;
+}
+
+async function failure(file: string, rejects = new RejectCollector()): Promise<ValidationError> {
+  const err = await readEpochCsv({ path: file }, rejects).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ValidationError);
+  return err as ValidationError;
+}
+
+describe('readEpochCsv', () => {
+  it('reads ratings per SOC, allowing extra columns in any order and O*NET-style codes', async () => {
+    const file = await csv('ratings.csv', [
+      'title,soc,empathy,presence,opinion,creativity,hope,source,rubric_version,notes',
+      'Medical Records Specialists,29-2072,3,4,4,2,2,manual,,reference page',
+      '"Nurses, Registered",29-1141.00,5,5,4,3,4,generated,epoch-rubric-1,',
+    ]);
+    const rejects = new RejectCollector();
+    const { bySoc } = await readEpochCsv({ path: file }, rejects);
+    expect(bySoc.size).toBe(2);
+    expect(bySoc.get('29-2072')).toEqual({
+      ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
+      source: 'manual',
+    });
+    expect(bySoc.get('29-1141')).toEqual({
+      ratings: { empathy: 5, presence: 5, opinion: 4, creativity: 3, hope: 4 },
+      source: 'generated',
+      rubricVersion: 'epoch-rubric-1',
+    });
+    expect(rejects.counts.get('epoch')).toMatchObject({ read: 2, kept: 2, rejected: 0 });
+  });
+
+  it('makes a rating of 6 fatal, naming file, row and field', async () => {
+    const file = await csv('six.csv', [
+      HEADER,
+      '29-2072,3,4,4,2,2,manual,epoch-rubric-1',
+      '43-4051,3,2,2,2,6,generated,epoch-rubric-1',
+    ]);
+    const rejects = new RejectCollector();
+    const err = await failure(file, rejects);
+    expect(err.source).toBe('epoch');
+    expect(err.message).toContain('epoch file six.csv: 1 invalid row');
+    expect(err.message).toContain('row 3, hope: expected an integer 1–5, got "6"');
+    expect(rejects.rejects).toEqual([
+      expect.objectContaining({ source: 'epoch', file: 'six.csv', row: 3, field: 'hope', got: '"6"' }),
+    ]);
+  });
+
+  it.each([
+    ['0', 'zero'],
+    ['3.5', 'a fraction'],
+    ['', 'a blank'],
+    ['three', 'a word'],
+  ])('rejects a rating of %j (%s) rather than reading it as a number', async (value, label) => {
+    const file = await csv(`bad-${label.replace(/\W/g, '')}.csv`, [
+      HEADER,
+      `29-2072,3,${value},4,2,2,manual,epoch-rubric-1`,
+    ]);
+    const err = await failure(file);
+    expect(err.message).toContain(`row 2, presence: expected an integer 1–5, got ${JSON.stringify(value)}`);
+  });
+
+  it('makes a second row for one SOC fatal, naming both rows', async () => {
+    const file = await csv('duplicate.csv', [
+      HEADER,
+      '29-2072,3,4,4,2,2,manual,epoch-rubric-1',
+      '15-1252,2,1,3,4,2,generated,epoch-rubric-1',
+      '29-2072.00,3,4,4,3,2,generated,epoch-rubric-1',
+    ]);
+    const err = await failure(file);
+    expect(err.message).toContain(
+      'row 4, soc: expected one row per SOC code, got "29-2072.00" (SOC 29-2072 also on row 2)',
+    );
+  });
+
+  it('fails the whole file when a column is missing, naming the column', async () => {
+    const file = await csv('no-hope.csv', [
+      'soc,empathy,presence,opinion,creativity,source,rubric_version',
+      '29-2072,3,4,4,2,manual,epoch-rubric-1',
+    ]);
+    const err = await failure(file);
+    expect(err.message).toContain('epoch file no-hope.csv: header lacks column "hope"');
+    expect(err.details).toMatchObject({ file: 'no-hope.csv', missingColumns: ['hope'] });
+  });
+
+  it('rejects an unknown source, a bad SOC code and a blank rubric version, listing all of them', async () => {
+    const file = await csv('several.csv', [
+      HEADER,
+      '29-2072,3,4,4,2,2,curated,epoch-rubric-1',
+      '292072,3,4,4,2,2,manual,epoch-rubric-1',
+      '15-1252,2,1,3,4,2,generated,',
+    ]);
+    const err = await failure(file);
+    expect(err.message).toContain('3 invalid rows');
+    expect(err.message).toContain('row 2, source: expected manual or generated, got "curated"');
+    expect(err.message).toContain('row 3, soc: expected a SOC code NN-NNNN (or NN-NNNN.NN), got "292072"');
+    expect(err.message).toContain(
+      'row 4, rubric_version: expected a rubric version (e.g. "epoch-rubric-1") on a generated rating, got ""',
+    );
+  });
+
+  it('uses the artifact name in errors when given one', async () => {
+    const file = await csv('e3b0c44298fc', [HEADER, '29-2072,3,4,4,2,9,manual,epoch-rubric-1']);
+    const err = await readEpochCsv({ path: file, name: 'epoch-ratings.csv' }, new RejectCollector()).catch(
+      (e: Error) => e,
+    );
+    expect((err as Error).message).toContain('epoch file epoch-ratings.csv:');
+  });
+});
+
+describe('the shipped data/epoch-ratings.csv', () => {
+  const FIXTURE_OCCUPATIONS = [
+    '11-1011',
+    '11-1021',
+    '13-1020',
+    '13-1199',
+    '13-2011',
+    '15-1252',
+    '25-2021',
+    '27-2011',
+    '29-1141',
+    '29-1171',
+    '29-1218',
+    '29-2072',
+    '31-1131',
+    '35-2014',
+    '41-2031',
+    '43-4051',
+    '45-3031',
+    '47-2111',
+    '49-3023',
+    '51-2090',
+    '53-3032',
+  ];
+
+  it('is valid and covers every fixture occupation', async () => {
+    const { bySoc } = await readEpochCsv({ path: DEFAULT_EPOCH_FILE }, new RejectCollector());
+    for (const soc of FIXTURE_OCCUPATIONS) expect(bySoc.has(soc), soc).toBe(true);
+    expect(bySoc.size).toBeGreaterThanOrEqual(FIXTURE_OCCUPATIONS.length);
+  });
+
+  it('keeps the product team’s manual rating for 29-2072 and marks every other row generated', async () => {
+    const { bySoc } = await readEpochCsv({ path: DEFAULT_EPOCH_FILE }, new RejectCollector());
+    // A manual rating follows no rubric: no rubricVersion, exactly as on the careers page.
+    expect(bySoc.get('29-2072')).toEqual({
+      ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
+      source: 'manual',
+    });
+    const manual = [...bySoc].filter(([, e]) => e.source === 'manual').map(([soc]) => soc);
+    expect(manual).toEqual(['29-2072']);
+    const generated = [...bySoc.values()].filter((e) => e.source === 'generated');
+    expect(new Set(generated.map((e) => e.rubricVersion))).toEqual(new Set(['epoch-rubric-1']));
+  });
+
+  it('feeds the engine the worked example’s human advantage exactly (EPOCH 15, Moderate)', async () => {
+    const { bySoc } = await readEpochCsv({ path: DEFAULT_EPOCH_FILE }, new RejectCollector());
+    const result = scoreOccupation(getMethodology('2.0'), {
+      exposure: { beta: 0.6176470588235294, onetCodes: ['29-2072.00'], rule: 'base' },
+      growth: { percent: 7.1, release: '2024-34' },
+      human: bySoc.get('29-2072') ?? null,
+    });
+    expect(result).toMatchObject({ score: 3, classification: 'AI-Augmented' });
+    expect(result.humanAdvantage).toEqual({
+      ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
+      sum: 15,
+      label: 'Moderate',
+      points: 1,
+      source: 'manual',
+    });
+  });
+});

@@ -1,0 +1,318 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthError } from '../../../src/errors.js';
+import { fetchCareerOneStopOccupation } from '../../../src/sources/careeronestop/fetchOccupation.js';
+import { hasCoordinates } from '../../../src/sources/careeronestop/parse.js';
+import { runCareerOneStop } from '../../../src/sources/careeronestop/runCareerOneStop.js';
+import {
+  careerOneStopFields,
+  loadStoredEntries,
+} from '../../../src/sources/careeronestop/toRecordFields.js';
+import { apiRequests, listFiles, type Rig, startRig, TOKEN, USER_ID } from './harness.js';
+
+const FIXTURE_SOCS = [
+  '11-1011', '11-1021', '13-1020', '13-1199', '13-2011', '15-1252', '25-2021', '27-2011', '29-1141',
+  '29-1171', '29-1218', '29-2072', '31-1131', '35-2014', '41-2031', '43-4051', '45-3031', '47-2111',
+  '49-3023', '53-3032',
+];
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+function assertNoSecrets(text: string) {
+  for (const s of [USER_ID, TOKEN, encodeURIComponent(USER_ID)]) expect(text).not.toContain(s);
+}
+
+describe('CareerOneStop source against the fixture API', () => {
+  it('builds the 29-2072 fields: certifications, cleaned titles, related occupations, bright outlook, education', async () => {
+    rig = await startRig();
+    const result = await runCareerOneStop(rig.deps(), { socs: ['29-2072'], runId: 'run-1' });
+    const f = result.fields['29-2072']!;
+
+    expect(f.sourceStatus.status).toBe('fresh');
+    expect(f.training?.certifications?.count).toBe(4);
+    expect(f.training?.certifications?.items.map((c) => c.acronym)).toEqual(['CCS', 'CPC', 'RHIT', 'RHIA']);
+    expect(new Set(f.training?.certifications?.items.map((c) => c.organization))).toEqual(
+      new Set(['American Health Information Management Association', 'AAPC']),
+    );
+    // 10 given, minus a case-duplicate ("coder") and a blank; whitespace trimmed.
+    expect(f.alsoKnownAs).toEqual([
+      'Coder',
+      'Health Information Clerk',
+      'Health Information Specialist',
+      'Medical Records Technician (Medical Records Tech)',
+      'Registered Health Information Technician (RHIT)',
+      'Certified Coding Specialist (CCS)',
+      'Medical Coder',
+      'Health Information Technician',
+    ]);
+    expect(f.relatedOccupations).toHaveLength(8);
+    expect(f.relatedOccupations).toContainEqual({
+      soc: '29-9021',
+      onetCode: '29-9021.00',
+      title: 'Health Information Technologists and Medical Registrars',
+    });
+    expect(f.brightOutlook).toEqual(['Rapid Growth']);
+    expect(f.educationProfile).toMatchObject({
+      source: 'careeronestop',
+      typicalEducation: "Bachelor's degree",
+      experience: 'One to two years',
+      training: 'One to two years',
+    });
+    // ".5" is a real number; "" is not published → null, never 0.
+    expect(f.educationProfile?.attainment[0]).toEqual({ level: 'Less than high school diploma', percent: 0.5 });
+    expect(f.educationProfile?.attainment.at(-1)).toEqual({ level: 'Doctoral or professional degree', percent: null });
+    const programs = f.training?.programs.US;
+    expect(programs?.count).toBe(3);
+    expect(programs?.items[0]).toEqual({
+      school: 'City Colleges of Chicago - Malcolm X College',
+      program: 'Health Information/Medical Records Technology/Technician',
+      city: 'Chicago',
+      state: 'Illinois',
+      url: 'https://www.ccc.edu/colleges/malcolm-x/',
+      length: '2 years',
+    });
+    expect(programs?.items[2]?.url).toBeNull();
+
+    // Nothing stored carries a geocode (Latitude/Longitude, Lat/Lng, GeoLocation all appear upstream).
+    const stored = await rig.store.get('training', '29-2072', 'US');
+    expect(stored?.status).toBe('ok');
+    expect(hasCoordinates(stored?.body)).toBe(false);
+    expect(await rig.cacheText()).not.toMatch(/latitude|longitude|"lat"|"lng"|geolocation/i);
+    // Provenance: params, secret-free request paths and the MetaData block are kept.
+    const occ = await rig.store.get('occupation', '29-2072');
+    expect(occ?.requests[0]).toMatch(/^\/v1\/occupation\/\{userId\}\/29-2072\.00\/US\?training=true&/);
+    expect((occ?.body as { MetaData?: { Publisher?: string } }).MetaData?.Publisher).toBe('CareerOneStop');
+  });
+
+  it('records a 404 as not_found without requesting certifications or training', async () => {
+    rig = await startRig();
+    const outcome = await fetchCareerOneStopOccupation(rig.deps(), { soc: '45-3031' });
+    expect(outcome.endpoints.map((e) => e.status)).toEqual(['not_found', 'not_found', 'not_found']);
+    expect(outcome.requests).toBe(1);
+    const stored = await rig.store.get('occupation', '45-3031');
+    expect(stored?.status).toBe('not_found');
+
+    const entries = await loadStoredEntries(rig.store, '45-3031', ['US']);
+    const f = careerOneStopFields(entries, new Date(), rig.config.CAREERONESTOP_MAX_AGE);
+    expect(f.sourceStatus.status).toBe('not_found');
+    expect(f.alsoKnownAs).toBeNull();
+    expect(f.training).toBeNull();
+    expect(f.missing.alsoKnownAs).toContain('no record for 45-3031.00');
+  });
+
+  it('keeps empty lists as empty (13-1199), not null and not invented', async () => {
+    rig = await startRig();
+    const result = await runCareerOneStop(rig.deps(), { socs: ['13-1199'], runId: 'r' });
+    const f = result.fields['13-1199']!;
+    expect(f.sourceStatus.status).toBe('fresh');
+    expect(f.alsoKnownAs).toEqual([]);
+    expect(f.relatedOccupations).toEqual([]);
+    expect(f.brightOutlook).toEqual([]);
+    expect(f.training).toEqual({ programs: { US: { count: 0, items: [] } }, certifications: { count: 0, items: [] } });
+    expect(f.educationProfile).toEqual({
+      source: 'careeronestop',
+      typicalEducation: null,
+      experience: null,
+      training: null,
+      attainment: [],
+    });
+  });
+
+  it('pages training programs with the path parameters and stops at RecordCount', async () => {
+    rig = await startRig({ TRAINING_PROGRAMS_PER_LOCATION: '50' });
+    const outcome = await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-1141' });
+    const trainingPaths = apiRequests(rig.server).filter((p) => p.startsWith('/v1/training/'));
+    // 23 programs, page size 10: 0/10, 10/10, 20/10 and no fourth page.
+    expect(trainingPaths.map((p) => p.split('/').slice(-2).join('/'))).toEqual(['0/10', '10/10', '20/10']);
+    expect(outcome.endpoints.find((e) => e.endpoint === 'training')?.requests).toBe(3);
+    const f = careerOneStopFields(
+      await loadStoredEntries(rig.store, '29-1141', ['US']),
+      new Date(),
+      rig.config.CAREERONESTOP_MAX_AGE,
+    );
+    expect(f.training?.programs.US?.count).toBe(23);
+    expect(f.training?.programs.US?.items).toHaveLength(23);
+  });
+
+  it('asks only for the first N programs per location and still reports the full count', async () => {
+    rig = await startRig({ TRAINING_PROGRAMS_PER_LOCATION: '10', TRAINING_LOCATIONS: 'US,TX' });
+    await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-1141' });
+    const trainingPaths = apiRequests(rig.server).filter((p) => p.startsWith('/v1/training/'));
+    expect(trainingPaths).toHaveLength(2);
+    const f = careerOneStopFields(
+      await loadStoredEntries(rig.store, '29-1141', ['US', 'TX']),
+      new Date(),
+      rig.config.CAREERONESTOP_MAX_AGE,
+    );
+    expect(f.training?.programs.US).toMatchObject({ count: 23 });
+    expect(f.training?.programs.US?.items).toHaveLength(10);
+    // Austin Community College is every 8th program: 3 of 23 are in Texas.
+    expect(f.training?.programs.TX?.count).toBe(3);
+    expect(f.training?.programs.TX?.items.every((p) => p.state === 'Texas')).toBe(true);
+  });
+
+  it('stops the whole source once on 401: one error line, one message, few requests', async () => {
+    rig = await startRig();
+    rig.faults.unauthorized(401);
+    const result = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r-auth' });
+    expect(result.quality.stopped).toMatch(/CareerOneStop rejected the credentials \(HTTP 401\)/);
+    const errorLines = rig.lines.filter((l) => JSON.parse(l).level >= 50);
+    expect(errorLines).toHaveLength(1);
+    expect(apiRequests(rig.server).length).toBeLessThanOrEqual(rig.config.CAREERONESTOP_CONCURRENCY);
+    // Every occupation is failed with the same reason, not one different error each.
+    const statuses = new Set(Object.values(result.fields).map((f) => f.sourceStatus.status));
+    expect(statuses).toEqual(new Set(['failed']));
+    expect(result.fields['29-2072']?.sourceStatus.reason).toContain('HTTP 401');
+    expect(result.quality.endpoints.occupation.failed).toBe(FIXTURE_SOCS.length);
+    assertNoSecrets(rig.lines.join('\n') + JSON.stringify(result));
+  });
+
+  it('a wrong token gets the same single stop (the fixture API checks the Bearer token)', async () => {
+    rig = await startRig({}, { token: 'tok-WRONG' });
+    const err = await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-2072' }).catch((e) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(String(err.message)).not.toContain('tok-WRONG');
+  });
+
+  it('honours Retry-After on 429 and then succeeds', async () => {
+    rig = await startRig();
+    rig.faults.rateLimit(2, 3);
+    const outcome = await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-2072' });
+    expect(outcome.endpoints.every((e) => e.status === 'fresh')).toBe(true);
+    expect(rig.sleeps.slice(0, 2)).toEqual([3000, 3000]);
+    expect(outcome.requests).toBe(3 + 2);
+  });
+
+  it('retries 500 three times with backoff and then succeeds', async () => {
+    rig = await startRig();
+    rig.faults.serverError(3, 500);
+    const outcome = await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-2072' });
+    expect(outcome.endpoints[0]).toMatchObject({ endpoint: 'occupation', status: 'fresh', requests: 4 });
+    expect(rig.sleeps).toHaveLength(3);
+    for (const ms of rig.sleeps) expect(ms).toBeLessThanOrEqual(20); // HTTP_RETRY_MAX_DELAY
+  });
+
+  it('a slow upstream times out, is retried, and then fails the unit without trying its other endpoints', async () => {
+    rig = await startRig({ HTTP_MAX_ATTEMPTS: '2' });
+    // The rig's HttpClient has a 5 s headers timeout; a tighter one makes the delay a timeout.
+    const { HttpClient } = await import('../../../src/http/httpClient.js');
+    const slowHttp = new HttpClient({
+      userAgent: 't',
+      connectTimeoutMs: 1000,
+      headersTimeoutMs: 100,
+      bodyTimeoutMs: 1000,
+      maxAttempts: 1,
+      retryBaseDelayMs: 5,
+      retryMaxDelayMs: 10,
+      maxBodyBytes: 1_000_000,
+      log: rig.deps().log,
+    });
+    try {
+      rig.faults.delay(2_000);
+      const outcome = await fetchCareerOneStopOccupation(rig.deps({ http: slowHttp }), { soc: '29-2072' });
+      expect(outcome.endpoints[0]).toMatchObject({ endpoint: 'occupation', status: 'failed', requests: 2 });
+      expect(outcome.endpoints[0]?.reason).toMatch(/timeout|UND_ERR_HEADERS_TIMEOUT/i);
+      expect(outcome.endpoints.slice(1).map((e) => e.status)).toEqual(['failed', 'failed']);
+      expect(outcome.endpoints[1]?.reason).toMatch(/^not attempted after: /);
+      expect(outcome.requests).toBe(2);
+    } finally {
+      await slowHttp.close();
+    }
+  });
+
+  it('treats an ErrorMessage in a 200 body as an error for that occupation', async () => {
+    rig = await startRig();
+    rig.faults.errorMessage('29-2072', 'Keyword not recognised');
+    const outcome = await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-2072' });
+    expect(outcome.endpoints[0]).toMatchObject({ status: 'failed' });
+    expect(outcome.endpoints[0]?.reason).toContain('ErrorMessage "Keyword not recognised"');
+  });
+
+  it('a drifted field fails only that occupation, with a message naming the field', async () => {
+    rig = await startRig();
+    rig.faults.renameField('29-2072', 'AlternateTitles', 'AlternateTitleList');
+    const result = await runCareerOneStop(rig.deps(), { socs: ['29-2072', '15-1252', '29-1141'], runId: 'r' });
+    const bad = result.fields['29-2072']!;
+    expect(bad.sourceStatus.status).toBe('failed');
+    expect(bad.sourceStatus.reason).toContain('OccupationDetail.0.AlternateTitles');
+    expect(bad.alsoKnownAs).toBeNull();
+    expect(bad.missing.alsoKnownAs).toContain('AlternateTitles');
+    // Its certifications and training still came through.
+    expect(bad.training?.certifications?.count).toBe(4);
+    expect(result.fields['15-1252']?.sourceStatus.status).toBe('fresh');
+    expect(result.fields['29-1141']?.sourceStatus.status).toBe('fresh');
+    expect(result.quality.endpoints.occupation).toMatchObject({ fresh: 2, failed: 1 });
+  });
+
+  it('a second run within max age makes zero requests; --force re-fetches', async () => {
+    rig = await startRig();
+    const first = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r1' });
+    const afterFirst = apiRequests(rig.server).length;
+    expect(first.quality.requests).toBe(afterFirst);
+    const second = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r2' });
+    expect(apiRequests(rig.server).length).toBe(afterFirst);
+    expect(second.quality.requests).toBe(0);
+    expect(second.quality.endpoints.occupation).toMatchObject({ reused: 18, not_found: 2, fresh: 0 });
+    expect(second.fields['29-2072']).toEqual(first.fields['29-2072']);
+    const forced = await runCareerOneStop(rig.deps(), { socs: ['29-2072'], runId: 'r3', force: true });
+    expect(forced.quality.requests).toBe(3);
+  });
+
+  it('refetches only entries older than CAREERONESTOP_MAX_AGE', async () => {
+    rig = await startRig();
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    await runCareerOneStop(rig.deps({ now: () => t0 }), { socs: ['29-2072'], runId: 'r1' });
+    const n = apiRequests(rig.server).length;
+    const later = new Date(t0.getTime() + 8 * 86_400_000);
+    const again = await runCareerOneStop(rig.deps({ now: () => later }), { socs: ['29-2072'], runId: 'r2' });
+    expect(apiRequests(rig.server).length).toBe(2 * n);
+    expect(again.quality.endpoints.occupation.fresh).toBe(1);
+  });
+
+  it('when the API is down on a later run, keeps the last good data marked stale with its age', async () => {
+    rig = await startRig({ HTTP_MAX_ATTEMPTS: '2' });
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const first = await runCareerOneStop(rig.deps({ now: () => t0 }), { socs: ['29-2072', '15-1252'], runId: 'r1' });
+    await rig.server.close();
+    const later = new Date(t0.getTime() + 10 * 86_400_000);
+    const second = await runCareerOneStop(rig.deps({ now: () => later }), {
+      socs: ['29-2072', '15-1252', '11-1011'],
+      runId: 'r2',
+    });
+    const f = second.fields['29-2072']!;
+    expect(f.sourceStatus).toMatchObject({ status: 'stale', fetchedAt: t0.toISOString(), ageSeconds: 864_000 });
+    expect(f.sourceStatus.reason).toMatch(/ECONNREFUSED|failed/);
+    expect(f.training?.certifications?.count).toBe(4);
+    expect(f.alsoKnownAs).toEqual(first.fields['29-2072']?.alsoKnownAs);
+    // Never fetched before: nothing to reuse → nulls with the reason.
+    const none = second.fields['11-1011']!;
+    expect(none.sourceStatus.status).toBe('failed');
+    expect(none.alsoKnownAs).toBeNull();
+    expect(none.missing.alsoKnownAs).toBeTruthy();
+    expect(second.quality.endpoints.occupation).toMatchObject({ stale: 2, failed: 1 });
+    // After the details call failed, the unit does not hammer the other endpoints.
+    expect(second.outcomes.find((o) => o.soc === '29-2072')?.requests).toBe(2);
+  });
+
+  it('never writes or logs the token or user id', async () => {
+    rig = await startRig({ TRAINING_LOCATIONS: 'US,IL' });
+    rig.faults.serverError(2, 503);
+    const result = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r-secrets' });
+    rig.faults.renameField('15-1252', 'OnetTitle', 'Title');
+    rig.faults.errorMessage('29-1141', `bad user ${USER_ID}`);
+    const forced = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r-secrets-2', force: true });
+    rig.faults.reset().unauthorized(403);
+    const stopped = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r-secrets-3', force: true });
+    expect(stopped.quality.stopped).toContain('HTTP 403');
+    expect((await listFiles(rig.cacheDir)).length).toBeGreaterThan(40);
+    assertNoSecrets(await rig.cacheText());
+    assertNoSecrets(rig.lines.join('\n'));
+    assertNoSecrets(JSON.stringify([result, forced, stopped]));
+    // The secret did reach the fixture server (so the check above is meaningful).
+    expect(rig.server.requests.some((r) => r.path.includes(USER_ID))).toBe(true);
+    expect(rig.server.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+});
