@@ -126,7 +126,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   const schemaBodies = new Map<string, CachedBody>();
   const openApi = jsonBody(openApiDocument());
 
-  const app = Fastify({ logger: false, disableRequestLogging: true, return503OnClosing: true });
+  const app = Fastify({ logger: false, return503OnClosing: true });
   app.decorate('snapshotCache', cache);
 
   app.setErrorHandler((err, req, reply) => {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { secretValues } from '../config.js';
-import { HttpClient } from '../http/httpClient.js';
+import { HttpClient, type HttpClientOptions } from '../http/httpClient.js';
 import { RawCache } from '../http/rawCache.js';
 import type { Logger } from '../log.js';
 import { blsHint } from '../sources/registry.js';
@@ -27,8 +27,13 @@ export function userAgent(config: Pick<Config, 'BLS_CONTACT_EMAIL'>): string {
   return config.BLS_CONTACT_EMAIL ? `${USER_AGENT_PRODUCT} (${config.BLS_CONTACT_EMAIL})` : USER_AGENT_PRODUCT;
 }
 
-export function createHttpClient(config: Config, log: Logger): HttpClient {
+export function createHttpClient(
+  config: Config,
+  log: Logger,
+  extra: Pick<HttpClientOptions, 'onAttempt'> = {},
+): HttpClient {
   return new HttpClient({
+    ...extra,
     userAgent: userAgent(config),
     connectTimeoutMs: config.HTTP_CONNECT_TIMEOUT,
     headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT,
@@ -43,11 +48,15 @@ export function createHttpClient(config: Config, log: Logger): HttpClient {
   });
 }
 
-export function createRunContext(config: Config, log: Logger): RunContext {
+export function createRunContext(
+  config: Config,
+  log: Logger,
+  extra: Pick<HttpClientOptions, 'onAttempt'> = {},
+): RunContext {
   return {
     config,
     log,
-    http: createHttpClient(config, log),
+    http: createHttpClient(config, log, extra),
     cache: new RawCache(path.resolve(config.CACHE_DIR)),
     store: new SnapshotStore({ dir: path.resolve(config.SNAPSHOT_DIR), log }),
     now: () => new Date(),

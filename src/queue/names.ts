@@ -82,3 +82,22 @@ export function keys(prefix: string) {
   };
 }
 export type Keys = ReturnType<typeof keys>;
+
+/** The run stage a job belongs to (`fetch:oews`, `read`, …); null for control jobs. */
+export function stageOfJob(job: { name: string; data?: unknown }): string | null {
+  switch (job.name) {
+    case JOB.fetch:
+      return `fetch:${(job.data as { source?: string } | undefined)?.source ?? 'unknown'}`;
+    case JOB.read:
+      return 'read';
+    case JOB.careeronestop:
+    case JOB.careeronestopOccupation:
+      return 'careeronestop';
+    case JOB.build:
+      return 'build';
+    case JOB.publish:
+      return 'publish';
+    default:
+      return null;
+  }
+}

@@ -202,6 +202,25 @@ describe('HttpClient.request retries', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('follows a redirect to the file', async () => {
+    server.addRoute({
+      path: '/moved',
+      handler: (_req, res) => {
+        res.writeHead(301, { Location: '/data.txt', 'Content-Length': '0' });
+        res.end();
+      },
+    });
+    const { http } = testClient();
+    const res = await http.request(`${server.url}/moved`);
+    await http.close();
+    expect(res.status).toBe(200);
+    expect(res.body.equals(FILE)).toBe(true);
+    expect(server.requests.map((r) => [r.path, r.status])).toEqual([
+      ['/moved', 301],
+      ['/data.txt', 200],
+    ]);
+  });
+
   it('POSTs a body with the caller headers', async () => {
     let seen = '';
     server.addRoute({

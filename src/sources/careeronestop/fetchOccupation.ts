@@ -5,13 +5,14 @@
  *
  * Outcomes per endpoint: fresh (fetched now), reused (stored copy within CAREERONESTOP_MAX_AGE, no
  * request), stale (fetch failed, an older copy is kept), not_found (404 / empty answer: an ordinary,
- * recorded outcome), failed (fetch failed and nothing stored). 401/403 throw an AuthError so the
- * caller stops the whole source once instead of failing every occupation.
+ * recorded outcome), failed (fetch failed and nothing stored). 401/403 throw an AuthError, and a
+ * Retry-After longer than the in-process cap an UpstreamRateLimitError, so the caller stops (or a
+ * queue pauses) the whole source once instead of failing every occupation.
  */
 import type { Config } from '../../config.js';
-import { AuthError, errorMessage, HttpError } from '../../errors.js';
+import { AuthError, errorMessage, HttpError, UpstreamRateLimitError } from '../../errors.js';
 import type { HttpClient } from '../../http/httpClient.js';
-import { isRetryableError, retryDelay } from '../../http/retryPolicy.js';
+import { DEFAULT_RETRY_AFTER_CAP_MS, isRetryableError, retryDelay } from '../../http/retryPolicy.js';
 import { type Logger, scrub } from '../../log.js';
 import {
   authHeaders,
@@ -154,13 +155,17 @@ async function send(ctx: Ctx, req: CareerOneStopRequest): Promise<{ status: numb
       return { status: res.status, json: parseJson(res.body, req) };
     } catch (err) {
       if (deps.signal?.aborted) throw deps.signal.reason ?? err;
-      if (err instanceof HttpError && (err.status === 401 || err.status === 403)) throw authErrorFor(err.status);
+      if (err instanceof HttpError && (err.status === 401 || err.status === 403))
+        throw authErrorFor(err.status);
       if (err instanceof EndpointFailure) throw err;
       const retryable = err instanceof HttpError ? err.retryable : isRetryableError(err);
       const message = scrub(errorMessage(err), ctx.secrets);
       if (!retryable) throw new EndpointFailure(message, false);
       if (attempt >= max) {
-        throw new EndpointFailure(`${message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`, true);
+        throw new EndpointFailure(
+          `${message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`,
+          true,
+        );
       }
       const retryAfterMs = err instanceof HttpError ? err.retryAfterMs : undefined;
       const delayMs = retryDelay({
@@ -170,8 +175,25 @@ async function send(ctx: Ctx, req: CareerOneStopRequest): Promise<{ status: numb
         retryAfterMs,
         random: deps.random,
       });
+      if (retryAfterMs !== undefined && retryAfterMs > DEFAULT_RETRY_AFTER_CAP_MS) {
+        // Too long to wait in-process: the run stops the source (a queue pauses instead).
+        throw new UpstreamRateLimitError(
+          `CareerOneStop asked to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After), longer than the ` +
+            `${DEFAULT_RETRY_AFTER_CAP_MS / 1000} s waited in-process; the careeronestop source is paused for this run.`,
+          retryAfterMs,
+        );
+      }
+      // Retry-After is advice to the client, not to this one request: hold every unit back.
+      if (retryAfterMs !== undefined) await deps.limiter.pause?.(retryAfterMs);
       deps.log.warn(
-        { source: 'careeronestop', request: req.publicPath, attempt, maxAttempts: max, delayMs, retryAfterMs },
+        {
+          source: 'careeronestop',
+          request: req.publicPath,
+          attempt,
+          maxAttempts: max,
+          delayMs,
+          retryAfterMs,
+        },
         `CareerOneStop request failed; retrying: ${message}`,
       );
       await sleep(delayMs, deps.signal);
@@ -240,7 +262,10 @@ async function fetchOccupationDetails(ctx: Ctx, soc: string): Promise<Fetched> {
   }
   const parsed = OccupationResponseSchema.safeParse(res.json);
   if (!parsed.success) {
-    throw new EndpointFailure(`${label}: response does not match the contract: ${describeIssues(parsed.error)}`, false);
+    throw new EndpointFailure(
+      `${label}: response does not match the contract: ${describeIssues(parsed.error)}`,
+      false,
+    );
   }
   return { status: 'ok', body: dropCoordinates(res.json), requests: [req.publicPath] };
 }
@@ -453,7 +478,14 @@ export async function fetchCareerOneStopOccupation(
     if (occupationMissing) {
       // No O*NET record: the code-keyed searches would only repeat the 404.
       endpoints.push(
-        await skipped(ctx, unit.soc, job, 'not_found', `no CareerOneStop occupation record for ${unit.soc}`, now()),
+        await skipped(
+          ctx,
+          unit.soc,
+          job,
+          'not_found',
+          `no CareerOneStop occupation record for ${unit.soc}`,
+          now(),
+        ),
       );
     } else if (transient) {
       endpoints.push(

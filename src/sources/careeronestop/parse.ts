@@ -42,7 +42,8 @@ export function cleanTitles(titles: readonly (string | null | undefined)[]): str
 }
 
 /** Key names that carry geocodes (Microsoft licence: must not be stored). */
-const COORDINATE_KEY = /^(lat|lng|lon|long|latitude|longitude|geocode|geo_?location|geo_?point|coordinates?)$/i;
+const COORDINATE_KEY =
+  /^(lat|lng|lon|long|latitude|longitude|geocode|geo_?location|geo_?point|coordinates?)$/i;
 
 /** A deep copy of a parsed JSON value without any latitude/longitude-like keys. */
 export function dropCoordinates<T>(value: T): T {

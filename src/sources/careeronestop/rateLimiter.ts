@@ -7,6 +7,8 @@
 export interface RateLimiter {
   /** Resolves when the caller may send one request; rejects if `signal` aborts while waiting. */
   take(signal?: AbortSignal): Promise<void>;
+  /** Upstream asked everyone to wait (429 Retry-After): no slot is granted for `ms`. */
+  pause?(ms: number): void | Promise<void>;
 }
 
 export interface TokenBucketOptions {
@@ -63,6 +65,10 @@ export class TokenBucket implements RateLimiter {
     this.nextFreeAt = slot + this.intervalMs;
     const wait = slot - now;
     if (wait > 0) await this.sleep(wait, signal);
+  }
+
+  pause(ms: number): void {
+    this.nextFreeAt = Math.max(this.nextFreeAt, this.now() + ms);
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * Embedded mode: run every occupation unit with a small concurrency and the shared limiter, stop the
- * whole source once on an AuthError (one log line, no further requests), then turn what is stored
+ * whole source once on an AuthError or an over-long Retry-After (one log line, no further
+ * requests), then turn what is stored
  * into per-occupation snapshot fields and the quality counts per endpoint.
  */
-import { AuthError, errorMessage } from '../../errors.js';
+import type { Config } from '../../config.js';
+import { AuthError, errorMessage, UpstreamRateLimitError } from '../../errors.js';
 import { scrub } from '../../log.js';
 import { CAREERONESTOP_ENDPOINTS, type CareerOneStopEndpoint } from './client.js';
 import {
@@ -13,12 +15,18 @@ import {
   fetchCareerOneStopOccupation,
   type UnitOutcome,
 } from './fetchOccupation.js';
-import { type CareerOneStopFields, careerOneStopFields, loadStoredEntries } from './toRecordFields.js';
+import { TokenBucket } from './rateLimiter.js';
+import { FileResponseStore } from './responseStore.js';
+import {
+  type CareerOneStopFields,
+  careerOneStopFieldsWithReasons,
+  loadStoredEntries,
+} from './toRecordFields.js';
 
 export interface CareerOneStopRunInput {
   socs: string[];
   force?: boolean;
-  runId: string;
+  runId?: string;
   /** Units run at once (default CAREERONESTOP_CONCURRENCY, else 2). */
   concurrency?: number;
 }
@@ -39,19 +47,36 @@ export interface CareerOneStopQuality {
 
 export interface CareerOneStopRunResult {
   fields: Record<string, CareerOneStopFields>;
+  /** Per SOC: why a field or part is null (merge into the record's `missing`). */
+  missing: Record<string, Record<string, string>>;
   outcomes: UnitOutcome[];
   quality: CareerOneStopQuality;
 }
 
 const emptyCounts = (): EndpointCounts => ({ fresh: 0, reused: 0, stale: 0, not_found: 0, failed: 0 });
 
+export type CareerOneStopRunDeps = Omit<CareerOneStopDeps, 'store' | 'limiter' | 'config'> & {
+  config: CareerOneStopDeps['config'] &
+    Pick<Config, 'CACHE_DIR' | 'CAREERONESTOP_RPS'> &
+    Partial<Pick<Config, 'CAREERONESTOP_CONCURRENCY'>>;
+  /** Default: the file store under CACHE_DIR. */
+  store?: CareerOneStopDeps['store'];
+  /** Default: a token bucket at CAREERONESTOP_RPS shared by this run's units. */
+  limiter?: CareerOneStopDeps['limiter'];
+};
+
 export async function runCareerOneStop(
-  deps: CareerOneStopDeps & { config: CareerOneStopDeps['config'] & { CAREERONESTOP_CONCURRENCY?: number } },
+  runDeps: CareerOneStopRunDeps,
   input: CareerOneStopRunInput,
 ): Promise<CareerOneStopRunResult> {
-  const { config, log, store } = deps;
+  const { config, log } = runDeps;
+  const secretList = [config.CAREERONESTOP_USER_ID, config.CAREERONESTOP_TOKEN].filter((s): s is string => !!s);
+  const store = runDeps.store ?? new FileResponseStore(config.CACHE_DIR, { secrets: secretList });
+  const limiter = runDeps.limiter ?? new TokenBucket({ ratePerSecond: config.CAREERONESTOP_RPS });
+  const deps: CareerOneStopDeps = { ...runDeps, store, limiter };
+  const runId = input.runId ?? 'embedded';
   const now = deps.now ?? (() => new Date());
-  const secrets = [config.CAREERONESTOP_USER_ID, config.CAREERONESTOP_TOKEN].filter((s): s is string => !!s);
+  const secrets = secretList;
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -69,13 +94,17 @@ export async function runCareerOneStop(
       try {
         outcomes.set(
           soc,
-          await fetchCareerOneStopOccupation(unitDeps, { soc, force: input.force === true, runId: input.runId }),
+          await fetchCareerOneStopOccupation(unitDeps, {
+            soc,
+            force: input.force === true,
+            runId: runId,
+          }),
         );
       } catch (err) {
-        if (err instanceof AuthError) {
+        if (err instanceof AuthError || err instanceof UpstreamRateLimitError) {
           if (stopped === undefined) {
             stopped = scrub(err.message, secrets);
-            log.error({ source: 'careeronestop', runId: input.runId, soc }, stopped);
+            log.error({ source: 'careeronestop', runId: runId, soc }, stopped);
             controller.abort(err);
           }
         } else if (controller.signal.aborted) {
@@ -83,7 +112,10 @@ export async function runCareerOneStop(
         } else {
           const message = scrub(errorMessage(err), secrets);
           unitErrors.set(soc, message);
-          log.error({ source: 'careeronestop', runId: input.runId, soc }, `CareerOneStop unit failed: ${message}`);
+          log.error(
+            { source: 'careeronestop', runId: runId, soc },
+            `CareerOneStop unit failed: ${message}`,
+          );
         }
       }
     }
@@ -106,6 +138,7 @@ export async function runCareerOneStop(
     ...(stopped !== undefined ? { stopped } : {}),
   };
   const fields: Record<string, CareerOneStopFields> = {};
+  const missing: Record<string, Record<string, string>> = {};
   const at = now();
   for (const soc of input.socs) {
     const entries = await loadStoredEntries(store, soc, config.TRAINING_LOCATIONS);
@@ -118,19 +151,20 @@ export async function runCareerOneStop(
     outcomes.set(soc, outcome);
     quality.requests += outcome.requests;
     for (const e of outcome.endpoints) quality.endpoints[e.endpoint][e.status] += 1;
-    const f = careerOneStopFields(entries, at, config.CAREERONESTOP_MAX_AGE, {
+    const r = careerOneStopFieldsWithReasons(entries, at, config.CAREERONESTOP_MAX_AGE, {
       endpoints: outcome.endpoints,
       ...(reason !== undefined ? { stoppedReason: reason } : {}),
     });
-    quality.records[f.sourceStatus.status as keyof CareerOneStopQuality['records']] += 1;
-    fields[soc] = f;
+    quality.records[r.fields.sourceStatus.status as keyof CareerOneStopQuality['records']] += 1;
+    fields[soc] = r.fields;
+    missing[soc] = r.missing;
   }
   log.info(
-    { source: 'careeronestop', runId: input.runId, ...quality },
+    { source: 'careeronestop', runId: runId, ...quality },
     `CareerOneStop: ${input.socs.length} occupations, ${quality.requests} requests` +
       (stopped ? ' (source stopped)' : ''),
   );
-  return { fields, outcomes: input.socs.map((s) => outcomes.get(s)!), quality };
+  return { fields, missing, outcomes: input.socs.map((s) => outcomes.get(s)!), quality };
 }
 
 /** Outcomes for a unit that never ran (source stopped, or the unit crashed): judged from the store. */
@@ -151,7 +185,8 @@ function unattempted(
       return { ...where, status: 'not_found', fetchedAt: null, requests: 0 };
     }
     if (!entry) return { ...where, status: 'failed', fetchedAt: null, reason, requests: 0 };
-    if (entry.status === 'not_found') return { ...where, status: 'not_found', fetchedAt: entry.fetchedAt, requests: 0 };
+    if (entry.status === 'not_found')
+      return { ...where, status: 'not_found', fetchedAt: entry.fetchedAt, requests: 0 };
     // Params are not compared here: any stored copy is better than none, and its age is reported.
     const age = now.getTime() - Date.parse(entry.fetchedAt);
     return age >= 0 && age < maxAge

@@ -38,11 +38,16 @@ type Training = NonNullable<OccupationRecord['training']>;
 export type CareerOneStopFields = Pick<
   OccupationRecord,
   'alsoKnownAs' | 'relatedOccupations' | 'brightOutlook' | 'educationProfile' | 'training'
-> & {
-  sourceStatus: z.infer<typeof SourceStatus>;
-  /** Why a field (or a part: `training.programs.US`) is null. */
+> & { sourceStatus: z.infer<typeof SourceStatus> };
+
+export interface CareerOneStopFieldsWithReasons {
+  fields: CareerOneStopFields;
+  /**
+   * Why a field (or a part: `training.programs.US`, `training.certifications`) is null, for the
+   * record's `missing` map. Kept apart from `fields` so merging the fields never replaces that map.
+   */
   missing: Record<string, string>;
-};
+}
 
 export async function loadStoredEntries(
   store: ResponseStore,
@@ -61,12 +66,22 @@ export async function loadStoredEntries(
 
 const OCCUPATION_FIELDS = ['alsoKnownAs', 'relatedOccupations', 'brightOutlook', 'educationProfile'] as const;
 
+/** The snapshot fields alone (see careerOneStopFieldsWithReasons for why parts are null). */
 export function careerOneStopFields(
   entries: StoredEntries,
   now: Date,
   maxAgeMs: number,
   runOutcome?: RunOutcomeHint,
 ): CareerOneStopFields {
+  return careerOneStopFieldsWithReasons(entries, now, maxAgeMs, runOutcome).fields;
+}
+
+export function careerOneStopFieldsWithReasons(
+  entries: StoredEntries,
+  now: Date,
+  maxAgeMs: number,
+  runOutcome?: RunOutcomeHint,
+): CareerOneStopFieldsWithReasons {
   const { soc } = entries;
   const onet = `${soc}.00`;
   const missing: Record<string, string> = {};
@@ -88,7 +103,6 @@ export function careerOneStopFields(
     educationProfile: null,
     training: null,
     sourceStatus: { status: 'fresh', fetchedAt: null },
-    missing,
   };
 
   // Occupation details.
@@ -97,7 +111,7 @@ export function careerOneStopFields(
     const reason = `CareerOneStop has no record for ${onet} (404)`;
     for (const f of OCCUPATION_FIELDS) missing[f] = reason;
     missing.training = reason;
-    return { ...out, sourceStatus: { status: 'not_found', fetchedAt: occ.fetchedAt, reason }, missing };
+    return { fields: { ...out, sourceStatus: { status: 'not_found', fetchedAt: occ.fetchedAt, reason } }, missing };
   }
   if (!occ) {
     const reason = absent('occupation');
@@ -172,7 +186,7 @@ export function careerOneStopFields(
   } else {
     out.sourceStatus = { status: 'fresh', fetchedAt };
   }
-  return out;
+  return { fields: out, missing };
 }
 
 type ListResult<T> =
@@ -221,6 +235,7 @@ function ageSeconds(entry: StoredResponse, now: Date): number {
 
 function oldest(entries: StoredResponse[]): string | null {
   let best: string | null = null;
-  for (const e of entries) if (best === null || Date.parse(e.fetchedAt) < Date.parse(best)) best = e.fetchedAt;
+  for (const e of entries)
+    if (best === null || Date.parse(e.fetchedAt) < Date.parse(best)) best = e.fetchedAt;
   return best;
 }

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CareerOneStopFaults, careerOneStopRoutes } from '../../../src/offline/careerOneStopFixtureApi.js';
 import { type FixtureServer, startFixtureServer } from '../../../src/offline/fixtureServer.js';
 import { FIXTURES_DIR, TOKEN, USER_ID } from './harness.js';
@@ -23,8 +23,11 @@ async function get(path: string, token = TOKEN) {
   return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : null };
 }
 
-const occ = (code: string, user = USER_ID, q = '?alternateOnetTitles=true&relatedOnetTitles=true&training=true') =>
-  `/v1/occupation/${user}/${code}/US${q}`;
+const occ = (
+  code: string,
+  user = USER_ID,
+  q = '?alternateOnetTitles=true&relatedOnetTitles=true&training=true',
+) => `/v1/occupation/${user}/${code}/US${q}`;
 
 describe('CareerOneStop fixture API', () => {
   it('checks the Bearer token and the user id in the path', async () => {

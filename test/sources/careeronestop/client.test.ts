@@ -12,7 +12,9 @@ const creds = { userId: 'uid/SECRET 123', token: 'tok-SECRET-456' };
 describe('CareerOneStop request building', () => {
   it('puts the encoded user id in the path and never in the public path or params', () => {
     const r = occupationRequest('https://api.example.org/', creds, '29-2072');
-    expect(r.url).toMatch(/^https:\/\/api\.example\.org\/v1\/occupation\/uid%2FSECRET%20123\/29-2072\.00\/US\?/);
+    expect(r.url).toMatch(
+      /^https:\/\/api\.example\.org\/v1\/occupation\/uid%2FSECRET%20123\/29-2072\.00\/US\?/,
+    );
     expect(r.url).toContain('alternateOnetTitles=true');
     expect(r.url).toContain('relatedOnetTitles=true');
     expect(r.url).toContain('training=true');
@@ -30,7 +32,10 @@ describe('CareerOneStop request building', () => {
   });
 
   it('sends the token only as a Bearer header', () => {
-    expect(authHeaders(creds)).toEqual({ authorization: 'Bearer tok-SECRET-456', accept: 'application/json' });
+    expect(authHeaders(creds)).toEqual({
+      authorization: 'Bearer tok-SECRET-456',
+      accept: 'application/json',
+    });
     expect(occupationRequest('https://h', creds, '29-2072').url).not.toContain('tok-SECRET');
   });
 

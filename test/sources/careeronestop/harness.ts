@@ -30,7 +30,7 @@ export interface Rig {
   lines: string[];
   /** Sleeps requested by the code under test (backoff / Retry-After), in ms. */
   sleeps: number[];
-  deps(over?: Partial<CareerOneStopDeps>): CareerOneStopDeps & { config: Config };
+  deps(over?: Partial<Omit<CareerOneStopDeps, 'config'>>): CareerOneStopDeps & { config: Config };
   /** Every file written under CACHE_DIR, concatenated with its path. */
   cacheText(): Promise<string>;
   close(): Promise<void>;

@@ -39,7 +39,10 @@ describe('CareerOneStop value parsing', () => {
     };
     const out = dropCoordinates(input);
     expect(out).toEqual({
-      SchoolPrograms: [{ SchoolName: 'A', Address: { City: 'X' } }, { SchoolName: 'B', Distance: '0' }],
+      SchoolPrograms: [
+        { SchoolName: 'A', Address: { City: 'X' } },
+        { SchoolName: 'B', Distance: '0' },
+      ],
     });
     expect(hasCoordinates(input)).toBe(true);
     expect(hasCoordinates(out)).toBe(false);
@@ -58,7 +61,10 @@ describe('CareerOneStop value parsing', () => {
   });
 
   it('splits bright-outlook categories', () => {
-    expect(splitCategories('Rapid Growth; Numerous Job Openings')).toEqual(['Rapid Growth', 'Numerous Job Openings']);
+    expect(splitCategories('Rapid Growth; Numerous Job Openings')).toEqual([
+      'Rapid Growth',
+      'Numerous Job Openings',
+    ]);
     expect(splitCategories('')).toEqual([]);
     expect(splitCategories(null)).toEqual([]);
   });

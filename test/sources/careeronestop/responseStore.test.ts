@@ -24,7 +24,10 @@ const entry = (over: Partial<StoredResponse> = {}): StoredResponse => ({
   requests: ['/v1/training/{userId}/29-2072.00/US/0/0/0/0/0/0/0/0/0/10'],
   fetchedAt: '2026-01-09T00:00:00.000Z',
   status: 'ok',
-  body: { RecordCount: 1, SchoolPrograms: [{ SchoolName: 'A', ProgramName: 'P', Latitude: 1, Longitude: 2 }] },
+  body: {
+    RecordCount: 1,
+    SchoolPrograms: [{ SchoolName: 'A', ProgramName: 'P', Latitude: 1, Longitude: 2 }],
+  },
   ...over,
 });
 
@@ -33,7 +36,10 @@ describe('FileResponseStore', () => {
     const store = new FileResponseStore(dir);
     await store.put(entry());
     const file = path.join(dir, 'careeronestop', 'training', '29-2072_US.json');
-    expect(JSON.parse(await readFile(file, 'utf8')).body.SchoolPrograms[0]).toEqual({ SchoolName: 'A', ProgramName: 'P' });
+    expect(JSON.parse(await readFile(file, 'utf8')).body.SchoolPrograms[0]).toEqual({
+      SchoolName: 'A',
+      ProgramName: 'P',
+    });
     expect(await readdir(path.dirname(file))).toEqual(['29-2072_US.json']);
     const got = await store.get('training', '29-2072', 'US');
     expect(got?.params).toEqual(entry().params);
@@ -42,7 +48,9 @@ describe('FileResponseStore', () => {
 
   it('refuses to write an entry that contains a credential', async () => {
     const store = new FileResponseStore(dir, { secrets: ['tok-SECRET-456'] });
-    await expect(store.put(entry({ requests: ['/v1/x?token=tok-SECRET-456'] }))).rejects.toBeInstanceOf(SecretLeakError);
+    await expect(store.put(entry({ requests: ['/v1/x?token=tok-SECRET-456'] }))).rejects.toBeInstanceOf(
+      SecretLeakError,
+    );
     expect(await store.get('training', '29-2072', 'US')).toBeUndefined();
   });
 

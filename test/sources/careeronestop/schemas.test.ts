@@ -10,7 +10,10 @@ import {
 import { FIXTURES_DIR } from './harness.js';
 
 const load = (endpoint: string, code: string) =>
-  JSON.parse(readFileSync(path.join(FIXTURES_DIR, endpoint, `${code}.json`), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(path.join(FIXTURES_DIR, endpoint, `${code}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
 function detail(over: Record<string, unknown> = {}) {
   const body = load('occupation', '29-2072.00');
@@ -26,7 +29,8 @@ describe('CareerOneStop response schemas', () => {
       ['training', TrainingResponseSchema],
     ] as const) {
       const files = ['29-2072.00', '29-1141.00', '13-1199.00'];
-      for (const f of files) expect(schema.safeParse(load(endpoint, f)).success, `${endpoint}/${f}`).toBe(true);
+      for (const f of files)
+        expect(schema.safeParse(load(endpoint, f)).success, `${endpoint}/${f}`).toBe(true);
     }
   });
 
@@ -80,7 +84,14 @@ describe('CareerOneStop response schemas', () => {
       CertList: [{ Id: 77, Name: 'Thing', Acronym: '', Organization: 'Org', Type: 'Certification', Url: '' }],
     });
     expect(r.RecordCount).toBe(1204);
-    expect(r.CertList[0]).toEqual({ id: '77', name: 'Thing', acronym: null, organization: 'Org', type: 'Certification', url: null });
+    expect(r.CertList[0]).toEqual({
+      id: '77',
+      name: 'Thing',
+      acronym: null,
+      organization: 'Org',
+      type: 'Certification',
+      url: null,
+    });
     expect(CertificationResponseSchema.safeParse({ RecordCount: '', CertList: [] }).success).toBe(false);
   });
 

@@ -1,0 +1,15 @@
+/**
+ * fetch-source: download (or confirm unchanged) every file of one file source into the shared raw
+ * cache. Returns the files' URLs, sizes and sha256 — the bytes stay in the cache.
+ */
+import type { JobHandler } from '../src/queue/jobDeps.js';
+import { FetchPayload, parsePayload } from '../src/queue/payloads.js';
+import type { FetchSourceResult } from '../src/queue/stageResults.js';
+import { fetchSource } from '../src/pipeline/stages.js';
+
+export const fetchSourceJob: JobHandler<FetchSourceResult> = async (deps, job) => {
+  const p = parsePayload(FetchPayload, job.data, job.name);
+  const ctx = deps.ctxFor(p);
+  const artifacts = await fetchSource(ctx, p.source, { force: p.force });
+  return { source: p.source, artifacts: artifacts.map(({ path: _local, ...ref }) => ref) };
+};

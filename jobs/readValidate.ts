@@ -1,0 +1,45 @@
+/**
+ * read-validate: parse and validate every fetched file, then the run-level checks (rejected share,
+ * expected occupation counts). A failure here is a ValidationError: permanent, not retried, and it
+ * fails the run with the reason. Hands on the SOC list for CareerOneStop as a stage file.
+ */
+import type { JobHandler } from '../src/queue/jobDeps.js';
+import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
+import { careerOneStopSocs } from '../src/queue/sourceReader.js';
+import { loadArtifacts } from '../src/queue/stageResults.js';
+import { checkExpectedCounts, checkRejectionThresholds } from '../src/pipeline/qualityChecks.js';
+
+export interface ReadValidateResult {
+  socs: StageRef;
+  occupations: number;
+  rejectedRows: number;
+  sources: Record<string, { read: number; kept: number; rejected: number }>;
+}
+
+export const SOCS_FILE = 'socs.json';
+
+export const readValidateJob: JobHandler<ReadValidateResult> = async (deps, job, io) => {
+  const p = parsePayload(RunPayload, job.data, job.name);
+  const ctx = deps.ctxFor(p);
+  const artifacts = await loadArtifacts(deps.queues.refresh, ctx.cache, p);
+  const { bundle, rejects } = await deps.reader.read(ctx, artifacts);
+  const previous = await ctx.store.latestManifest();
+  await io.timed('checks', () => {
+    checkRejectionThresholds(rejects, ctx.config);
+    if (bundle.oews) {
+      checkExpectedCounts(bundle.oews, {
+        minDetailed: ctx.config.MIN_DETAILED_OCCUPATIONS,
+        previousCount: previous?.counts?.withNationalWages ?? null,
+      });
+    }
+  });
+  const socs = careerOneStopSocs(bundle);
+  return {
+    socs: await deps.stageFiles.write(p.runId, SOCS_FILE, socs),
+    occupations: socs.length,
+    rejectedRows: rejects.total(),
+    sources: Object.fromEntries(
+      [...rejects.counts].map(([id, c]) => [id, { read: c.read, kept: c.kept, rejected: c.rejected }]),
+    ),
+  };
+};

@@ -1,0 +1,82 @@
+/**
+ * Hand-over files between stages: a stage writes what the next one needs under
+ * `CACHE_DIR/stages/<runId>/<name>.json` (atomic temp+rename) and passes only the name and sha256
+ * through Redis. The reader checks the digest, so a torn or swapped file is a clear error. CACHE_DIR
+ * must be shared by every worker (one volume), as the raw cache already is.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RUN_ID_PATTERN } from './names.js';
+import type { StageRef } from './payloads.js';
+
+export class StageFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageFileError';
+  }
+}
+
+export class StageFiles {
+  readonly root: string;
+
+  constructor(cacheDir: string) {
+    this.root = path.join(path.resolve(cacheDir), 'stages');
+  }
+
+  dir(runId: string): string {
+    if (!RUN_ID_PATTERN.test(runId)) throw new StageFileError(`not a run id: "${runId}"`);
+    return path.join(this.root, runId);
+  }
+
+  async write(runId: string, name: string, value: unknown): Promise<StageRef> {
+    const text = JSON.stringify(value);
+    const file = path.join(this.dir(runId), name);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, file);
+    return { name, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) };
+  }
+
+  async read<T>(runId: string, ref: StageRef): Promise<T> {
+    const file = path.join(this.dir(runId), ref.name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new StageFileError(
+        `stage file ${file} is missing (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); is CACHE_DIR shared by every worker?`,
+      );
+    }
+    const digest = createHash('sha256').update(text).digest('hex');
+    if (digest !== ref.sha256) {
+      throw new StageFileError(`stage file ${file} has sha256 ${digest}, expected ${ref.sha256}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  async removeRun(runId: string): Promise<void> {
+    await rm(this.dir(runId), { recursive: true, force: true });
+  }
+
+  /** Remove hand-over directories older than `maxAgeMs` (runs that crashed without cleaning up). */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      if (!RUN_ID_PATTERN.test(name)) continue;
+      const st = await stat(path.join(this.root, name)).catch(() => undefined);
+      if (st && now - st.mtimeMs > maxAgeMs) {
+        await rm(path.join(this.root, name), { recursive: true, force: true });
+        removed.push(name);
+      }
+    }
+    return removed;
+  }
+}
