@@ -88,7 +88,10 @@ export function openApiDocument(): Record<string, unknown> {
   schemas.SnapshotPage = {
     type: 'object',
     required: ['items', 'nextCursor'],
-    properties: { items: { type: 'array', items: ref('SnapshotSummary') }, nextCursor: { type: ['string', 'null'] } },
+    properties: {
+      items: { type: 'array', items: ref('SnapshotSummary') },
+      nextCursor: { type: ['string', 'null'] },
+    },
   };
   const errors = {
     '400': problemResponse('Malformed snapshot id, SOC code or query'),
@@ -108,11 +111,24 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'List snapshots, newest first',
           parameters: [
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
-            { name: 'cursor', in: 'query', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              description: 'nextCursor of the previous page',
+              schema: { type: 'string' },
+            },
             ifNoneMatch,
           ],
-          responses: { '200': cachedOk('A page of snapshots', json(ref('SnapshotPage'))), '304': notModified, ...errors },
+          responses: {
+            '200': cachedOk('A page of snapshots', json(ref('SnapshotPage'))),
+            '304': notModified,
+            ...errors,
+          },
         },
       },
       '/v1/snapshots/{id}': {
@@ -124,7 +140,8 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/snapshots/{id}/occupations': {
         get: {
-          summary: 'All occupation records of a snapshot (JSON array, or NDJSON streamed with Accept: application/x-ndjson)',
+          summary:
+            'All occupation records of a snapshot (JSON array, or NDJSON streamed with Accept: application/x-ndjson)',
           parameters: [idParam, ifNoneMatch],
           responses: {
             '200': cachedOk('Records sorted by SOC', {
@@ -166,7 +183,12 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Changes from snapshot `from` (default: the parent) to snapshot `id`',
           parameters: [
             idParam,
-            { name: 'from', in: 'query', schema: { type: 'string' }, description: 'A snapshot id or `latest`' },
+            {
+              name: 'from',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'A snapshot id or `latest`',
+            },
             ifNoneMatch,
           ],
           responses: { '200': cachedOk('Diff', json(ref('Diff'))), '304': notModified, ...errors },
@@ -175,19 +197,34 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/snapshots/{id}/schema/{name}': {
         get: {
           summary: 'A JSON Schema as stored in the snapshot (occupation or manifest)',
-          parameters: [idParam, { name: 'name', in: 'path', required: true, schema: { enum: ['occupation', 'manifest'] } }],
-          responses: { '200': cachedOk('JSON Schema', json({ type: 'object' })), '304': notModified, ...errors },
+          parameters: [
+            idParam,
+            { name: 'name', in: 'path', required: true, schema: { enum: ['occupation', 'manifest'] } },
+          ],
+          responses: {
+            '200': cachedOk('JSON Schema', json({ type: 'object' })),
+            '304': notModified,
+            ...errors,
+          },
         },
       },
       '/v1/schema/{name}': {
         get: {
           summary: 'The current JSON Schema of a document type',
           parameters: [{ name: 'name', in: 'path', required: true, schema: { enum: SCHEMA_NAMES } }],
-          responses: { '200': cachedOk('JSON Schema', json({ type: 'object' })), '304': notModified, ...errors },
+          responses: {
+            '200': cachedOk('JSON Schema', json({ type: 'object' })),
+            '304': notModified,
+            ...errors,
+          },
         },
       },
-      '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
-      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process is up' } } } },
+      '/v1/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+      '/healthz': {
+        get: { summary: 'Liveness', responses: { '200': { description: 'The process is up' } } },
+      },
       '/readyz': {
         get: {
           summary: 'Readiness: a latest snapshot is loaded and servable',

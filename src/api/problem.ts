@@ -1,5 +1,10 @@
 /** RFC 9457 problem documents: every error of the API, never a stack trace. */
-import { InvalidSnapshotIdError, NoLatestSnapshotError, SnapshotIntegrityError, SnapshotNotFoundError } from '../store/errors.js';
+import {
+  InvalidSnapshotIdError,
+  NoLatestSnapshotError,
+  SnapshotIntegrityError,
+  SnapshotNotFoundError,
+} from '../store/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -24,7 +29,8 @@ export class ProblemError extends Error {
   }
 }
 
-export const badRequest = (slug: string, detail: string) => new ProblemError(400, slug, 'Bad request', detail);
+export const badRequest = (slug: string, detail: string) =>
+  new ProblemError(400, slug, 'Bad request', detail);
 export const notFound = (slug: string, detail: string) => new ProblemError(404, slug, 'Not found', detail);
 
 const problemType = (slug: string) => `urn:careerdata:problem:${slug}`;
@@ -36,7 +42,8 @@ export function toProblem(err: unknown, instance: string): { problem: Problem; i
     internal,
   });
   if (err instanceof ProblemError) return make(err.status, err.slug, err.title, err.message);
-  if (err instanceof InvalidSnapshotIdError) return make(400, 'invalid-snapshot-id', 'Bad request', err.message);
+  if (err instanceof InvalidSnapshotIdError)
+    return make(400, 'invalid-snapshot-id', 'Bad request', err.message);
   if (err instanceof SnapshotNotFoundError) return make(404, 'snapshot-not-found', 'Not found', err.message);
   if (err instanceof NoLatestSnapshotError) return make(404, 'no-snapshot', 'Not found', err.message);
   if (err instanceof SnapshotIntegrityError) {
@@ -51,7 +58,18 @@ export function toProblem(err: unknown, instance: string): { problem: Problem; i
   // Fastify's own errors (bad URL encoding, unsupported media type, …) carry a 4xx statusCode.
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return make(status, 'bad-request', 'Bad request', (err as Error).message || 'the request was not understood');
+    return make(
+      status,
+      'bad-request',
+      'Bad request',
+      (err as Error).message || 'the request was not understood',
+    );
   }
-  return make(500, 'internal', 'Internal error', 'the server could not answer this request; it has been logged', true);
+  return make(
+    500,
+    'internal',
+    'Internal error',
+    'the server could not answer this request; it has been logged',
+    true,
+  );
 }

@@ -15,7 +15,12 @@ import type { SnapshotStore } from '../store/snapshotStore.js';
 import { etagOf, notModified } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { badRequest, notFound, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
-import { type CachedBody, type LoadedSnapshot, SnapshotCache, type SnapshotCacheOptions } from './snapshotCache.js';
+import {
+  type CachedBody,
+  type LoadedSnapshot,
+  SnapshotCache,
+  type SnapshotCacheOptions,
+} from './snapshotCache.js';
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 export const CACHE_LATEST = 'public, max-age=30';
@@ -132,7 +137,11 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     const { problem, internal } = toProblem(err, req.url.slice(0, 200));
     if (internal) log.error({ err, url: req.url.slice(0, 200) }, 'API request failed');
-    reply.code(problem.status).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    reply
+      .code(problem.status)
+      .header('cache-control', 'no-store')
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem));
   });
   app.setNotFoundHandler((req, reply) => {
     const problem = {
@@ -141,11 +150,17 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
       status: 404,
       detail: `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}; see /v1/openapi.json`,
     };
-    reply.code(404).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem));
   });
 
   /** Resolve `latest` or an id to a loaded snapshot plus the cache policy its URL gets. */
-  async function loadRef(ref: string): Promise<{ snap: LoadedSnapshot; cacheControl: string; headers: Record<string, string> }> {
+  async function loadRef(
+    ref: string,
+  ): Promise<{ snap: LoadedSnapshot; cacheControl: string; headers: Record<string, string> }> {
     if (ref === 'latest') {
       const snap = await cache.getLatest();
       return {
@@ -157,24 +172,27 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     return { snap: await cache.get(ref), cacheControl: CACHE_IMMUTABLE, headers: { [SNAPSHOT_HEADER]: ref } };
   }
 
-  app.get('/healthz', async (_req, reply) => {
-    reply.header('cache-control', 'no-store').type(JSON_TYPE);
-    return { status: 'ok' };
-  });
+  const healthy = jsonBody({ status: 'ok' });
+  app.get('/healthz', async (req: Req, reply) => send(req, reply, healthy, 'no-store'));
 
-  app.get('/readyz', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
+  app.get('/readyz', async (req: Req, reply) => {
+    let snap: LoadedSnapshot;
     try {
-      const snap = await cache.getLatest();
-      reply.type(JSON_TYPE);
-      return { status: 'ready', snapshotId: snap.id, occupations: snap.records.size };
+      snap = await cache.getLatest();
     } catch (err) {
       const { problem } = toProblem(err, '/readyz');
       return reply
         .code(503)
+        .header('cache-control', 'no-store')
         .type(PROBLEM_CONTENT_TYPE)
         .send(JSON.stringify({ ...problem, status: 503, title: 'Not ready' }));
     }
+    return send(
+      req,
+      reply,
+      jsonBody({ status: 'ready', snapshotId: snap.id, occupations: snap.records.size }),
+      'no-store',
+    );
   });
 
   app.get('/v1/openapi.json', async (req: Req, reply) => send(req, reply, openApi, 'public, max-age=3600'));
@@ -182,7 +200,10 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   app.get('/v1/schema/:name', async (req: Req, reply) => {
     const name = req.params.name ?? '';
     if (!isSchemaName(name)) {
-      throw notFound('unknown-schema', `no schema "${name.slice(0, 40)}"; known: occupation, manifest, diff, gate-report, quality-report`);
+      throw notFound(
+        'unknown-schema',
+        `no schema "${name.slice(0, 40)}"; known: occupation, manifest, diff, gate-report, quality-report`,
+      );
     }
     let body = schemaBodies.get(name);
     if (!body) {
@@ -198,7 +219,10 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     let limit = 20;
     if (limitRaw !== undefined) {
       if (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 100) {
-        throw badRequest('invalid-query', `limit must be an integer from 1 to 100, got "${limitRaw.slice(0, 20)}"`);
+        throw badRequest(
+          'invalid-query',
+          `limit must be an integer from 1 to 100, got "${limitRaw.slice(0, 20)}"`,
+        );
       }
       limit = Number(limitRaw);
     }
@@ -244,7 +268,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const soc = socParam(req.params.soc);
     const snap = await cache.getLatest();
     const rec = snap.records.get(soc);
-    if (!rec) throw notFound('occupation-not-found', `the latest snapshot (${snap.id}) has no occupation ${soc}`);
+    if (!rec)
+      throw notFound('occupation-not-found', `the latest snapshot (${snap.id}) has no occupation ${soc}`);
     return send(req, reply, rec, CACHE_LATEST, { [SNAPSHOT_HEADER]: snap.id });
   });
 
@@ -268,7 +293,10 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const ref = snapshotRef(req.params.id);
     const name = req.params.name;
     if (name !== 'occupation' && name !== 'manifest') {
-      throw notFound('unknown-schema', `snapshots store the occupation and manifest schemas, not "${String(name).slice(0, 40)}"`);
+      throw notFound(
+        'unknown-schema',
+        `snapshots store the occupation and manifest schemas, not "${String(name).slice(0, 40)}"`,
+      );
     }
     const { snap, cacheControl, headers } = await loadRef(ref);
     const key = `schema:${snap.id}:${name}`;

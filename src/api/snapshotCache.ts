@@ -5,10 +5,11 @@
  * most every `latestTtlMs`, so a publish or rollback shows within that time without a file read
  * per request.
  */
+
+import { NoLatestSnapshotError } from '../store/errors.js';
 import type { Manifest } from '../store/manifest.js';
 import { splitLines } from '../store/ndjson.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
-import { NoLatestSnapshotError } from '../store/errors.js';
 import { etagOf } from './etag.js';
 
 export interface CachedBody {
@@ -109,6 +110,13 @@ export class SnapshotCache {
       bytes += line.length;
     }
     const manifestBody = Buffer.from(JSON.stringify(manifest));
-    return { id, manifest, manifestBody: { body: manifestBody, etag: etagOf(manifestBody) }, records, lines, bytes };
+    return {
+      id,
+      manifest,
+      manifestBody: { body: manifestBody, etag: etagOf(manifestBody) },
+      records,
+      lines,
+      bytes,
+    };
   }
 }

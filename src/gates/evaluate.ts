@@ -92,7 +92,8 @@ function wageShiftCheck({ candidate, baseline, config }: GateInput): GateCheck {
     if (!pair || pair[0] === 0) continue;
     compared += 1;
     const change = (pair[1] - pair[0]) / pair[0];
-    if (Math.abs(change) > config.wageShift) shifted.push({ soc: rec.soc, old: pair[0], new: pair[1], change });
+    if (Math.abs(change) > config.wageShift)
+      shifted.push({ soc: rec.soc, old: pair[0], new: pair[1], change });
   }
   if (compared === 0) {
     return {
@@ -114,7 +115,12 @@ function wageShiftCheck({ candidate, baseline, config }: GateInput): GateCheck {
     message: fail
       ? `${shifted.length} of ${compared} occupations (${pct(share)}) had their median wage move by more than ${pct(config.wageShift)}; at most ${pct(threshold)} may (GATE_MAX_WAGE_SHIFT_SHARE)`
       : `${shifted.length} of ${compared} occupations moved their median wage by more than ${pct(config.wageShift)}`,
-    details: { compared, shifted: shifted.length, wageShift: config.wageShift, largest: shifted.slice(0, 20) },
+    details: {
+      compared,
+      shifted: shifted.length,
+      wageShift: config.wageShift,
+      largest: shifted.slice(0, 20),
+    },
   };
 }
 

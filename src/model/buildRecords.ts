@@ -17,7 +17,11 @@ import { indexWages, releaseYear } from './wages.js';
 export type CareerOneStopFields = Pick<
   OccupationRecord,
   'alsoKnownAs' | 'relatedOccupations' | 'brightOutlook' | 'educationProfile' | 'training'
-> & { sourceStatus: OccupationRecord['sourceStatus'][string] };
+> & {
+  sourceStatus: OccupationRecord['sourceStatus'][string];
+  /** Why a CareerOneStop field or part is null (merged into the record's `missing`). */
+  missing?: Record<string, string>;
+};
 
 export interface BuildInput {
   selected: SourceId[];
@@ -158,9 +162,10 @@ export function buildOccupationRecords(input: BuildInput): { records: Occupation
 
     const c1s = input.careeronestop?.get(soc);
     if (c1s) {
-      const { sourceStatus, ...fields } = c1s;
+      const { sourceStatus, missing: why, ...fields } = c1s;
       Object.assign(rec, fields);
       rec.sourceStatus.careeronestop = sourceStatus;
+      Object.assign(rec.missing, why);
     } else {
       const reason = input.careeronestop ? 'no CareerOneStop result for this occupation' : notSelected('careeronestop');
       rec.sourceStatus.careeronestop = { status: input.careeronestop ? 'failed' : 'skipped', fetchedAt: null, reason };

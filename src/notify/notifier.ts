@@ -70,6 +70,11 @@ export class Notifier implements EventSink {
     return { streamEntryId };
   }
 
+  /** Number of events whose webhook deliveries are still running. */
+  get pendingDeliveries(): number {
+    return this.pending.size;
+  }
+
   /** Wait until every background delivery has finished or hit its deadline. */
   async idle(): Promise<DeliveryResult[]> {
     const results: DeliveryResult[] = [];
@@ -94,13 +99,28 @@ export class Notifier implements EventSink {
     const timeoutMs = this.opts.streamTimeoutMs ?? 2_000;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const add = redis.xadd(stream, 'MAXLEN', '~', String(maxLen), '*', 'type', event.type, 'id', event.id, 'event', body);
+      const add = redis.xadd(
+        stream,
+        'MAXLEN',
+        '~',
+        String(maxLen),
+        '*',
+        'type',
+        event.type,
+        'id',
+        event.id,
+        'event',
+        body,
+      );
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
       });
       return (await Promise.race([add, timeout])) ?? null;
     } catch (err) {
-      log.warn({ err, stream, eventType: event.type }, 'could not append the change event to the Redis stream');
+      log.warn(
+        { err, stream, eventType: event.type },
+        'could not append the change event to the Redis stream',
+      );
       return null;
     } finally {
       clearTimeout(timer);
@@ -115,7 +135,9 @@ export class Notifier implements EventSink {
     const deadline = setTimeout(() => controller.abort(), this.opts.deliveryDeadlineMs ?? 60_000);
     this.controllers.add(controller);
     const p = Promise.all(
-      urls.map((url) => deliverWebhook(url, event, body, settings, controller.signal, this.record, this.opts.log)),
+      urls.map((url) =>
+        deliverWebhook(url, event, body, settings, controller.signal, this.record, this.opts.log),
+      ),
     ).finally(() => {
       clearTimeout(deadline);
       this.controllers.delete(controller);

@@ -8,7 +8,11 @@ export function signBody(body: string | Uint8Array, secret: string): string {
 }
 
 /** For receivers (and tests): constant-time check of a signature header against the raw body. */
-export function verifySignature(body: string | Uint8Array, header: string | undefined, secret: string): boolean {
+export function verifySignature(
+  body: string | Uint8Array,
+  header: string | undefined,
+  secret: string,
+): boolean {
   if (!header) return false;
   const expected = Buffer.from(signBody(body, secret));
   const given = Buffer.from(header);

@@ -45,6 +45,8 @@ export async function startOfflineEnvironment(opts: { port?: number } = {}): Pro
     CAREERONESTOP_BASE_URL: u,
     CAREERONESTOP_USER_ID: OFFLINE_CAREERONESTOP.userId,
     CAREERONESTOP_TOKEN: OFFLINE_CAREERONESTOP.token,
+    // A local server needs no politeness; the real API keeps the default of 2 requests/s.
+    CAREERONESTOP_RPS: '200',
     // The fixtures hold ~20 occupations, not BLS's ~830.
     MIN_DETAILED_OCCUPATIONS: '10',
   };

@@ -13,7 +13,7 @@ import { checkExpectedCounts, checkRejectionThresholds } from './qualityChecks.j
 import type { RunContext } from './runContext.js';
 import { type ArtifactsBySource, buildRecords, fetchSource, readSources, selectedFileSources } from './stages.js';
 import type { QualityReport, RefreshSummary, StageName } from './summary.js';
-import { gateConfig } from './summary.js';
+import { composeQuality, gateConfig } from './summary.js';
 
 export interface RefreshOptions {
   runId: string;
@@ -70,19 +70,14 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
           { socs: [...socs].sort(), force: opts.refetch ?? false },
         ),
       );
-      c1s = result.fields;
-      c1sReport = result.report;
+      c1s = new Map(
+        Object.entries(result.fields).map(([soc, f]) => [soc, { ...f, missing: result.missing[soc] ?? {} }]),
+      );
+      c1sReport = result.quality;
     }
 
     const built = await timed('build', () => buildRecords(ctx, bundle, c1s));
-    quality = {
-      sources: Object.fromEntries(rejects.counts),
-      rejectedRows: rejects.total(),
-      rejects: rejects.rejects,
-      warnings: [...rejects.warnings, ...built.report.warnings],
-      build: built.report,
-      ...(c1sReport ? { careeronestop: c1sReport } : {}),
-    };
+    quality = composeQuality(rejects, built.report, c1sReport);
     const sourceRecords = Object.fromEntries(
       (Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]).map(([id, list]) => [
         id,
@@ -94,7 +89,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
         {
           records: built.records,
           sources: sourceRecords,
-          quality,
+          quality: quality as QualityReport,
           methodology: ctx.config.METHODOLOGY_VERSION,
           run: { id: opts.runId, trigger: opts.trigger },
         },
@@ -131,12 +126,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
       stages,
       finishedAt: ctx.now().toISOString(),
       error: errorMessage(err),
-      quality: quality ?? {
-        sources: Object.fromEntries(rejects.counts),
-        rejectedRows: rejects.total(),
-        rejects: rejects.rejects,
-        warnings: rejects.warnings,
-      },
+      quality: quality ?? composeQuality(rejects),
     };
   }
 }

@@ -12,7 +12,7 @@ import { RejectCollector } from '../validate/rejects.js';
 import type { RunContext } from './runContext.js';
 import { type ArtifactsBySource, buildRecords, readSources } from './stages.js';
 import type { RefreshSummary, StageName } from './summary.js';
-import { gateConfig } from './summary.js';
+import { composeQuality, gateConfig } from './summary.js';
 
 export interface RescoreOptions {
   runId: string;
@@ -84,13 +84,7 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
     if (hadC1s) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
     const built = buildRecords(rctx, bundle, c1s, { methodologyVersion: methodology });
     stages.build = Math.round(performance.now() - t0);
-    const quality = {
-      sources: Object.fromEntries(rejects.counts),
-      rejectedRows: rejects.total(),
-      rejects: rejects.rejects,
-      warnings: [...rejects.warnings, ...built.report.warnings],
-      build: built.report,
-    };
+    const quality = composeQuality(rejects, built.report);
     t0 = performance.now();
     const outcome = await ctx.store.publish(
       {
@@ -129,7 +123,7 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
       stages,
       finishedAt: ctx.now().toISOString(),
       error: errorMessage(err),
-      quality: { sources: {}, rejectedRows: 0, rejects: rejects.rejects, warnings: [] },
+      quality: composeQuality(rejects),
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { BuildReport } from '../model/buildRecords.js';
-import type { Reject, Warning } from '../validate/rejects.js';
+import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
 
 export type StageName = 'fetch' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
 export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';
@@ -11,7 +11,28 @@ export interface QualityReport {
   rejects: Reject[];
   warnings: Warning[];
   build?: BuildReport;
+  /** Scored / unscored counts (the scored-share gate reads these). */
+  scoring?: { scored: number; unscored: number; byReason: Record<string, number> };
+  unmatched?: Record<string, string[]>;
   careeronestop?: unknown;
+}
+
+/** The quality report of a run, from what the readers rejected and what the build reported. */
+export function composeQuality(rejects: RejectCollector, build?: BuildReport, careeronestop?: unknown): QualityReport {
+  return {
+    sources: Object.fromEntries(rejects.counts),
+    rejectedRows: rejects.total(),
+    rejects: rejects.rejects,
+    warnings: [...rejects.warnings, ...(build?.warnings ?? [])],
+    ...(build
+      ? {
+          build,
+          scoring: { scored: build.scoring.scored, unscored: build.scoring.unscored, byReason: build.scoring.unscoredByReason },
+          unmatched: build.unmatched,
+        }
+      : {}),
+    ...(careeronestop ? { careeronestop } : {}),
+  };
 }
 
 export interface RefreshSummary {

@@ -94,7 +94,10 @@ const COLUMN_PATTERNS: Record<ColumnKey, { pattern: RegExp; label: string }> = {
   title: { pattern: /national employment matrix title$/i, label: 'YYYY National Employment Matrix title' },
   soc: { pattern: /national employment matrix code$/i, label: 'YYYY National Employment Matrix code' },
   occupationType: { pattern: /^occupation type$/i, label: 'Occupation type' },
-  employmentChange: { pattern: /^employment change, numeric\b/i, label: 'Employment change, numeric, YYYY–YY' },
+  employmentChange: {
+    pattern: /^employment change, numeric\b/i,
+    label: 'Employment change, numeric, YYYY–YY',
+  },
   changePercent: { pattern: /^employment change, percent\b/i, label: 'Employment change, percent, YYYY–YY' },
   selfEmployedPercent: { pattern: /^percent self[- ]employed\b/i, label: 'Percent self employed, YYYY' },
   openingsAnnual: {
@@ -228,7 +231,8 @@ function layoutOf(header: PlainCell[], file: string, sheet: string): Layout {
     .sort((a, b) => a.year - b.year);
   const base = years[0];
   const target = years[years.length - 1];
-  if (!base || !target || base.year === target.year) missing.push('Employment, YYYY (base and projected year)');
+  if (!base || !target || base.year === target.year)
+    missing.push('Employment, YYYY (base and projected year)');
   if (missing.length > 0 || !base || !target) {
     throw new ValidationError(
       `EP workbook ${file}: sheet "${sheet}" lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`,
@@ -243,7 +247,8 @@ function layoutOf(header: PlainCell[], file: string, sheet: string): Layout {
 function isHeaderRow(values: PlainCell[]): boolean {
   const texts = values.map(normalizeHeader);
   return (
-    texts.some((t) => COLUMN_PATTERNS.title.pattern.test(t)) && texts.some((t) => COLUMN_PATTERNS.soc.pattern.test(t))
+    texts.some((t) => COLUMN_PATTERNS.title.pattern.test(t)) &&
+    texts.some((t) => COLUMN_PATTERNS.soc.pattern.test(t))
   );
 }
 
@@ -300,7 +305,9 @@ export async function readEpWorkbook(
     }
   } catch (err) {
     if (err instanceof ValidationError) throw err;
-    throw new ValidationError(`EP workbook ${file}: not a readable xlsx (${errorMessage(err)})`, SOURCE, { file });
+    throw new ValidationError(`EP workbook ${file}: not a readable xlsx (${errorMessage(err)})`, SOURCE, {
+      file,
+    });
   } finally {
     source.stream.destroy();
   }

@@ -88,10 +88,36 @@ const SLOTS = FIGURE_FIELD_ORDER.length;
 interface EstimateDraft {
   area: ResolvedArea;
   occupation: OewsOccupation;
-  state: Uint8Array;
-  values: Float64Array;
-  /** Line of the row that gave each figure, for rejects found once the estimate is complete. */
-  lines: Uint32Array;
+  /** Offset of this estimate's SLOTS figures in the FigureStore. */
+  base: number;
+}
+
+/**
+ * The figures of every estimate being built, in three flat typed arrays (a few hundred thousand
+ * estimates × 13 fields), rather than three small arrays per estimate.
+ */
+class FigureStore {
+  state = new Uint8Array(SLOTS * 1024);
+  values = new Float64Array(SLOTS * 1024);
+  /** Line of the row that gave each figure, for rejects found once an estimate is complete. */
+  lines = new Uint32Array(SLOTS * 1024);
+  private used = 0;
+
+  allocate(): number {
+    if (this.used + SLOTS > this.state.length) {
+      const grow = <T extends Uint8Array | Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.state = grow(this.state, (n) => new Uint8Array(n));
+      this.values = grow(this.values, (n) => new Float64Array(n));
+      this.lines = grow(this.lines, (n) => new Uint32Array(n));
+    }
+    const base = this.used;
+    this.used += SLOTS;
+    return base;
+  }
 }
 
 interface ResolvedArea {
@@ -252,12 +278,14 @@ function resolveArea(
   };
 }
 
-function toEstimate(p: EstimateDraft): OewsEstimate {
+function toEstimate(store: FigureStore, p: EstimateDraft): OewsEstimate {
+  const state = store.state.subarray(p.base, p.base + SLOTS);
+  const values = store.values.subarray(p.base, p.base + SLOTS);
   const topCoded: FigureField[] = [];
   const notAvailable: FigureField[] = [];
-  const value = (slot: number): number | null => (p.state[slot] === VALUE ? p.values[slot]! : null);
+  const value = (slot: number): number | null => (state[slot] === VALUE ? values[slot]! : null);
   for (let slot = 0; slot < SLOTS; slot++) {
-    const s = p.state[slot];
+    const s = state[slot];
     if (s === TOP_CODED) topCoded.push(FIGURE_FIELD_ORDER[slot]!);
     else if (s !== VALUE) notAvailable.push(FIGURE_FIELD_ORDER[slot]!);
   }
@@ -312,6 +340,7 @@ export async function readOewsFlatFiles(
   const areas = await readOewsAreas(input.areaPath, rejects);
 
   const partials = new Map<string, EstimateDraft>();
+  const store = new FigureStore();
   const resolvedAreas = new Map<string, ResolvedArea | { expected: string; reason: string }>();
   const queue = new LineQueue();
   const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue);
@@ -323,6 +352,7 @@ export async function readOewsFlatFiles(
     return false;
   };
 
+  const releaseYear = String(release.year);
   let col: { series: number; value: number; footnotes: number; year: number | undefined } | undefined;
 
   /** Validate one parsed record into its estimate; true when it became a figure. */
@@ -341,18 +371,16 @@ export async function readOewsFlatFiles(
     const id = decodeSeriesId(seriesId);
     if (!id) {
       stats.parsed++;
-      rejects.read(OEWS_SOURCE);
       return reject(line, 'series_id', SERIES_ID_EXPECTED, JSON.stringify(seriesId), 'bad series id');
     }
     const slot = slotOfDatatype.get(id.datatype);
     // Reached only when the byte filter passed everything (series_id not first): skip quietly.
     if (id.industry !== CROSS_INDUSTRY || slot === undefined) return false;
     stats.parsed++;
-    rejects.read(OEWS_SOURCE);
 
     if (col.year !== undefined) {
       const year = record[col.year] ?? '';
-      if (year !== String(release.year)) {
+      if (year !== releaseYear) {
         return reject(
           line,
           'year',
@@ -411,23 +439,17 @@ export async function readOewsFlatFiles(
     const key = areaKey + id.occupation;
     let p = partials.get(key);
     if (!p) {
-      p = {
-        area,
-        occupation,
-        state: new Uint8Array(SLOTS),
-        values: new Float64Array(SLOTS),
-        lines: new Uint32Array(SLOTS),
-      };
+      p = { area, occupation, base: store.allocate() };
       partials.set(key, p);
     }
-    if (p.state[slot] !== ABSENT) {
+    const at = p.base + slot;
+    if (store.state[at] !== ABSENT) {
       return reject(line, 'series_id', 'each series once', seriesId, 'duplicate series');
     }
-    p.state[slot] = state;
-    p.values[slot] = value;
-    p.lines[slot] = line;
+    store.state[at] = state;
+    store.values[at] = value;
+    store.lines[at] = line;
     stats.kept++;
-    rejects.kept(OEWS_SOURCE);
     return true;
   };
 
@@ -453,21 +475,23 @@ export async function readOewsFlatFiles(
     });
   }
   stats.lines = Math.max(0, filter.lines - 1);
+  rejects.read(OEWS_SOURCE, stats.parsed);
+  rejects.kept(OEWS_SOURCE, stats.kept);
 
   const estimates: OewsEstimate[] = [];
   for (const p of [...partials.values()].sort(byAreaThenOccupation)) {
-    const issue = percentileIssue(p);
+    const issue = percentileIssue(store, p);
     if (issue) {
       reject(
-        p.lines[issue.slot]!,
+        store.lines[p.base + issue.slot]!,
         'value',
         issue.expected,
-        String(p.values[issue.slot]),
+        String(store.values[p.base + issue.slot]),
         'percentiles decrease',
       );
       continue;
     }
-    estimates.push(toEstimate(p));
+    estimates.push(toEstimate(store, p));
   }
   return { release: release.description, releaseInfo: release, estimates, stats };
 }
@@ -488,24 +512,30 @@ const PERCENTILE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
  * The same check the xlsx reader makes on a row: percentiles never decrease, and none above a
  * top-coded one is a plain number. A violating estimate is dropped whole (one reject).
  */
-function percentileIssue(p: EstimateDraft): { slot: number; expected: string } | undefined {
+function percentileIssue(
+  store: FigureStore,
+  p: EstimateDraft,
+): { slot: number; expected: string } | undefined {
+  const state = (slot: number) => store.state[p.base + slot];
+  const value = (slot: number) => store.values[p.base + slot]!;
+  const line = (slot: number) => store.lines[p.base + slot];
   for (const slots of PERCENTILE_SLOTS) {
     let previous: number | undefined;
     let topCoded: number | undefined;
     for (const slot of slots) {
-      if (p.state[slot] === TOP_CODED) topCoded ??= slot;
-      if (p.state[slot] !== VALUE) continue;
+      if (state(slot) === TOP_CODED) topCoded ??= slot;
+      if (state(slot) !== VALUE) continue;
       const field = FIGURE_FIELD_ORDER[slot];
       if (topCoded !== undefined) {
         return {
           slot,
-          expected: `"-" with footnote 5 for ${field} (above top-coded ${FIGURE_FIELD_ORDER[topCoded]}; line ${p.lines[topCoded]})`,
+          expected: `"-" with footnote 5 for ${field} (above top-coded ${FIGURE_FIELD_ORDER[topCoded]}; line ${line(topCoded)})`,
         };
       }
-      if (previous !== undefined && p.values[slot]! < p.values[previous]!) {
+      if (previous !== undefined && value(slot) < value(previous)) {
         return {
           slot,
-          expected: `${field} ≥ ${FIGURE_FIELD_ORDER[previous]} (${p.values[previous]}, line ${p.lines[previous]}): percentiles must not decrease`,
+          expected: `${field} ≥ ${FIGURE_FIELD_ORDER[previous]} (${value(previous)}, line ${line(previous)}): percentiles must not decrease`,
         };
       }
       previous = slot;

@@ -81,9 +81,10 @@ const text = (expected: string, pattern?: RegExp) =>
     return t;
   });
 
+// `**` belongs to employment, but "not available" is what it would mean in a wage cell too.
 const wage = z.unknown().transform((raw, ctx): OewsCell => {
   const d = decodeOewsCell(raw);
-  if (d.kind === 'invalid' || (d.kind === 'value' && d.value < 0) || (d.kind === 'notAvailable' && d.symbol === '**')) {
+  if (d.kind === 'invalid' || (d.kind === 'value' && d.value < 0)) {
     ctx.addIssue({
       code: 'custom',
       message: 'a wage in dollars (number ≥ 0), * (not available) or # (at or above the top code)',
@@ -95,7 +96,11 @@ const wage = z.unknown().transform((raw, ctx): OewsCell => {
 
 const employment = z.unknown().transform((raw, ctx): OewsCell => {
   const d = decodeOewsCell(raw);
-  if (d.kind === 'invalid' || d.kind === 'topCoded' || (d.kind === 'value' && !(Number.isInteger(d.value) && d.value >= 0))) {
+  if (
+    d.kind === 'invalid' ||
+    d.kind === 'topCoded' ||
+    (d.kind === 'value' && !(Number.isInteger(d.value) && d.value >= 0))
+  ) {
     ctx.addIssue({ code: 'custom', message: 'an employment count (integer ≥ 0) or ** / * (not available)' });
     return z.NEVER;
   }
@@ -216,7 +221,9 @@ export async function readOewsWorkbook(
             continue;
           }
           // "May 2024 OEWS Estimates" heads the Field Descriptions sheet: a fallback for the release.
-          titleYear ??= values.map((v) => (typeof v === 'string' ? oewsReleaseYear(v) : undefined)).find(Boolean);
+          titleYear ??= values
+            .map((v) => (typeof v === 'string' ? oewsReleaseYear(v) : undefined))
+            .find(Boolean);
         }
         if (!isData || !columns) continue;
         const record = recordOf(values, columns);
@@ -225,7 +232,11 @@ export async function readOewsWorkbook(
           skipped.industry += 1;
           continue;
         }
-        if (record.OWN_CODE !== undefined && record.OWN_CODE !== null && String(record.OWN_CODE).trim() !== '1235') {
+        if (
+          record.OWN_CODE !== undefined &&
+          record.OWN_CODE !== null &&
+          String(record.OWN_CODE).trim() !== '1235'
+        ) {
           skipped.ownership += 1;
           continue;
         }

@@ -7,8 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { PermanentError } from '../errors.js';
 
@@ -193,7 +192,9 @@ export interface WorkbookSource {
 export async function openWorkbookSource(file: string, fileName?: string): Promise<WorkbookSource> {
   const displayName = fileName ?? path.basename(file);
   if (!(await looksLikeZip(file))) {
-    throw new ZipFormatError(`${displayName}: expected an xlsx workbook or a zip holding one, got other content`);
+    throw new ZipFormatError(
+      `${displayName}: expected an xlsx workbook or a zip holding one, got other content`,
+    );
   }
   const entries = await listZipEntries(file);
   if (entries.some((e) => e.name === 'xl/workbook.xml')) {

@@ -12,7 +12,9 @@ export interface ContentHeader {
 }
 
 /** Per source, the distinct releases its files carry (sorted), for the manifest and the content hash. */
-export function releasesOf(sources: Record<string, readonly Pick<ArtifactRecord, 'release'>[]>): Record<string, string[]> {
+export function releasesOf(
+  sources: Record<string, readonly Pick<ArtifactRecord, 'release'>[]>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [source, artifacts] of Object.entries(sources)) {
     out[source] = [...new Set(artifacts.map((a) => a.release).filter((r): r is string => !!r))].sort();

@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { appendLine, readFileIfExists, replaceFileAtomic } from './fsAtomic.js';
 
 export const HistoryEntry = z.looseObject({
-  type: z.enum(['published', 'unchanged', 'blocked', 'rolled_back', 'pinned', 'unpinned', 'pruned', 'orphan_removed']),
+  type: z.enum([
+    'published',
+    'unchanged',
+    'blocked',
+    'rolled_back',
+    'pinned',
+    'unpinned',
+    'pruned',
+    'orphan_removed',
+  ]),
   at: z.string(),
   /** The snapshot concerned (for `blocked`: none). */
   id: z.string().nullable(),
@@ -17,7 +26,10 @@ export const HistoryEntry = z.looseObject({
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 export const PinsFile = z.object({
-  pins: z.record(z.string(), z.object({ at: z.string(), who: z.string().optional(), why: z.string().optional() })),
+  pins: z.record(
+    z.string(),
+    z.object({ at: z.string(), who: z.string().optional(), why: z.string().optional() }),
+  ),
 });
 export type PinsFile = z.infer<typeof PinsFile>;
 

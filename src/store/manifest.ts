@@ -3,8 +3,8 @@
  * and the sha256 of every file and of the canonical content. Written last, read first.
  */
 import { z } from 'zod';
-import { GateReport } from '../gates/report.js';
 import { QualityReport } from '../gates/quality.js';
+import { GateReport } from '../gates/report.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { DiffSummary } from './diff.js';
 import { SNAPSHOT_ID_PATTERN } from './ids.js';

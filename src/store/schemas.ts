@@ -3,8 +3,8 @@
  * every snapshot (schema/*.json) and served by the API at /v1/schema/{name}.
  */
 import { z } from 'zod';
-import { GateReport } from '../gates/report.js';
 import { QualityReport } from '../gates/quality.js';
+import { GateReport } from '../gates/report.js';
 import { OccupationRecord, SNAPSHOT_SCHEMA_VERSION } from '../model/occupation.js';
 import { SnapshotDiff } from './diff.js';
 import { ManifestSchema } from './manifest.js';

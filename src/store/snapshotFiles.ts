@@ -124,7 +124,8 @@ export async function verifySnapshotDir(dir: string, id: string): Promise<Verify
   }
   const present = new Set(await listFiles(dir));
   for (const name of present) {
-    if (name !== SNAPSHOT_FILES.manifest && !manifest.files[name]) problems.push(`${name}: not listed in the manifest`);
+    if (name !== SNAPSHOT_FILES.manifest && !manifest.files[name])
+      problems.push(`${name}: not listed in the manifest`);
   }
   let checked = 0;
   let occupationsBuf: Buffer | null = null;
@@ -135,9 +136,11 @@ export async function verifySnapshotDir(dir: string, id: string): Promise<Verify
     }
     const buf = await fs.readFile(path.join(dir, name));
     checked += 1;
-    if (buf.length !== expected.bytes) problems.push(`${name}: ${buf.length} bytes, manifest says ${expected.bytes}`);
+    if (buf.length !== expected.bytes)
+      problems.push(`${name}: ${buf.length} bytes, manifest says ${expected.bytes}`);
     const digest = sha256(buf);
-    if (digest !== expected.sha256) problems.push(`${name}: sha256 ${digest}, manifest says ${expected.sha256}`);
+    if (digest !== expected.sha256)
+      problems.push(`${name}: sha256 ${digest}, manifest says ${expected.sha256}`);
     if (name === SNAPSHOT_FILES.occupations) occupationsBuf = buf;
     if (name === SNAPSHOT_FILES.diff) {
       try {
@@ -170,7 +173,9 @@ export async function verifySnapshotDir(dir: string, id: string): Promise<Verify
       continue;
     }
     if (parsed.data.soc <= previousSoc) {
-      problems.push(`${SNAPSHOT_FILES.occupations} line ${lineNo}: ${parsed.data.soc} is out of order or repeated`);
+      problems.push(
+        `${SNAPSHOT_FILES.occupations} line ${lineNo}: ${parsed.data.soc} is out of order or repeated`,
+      );
     }
     previousSoc = parsed.data.soc;
     records.push(parsed.data);

@@ -20,7 +20,7 @@ import { QualityReport, type QualityReportInput } from '../gates/quality.js';
 import { describeFailures, type GateConfig, type GateReport } from '../gates/report.js';
 import { type Logger, silentLogger } from '../log.js';
 import { OccupationRecord, SNAPSHOT_SCHEMA_VERSION } from '../model/occupation.js';
-import { makeEvent, type ChangeEvent, type EventSink } from '../notify/events.js';
+import { type ChangeEvent, type EventSink, makeEvent } from '../notify/events.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { sha256 } from './canonical.js';
 import { contentSha256, countsOf, recordLines, releasesOf } from './content.js';
@@ -44,10 +44,22 @@ import {
 import { type HistoryEntry, StoreHistory } from './history.js';
 import { compactTime, isSnapshotId, newSnapshotId } from './ids.js';
 import { acquirePublishLock, type HeldLock } from './lock.js';
-import { type Manifest, ManifestSchema, type RunInfo, SNAPSHOT_FILES, type SnapshotCounts } from './manifest.js';
+import {
+  type Manifest,
+  ManifestSchema,
+  type RunInfo,
+  SNAPSHOT_FILES,
+  type SnapshotCounts,
+} from './manifest.js';
 import { parseLines } from './ndjson.js';
-import { sealTree, type VerifyResult, verifySnapshotDir, writeDigested, writeLinesDurable } from './snapshotFiles.js';
 import { jsonSchema } from './schemas.js';
+import {
+  sealTree,
+  type VerifyResult,
+  verifySnapshotDir,
+  writeDigested,
+  writeLinesDurable,
+} from './snapshotFiles.js';
 
 export interface CandidateSnapshot {
   /** Occupation records; validated again here and sorted by SOC. */
@@ -78,7 +90,13 @@ export type PublishResult =
       manifest: Manifest;
     }
   | { status: 'unchanged'; snapshotId: string }
-  | { status: 'blocked'; previousId: string | null; gateReport: GateReport; reportPath: string; failures: string[] };
+  | {
+      status: 'blocked';
+      previousId: string | null;
+      gateReport: GateReport;
+      reportPath: string;
+      failures: string[];
+    };
 
 /** Named moments of a publish, for crash tests (a hook that kills the process there). */
 export type PublishPoint = 'before-write' | 'during-write' | 'after-write' | 'before-switch' | 'after-switch';
@@ -148,7 +166,8 @@ export class SnapshotStore {
     const text = await readFileIfExists(path.join(this.dir, LATEST_FILE));
     if (text === null) return null;
     const id = text.trim();
-    if (!isSnapshotId(id)) throw new Error(`${path.join(this.dir, LATEST_FILE)} holds "${id}", not a snapshot id`);
+    if (!isSnapshotId(id))
+      throw new Error(`${path.join(this.dir, LATEST_FILE)} holds "${id}", not a snapshot id`);
     return id;
   }
 
@@ -336,7 +355,13 @@ export class SnapshotStore {
       });
       const failures = describeFailures(gateReport);
       if (!gateReport.passed && !opts.force) {
-        const reportPath = await this.writeBlockedReport(at, hash, { run, previousId, gateReport, quality, records });
+        const reportPath = await this.writeBlockedReport(at, hash, {
+          run,
+          previousId,
+          gateReport,
+          quality,
+          records,
+        });
         await this.history.append({
           type: 'blocked',
           at: at.toISOString(),
@@ -390,7 +415,13 @@ export class SnapshotStore {
         run,
       });
       this.log.info({ snapshotId: id, previousId, summary: diff.summary, forced }, 'snapshot published');
-      return { status: 'published', snapshotId: id, previousId, diffSummary: diff.summary, manifest } as const;
+      return {
+        status: 'published',
+        snapshotId: id,
+        previousId,
+        diffSummary: diff.summary,
+        manifest,
+      } as const;
     });
 
     if (opts.notifier) {
@@ -438,7 +469,10 @@ export class SnapshotStore {
       recordLines(w.records),
     );
     point('during-write');
-    files[SNAPSHOT_FILES.diff] = await writeDigested(path.join(tmp, SNAPSHOT_FILES.diff), JSON.stringify(w.diff));
+    files[SNAPSHOT_FILES.diff] = await writeDigested(
+      path.join(tmp, SNAPSHOT_FILES.diff),
+      JSON.stringify(w.diff),
+    );
     files[SNAPSHOT_FILES.occupationSchema] = await writeDigested(
       path.join(tmp, SNAPSHOT_FILES.occupationSchema),
       JSON.stringify(jsonSchema('occupation'), null, 2) + '\n',
@@ -584,7 +618,8 @@ export class SnapshotStore {
    */
   async prune(opts: { keep?: number; dryRun?: boolean; who?: string } = {}): Promise<PruneResult> {
     const keep = opts.keep ?? 30;
-    if (!Number.isInteger(keep) || keep < 1) throw new ValidationError(`prune: keep must be an integer ≥ 1, got ${keep}`, 'prune');
+    if (!Number.isInteger(keep) || keep < 1)
+      throw new ValidationError(`prune: keep must be an integer ≥ 1, got ${keep}`, 'prune');
     return this.withLock(async () => {
       const ids = await this.listIds();
       const latest = await this.latestId();
@@ -653,7 +688,9 @@ export class SnapshotStore {
       }
     }
     const blockedDir = path.join(this.dir, BLOCKED_DIR);
-    for (const name of (await fs.readdir(blockedDir).catch(() => [] as string[])).filter((n) => n.includes(TMP_PREFIX))) {
+    for (const name of (await fs.readdir(blockedDir).catch(() => [] as string[])).filter((n) =>
+      n.includes(TMP_PREFIX),
+    )) {
       await fs.rm(path.join(blockedDir, name), { force: true });
       result.removedTemp.push(`${BLOCKED_DIR}/${name}`);
     }

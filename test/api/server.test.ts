@@ -10,6 +10,10 @@ import { candidate, occupations, steppingClock, tempDir } from '../store/support
 
 const gates = DEFAULT_GATE_CONFIG;
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by assertions, not by types
+type Loose = any;
+const j = (res: Response): Promise<Loose> => res.json();
+
 async function publish(store: SnapshotStore, records: OccupationRecord[]): Promise<string> {
   const r = await store.publish(candidate(records), { gates });
   if (r.status !== 'published') throw new Error(r.status);
@@ -41,8 +45,12 @@ describe('read API over HTTP', () => {
   async function expectProblem(res: Response, status: number, detail: RegExp) {
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const body = await res.json();
-    expect(body).toMatchObject({ status, title: expect.any(String), type: expect.stringMatching(/^urn:careerdata:problem:/) });
+    const body = await j(res);
+    expect(body).toMatchObject({
+      status,
+      title: expect.any(String),
+      type: expect.stringMatching(/^urn:careerdata:problem:/),
+    });
     expect(body.detail).toMatch(detail);
     expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack trace
   }
@@ -51,13 +59,13 @@ describe('read API over HTTP', () => {
     const res = await get('/v1/snapshots');
     expect(res.status).toBe(200);
     expect(res.headers.get('etag')).toBeTruthy();
-    const body = await res.json();
+    const body = await j(res);
     expect(body.items.map((s: { id: string }) => s.id)).toEqual([b, a]);
     expect(body.items[0]).toMatchObject({ latest: true, parent: a, counts: { occupations: 40 } });
     expect(body.nextCursor).toBeNull();
-    const page1 = await (await get('/v1/snapshots?limit=1')).json();
+    const page1 = await j(await get('/v1/snapshots?limit=1'));
     expect(page1).toMatchObject({ items: [{ id: b }], nextCursor: b });
-    const page2 = await (await get(`/v1/snapshots?limit=1&cursor=${page1.nextCursor}`)).json();
+    const page2 = await j(await get(`/v1/snapshots?limit=1&cursor=${page1.nextCursor}`));
     expect(page2).toMatchObject({ items: [{ id: a }], nextCursor: null });
     await expectProblem(await get('/v1/snapshots?limit=0'), 400, /limit must be an integer from 1 to 100/);
     await expectProblem(await get('/v1/snapshots?cursor=x'), 400, /cursor/);
@@ -67,12 +75,12 @@ describe('read API over HTTP', () => {
     const res = await get(`/v1/snapshots/${a}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe(CACHE_IMMUTABLE);
-    expect((await res.json()).id).toBe(a);
+    expect((await j(res)).id).toBe(a);
     const latest = await get('/v1/snapshots/latest');
     expect(latest.headers.get('cache-control')).toBe(CACHE_LATEST);
     expect(latest.headers.get('x-careerdata-snapshot')).toBe(b);
     expect(latest.headers.get('content-location')).toBe(`/v1/snapshots/${b}`);
-    expect((await latest.json()).id).toBe(b);
+    expect((await j(latest)).id).toBe(b);
   });
 
   it('answers a matching If-None-Match with 304 and no body, on every kind of resource', async () => {
@@ -103,7 +111,7 @@ describe('read API over HTTP', () => {
     const res = await get(`/v1/snapshots/${a}/occupations`);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.headers.get('cache-control')).toBe(CACHE_IMMUTABLE);
-    const all = (await res.json()) as OccupationRecord[];
+    const all = (await j(res)) as OccupationRecord[];
     expect(all.map((r) => r.soc)).toEqual(occupations(40).map((r) => r.soc));
     const nd = await get(`/v1/snapshots/${a}/occupations`, { accept: 'application/x-ndjson' });
     expect(nd.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
@@ -121,7 +129,9 @@ describe('read API over HTTP', () => {
     const id = await publish(bigStore, occupations(800));
     const bigApi = await startApi({ store: bigStore, host: '127.0.0.1', port: 0 });
     try {
-      const res = await fetch(`${bigApi.url}/v1/snapshots/${id}/occupations`, { headers: { accept: 'application/x-ndjson' } });
+      const res = await fetch(`${bigApi.url}/v1/snapshots/${id}/occupations`, {
+        headers: { accept: 'application/x-ndjson' },
+      });
       const reader = res.body!.getReader();
       let chunks = 0;
       let text = '';
@@ -142,41 +152,49 @@ describe('read API over HTTP', () => {
   it('serves one record by snapshot and SOC, and from latest naming the snapshot', async () => {
     const res = await get(`/v1/snapshots/${a}/occupations/11-1003`);
     expect(res.headers.get('cache-control')).toBe(CACHE_IMMUTABLE);
-    const rec = await res.json();
+    const rec = await j(res);
     expect(rec.soc).toBe('11-1003');
     expect(rec.wages.national.annual.median).not.toBe(99_999);
     const latest = await get('/v1/occupations/11-1003');
     expect(latest.headers.get('x-careerdata-snapshot')).toBe(b);
     expect(latest.headers.get('cache-control')).toBe(CACHE_LATEST);
-    expect((await latest.json()).wages.national.annual.median).toBe(99_999);
+    expect((await j(latest)).wages.national.annual.median).toBe(99_999);
     await expectProblem(await get('/v1/occupations/99-9999'), 404, /has no occupation 99-9999/);
-    await expectProblem(await get(`/v1/snapshots/${a}/occupations/99-9999`), 404, /has no occupation 99-9999/);
+    await expectProblem(
+      await get(`/v1/snapshots/${a}/occupations/99-9999`),
+      404,
+      /has no occupation 99-9999/,
+    );
     await expectProblem(await get('/v1/occupations/29-20721'), 400, /not a SOC code/);
   });
 
   it('serves the stored diff against the parent and a computed diff from any snapshot', async () => {
-    const stored = await (await get(`/v1/snapshots/${b}/diff`)).json();
+    const stored = await j(await get(`/v1/snapshots/${b}/diff`));
     expect(stored).toMatchObject({ from: a, to: b, summary: { changed: 1 } });
     expect(stored.changed[0].changes).toEqual([
       { path: 'wages.national.annual.median', op: 'replace', old: expect.any(Number), new: 99_999 },
     ]);
-    expect(await (await get(`/v1/snapshots/${b}/diff?from=${a}`)).json()).toEqual(stored);
+    expect(await j(await get(`/v1/snapshots/${b}/diff?from=${a}`))).toEqual(stored);
     const reverse = await get(`/v1/snapshots/${a}/diff?from=${b}`);
     expect(reverse.headers.get('cache-control')).toBe(CACHE_IMMUTABLE);
-    expect((await reverse.json()).changed[0].changes[0].new).toBe(stored.changed[0].changes[0].old);
+    expect((await j(reverse)).changed[0].changes[0].new).toBe(stored.changed[0].changes[0].old);
     await expectProblem(await get(`/v1/snapshots/${b}/diff?from=nope`), 400, /not a snapshot id/);
-    await expectProblem(await get(`/v1/snapshots/${b}/diff?from=20000101T000000Z-00000000`), 404, /does not exist/);
+    await expectProblem(
+      await get(`/v1/snapshots/${b}/diff?from=20000101T000000Z-00000000`),
+      404,
+      /does not exist/,
+    );
   });
 
   it('serves JSON Schemas generated from the zod schemas, current and as stored in a snapshot', async () => {
-    expect(await (await get('/v1/schema/occupation')).json()).toEqual(jsonSchema('occupation'));
-    expect(await (await get('/v1/schema/manifest')).json()).toEqual(jsonSchema('manifest'));
-    expect(await (await get(`/v1/snapshots/${a}/schema/manifest`)).json()).toEqual(jsonSchema('manifest'));
+    expect(await j(await get('/v1/schema/occupation'))).toEqual(jsonSchema('occupation'));
+    expect(await j(await get('/v1/schema/manifest'))).toEqual(jsonSchema('manifest'));
+    expect(await j(await get(`/v1/snapshots/${a}/schema/manifest`))).toEqual(jsonSchema('manifest'));
     await expectProblem(await get('/v1/schema/nope'), 404, /no schema "nope"/);
   });
 
   it('publishes an OpenAPI 3.1 document describing every route with the generated schemas', async () => {
-    const doc = await (await get('/v1/openapi.json')).json();
+    const doc = await j(await get('/v1/openapi.json'));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
@@ -197,8 +215,12 @@ describe('read API over HTTP', () => {
   });
 
   it('answers health and readiness', async () => {
-    expect(await (await get('/healthz')).json()).toEqual({ status: 'ok' });
-    expect(await (await get('/readyz')).json()).toMatchObject({ status: 'ready', snapshotId: b, occupations: 40 });
+    expect(await j(await get('/healthz'))).toEqual({ status: 'ok' });
+    expect(await j(await get('/readyz'))).toMatchObject({
+      status: 'ready',
+      snapshotId: b,
+      occupations: 40,
+    });
   });
 
   it('rejects malformed ids, SOCs and traversal attempts with 400 before reading anything', async () => {
@@ -211,8 +233,16 @@ describe('read API over HTTP', () => {
     ];
     try {
       await expectProblem(await get('/v1/snapshots/..%2F..%2Fetc%2Fpasswd'), 400, /is not a snapshot id/);
-      await expectProblem(await get('/v1/snapshots/..%2F..%2Fetc%2Fpasswd/occupations'), 400, /is not a snapshot id/);
-      await expectProblem(await get(`/v1/snapshots/${a}/occupations/..%2F..%2Fetc%2Fpasswd`), 400, /not a SOC code/);
+      await expectProblem(
+        await get('/v1/snapshots/..%2F..%2Fetc%2Fpasswd/occupations'),
+        400,
+        /is not a snapshot id/,
+      );
+      await expectProblem(
+        await get(`/v1/snapshots/${a}/occupations/..%2F..%2Fetc%2Fpasswd`),
+        400,
+        /not a SOC code/,
+      );
       await expectProblem(await get('/v1/occupations/..%2F..%2Fetc%2Fpasswd'), 400, /not a SOC code/);
       await expectProblem(await get('/v1/snapshots/%2Fetc%2Fpasswd/diff'), 400, /is not a snapshot id/);
       await expectProblem(await get('/v1/snapshots/20261127T030000Z-ZZZZZZZZ'), 400, /is not a snapshot id/);
@@ -231,7 +261,8 @@ describe('read API over HTTP', () => {
     const fresh = await startApi({ store, host: '127.0.0.1', port: 0 });
     const spy = vi.spyOn(store, 'occupationsFile');
     try {
-      for (let i = 0; i < 5; i++) expect((await fetch(`${fresh.url}/v1/occupations/11-100${i}`)).status).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await fetch(`${fresh.url}/v1/occupations/11-100${i}`)).status).toBe(200);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();
@@ -244,8 +275,8 @@ describe('read API over HTTP', () => {
     try {
       const res = await get('/v1/occupations/11-1003');
       expect(res.headers.get('x-careerdata-snapshot')).toBe(a);
-      expect((await res.json()).wages.national.annual.median).not.toBe(99_999);
-      expect((await (await get('/v1/snapshots/latest')).json()).id).toBe(a);
+      expect((await j(res)).wages.national.annual.median).not.toBe(99_999);
+      expect((await j(await get('/v1/snapshots/latest'))).id).toBe(a);
     } finally {
       await store.rollback(b, { who: 'test', why: 'restore' });
     }
@@ -274,8 +305,12 @@ describe('read API over HTTP', () => {
     const eApi = await startApi({ store: new SnapshotStore({ dir: empty.dir }), host: '127.0.0.1', port: 0 });
     try {
       expect((await fetch(`${eApi.url}/readyz`)).status).toBe(503);
-      await expectProblem(await fetch(`${eApi.url}/v1/occupations/11-1000`), 404, /no snapshot has been published yet/);
-      expect(await (await fetch(`${eApi.url}/v1/snapshots`)).json()).toEqual({ items: [], nextCursor: null });
+      await expectProblem(
+        await fetch(`${eApi.url}/v1/occupations/11-1000`),
+        404,
+        /no snapshot has been published yet/,
+      );
+      expect(await j(await fetch(`${eApi.url}/v1/snapshots`))).toEqual({ items: [], nextCursor: null });
     } finally {
       await eApi.close();
       await empty.cleanup();

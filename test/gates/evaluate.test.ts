@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { evaluateGates } from '../../src/gates/evaluate.js';
 import { qualityReportFrom } from '../../src/gates/quality.js';
 import { DEFAULT_GATE_CONFIG, describeFailures, gateConfigFrom } from '../../src/gates/report.js';
-import { loadConfig } from '../../src/config.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
 import { occupations } from '../store/support.js';
 
 const quality = (sources: Record<string, { read: number; rejected: number }> = {}) => ({
   sources: Object.fromEntries(
-    Object.entries(sources).map(([k, v]) => [k, { read: v.read, kept: v.read - v.rejected, rejected: v.rejected, byReason: {} }]),
+    Object.entries(sources).map(([k, v]) => [
+      k,
+      { read: v.read, kept: v.read - v.rejected, rejected: v.rejected, byReason: {} },
+    ]),
   ),
   rejects: [],
   warnings: [],
@@ -36,7 +39,11 @@ describe('quality gates', () => {
     const r = run(occupations(10), null);
     expect(r.passed).toBe(true);
     expect(r.baseline).toBeNull();
-    expect(['occupation_count', 'wage_shift', 'scored_share'].map((n) => check(r, n).status)).toEqual(['skip', 'skip', 'skip']);
+    expect(['occupation_count', 'wage_shift', 'scored_share'].map((n) => check(r, n).status)).toEqual([
+      'skip',
+      'skip',
+      'skip',
+    ]);
   });
 
   it('fails when the occupation count drops by more than 5 % and passes at exactly 5 %', () => {
@@ -60,7 +67,7 @@ describe('quality gates', () => {
     for (const i of [0, 1, 2]) withMedian(bad, i, 1.5);
     const r = check(run(bad, base), 'wage_shift');
     expect(r).toMatchObject({ status: 'fail', observed: 0.3 });
-    expect((r.details?.largest as { soc: string }[]).map((x) => x.soc)).toHaveLength(3);
+    expect(r.details!.largest as { soc: string }[]).toHaveLength(3);
   });
 
   it('compares hourly medians when annual ones are missing, and skips when nothing is comparable', () => {
@@ -87,24 +94,53 @@ describe('quality gates', () => {
   });
 
   it('fails a source whose rejected share exceeds MAX_REJECTED_SHARE, naming the source', () => {
-    const r = run(occupations(5), null, quality({ oews: { read: 1000, rejected: 20 }, ep: { read: 100, rejected: 3 }, c1s: { read: 0, rejected: 0 } }));
-    const bySource = Object.fromEntries(r.checks.filter((c) => c.name === 'rejected_share').map((c) => [c.source, c.status]));
+    const r = run(
+      occupations(5),
+      null,
+      quality({
+        oews: { read: 1000, rejected: 20 },
+        ep: { read: 100, rejected: 3 },
+        c1s: { read: 0, rejected: 0 },
+      }),
+    );
+    const bySource = Object.fromEntries(
+      r.checks.filter((c) => c.name === 'rejected_share').map((c) => [c.source, c.status]),
+    );
     expect(bySource).toEqual({ oews: 'pass', ep: 'fail', c1s: 'skip' });
-    expect(describeFailures(r)).toEqual(['ep: 3 of 100 rows rejected (3.0 %), more than the allowed 2.0 % (MAX_REJECTED_SHARE)']);
+    expect(describeFailures(r)).toEqual([
+      'ep: 3 of 100 rows rejected (3.0 %), more than the allowed 2.0 % (MAX_REJECTED_SHARE)',
+    ]);
   });
 
   it('reads thresholds from the configuration', () => {
-    const config = loadConfig({ GATE_MAX_OCCUPATION_DROP: '0.1', MAX_REJECTED_SHARE: '0.05', SOURCES: 'exposure' });
-    expect(gateConfigFrom(config)).toEqual({ ...DEFAULT_GATE_CONFIG, maxOccupationDrop: 0.1, maxRejectedShare: 0.05 });
+    const config = loadConfig({
+      GATE_MAX_OCCUPATION_DROP: '0.1',
+      MAX_REJECTED_SHARE: '0.05',
+      SOURCES: 'exposure',
+    });
+    expect(gateConfigFrom(config)).toEqual({
+      ...DEFAULT_GATE_CONFIG,
+      maxOccupationDrop: 0.1,
+      maxRejectedShare: 0.05,
+    });
   });
 
   it('builds a quality report from the reject collector', () => {
     const c = new RejectCollector();
     c.read('oews', 10);
     c.kept('oews', 9);
-    c.reject({ source: 'oews', row: 4, field: 'A_MEDIAN', expected: 'a number', got: '"x"', reason: 'invalid A_MEDIAN' });
+    c.reject({
+      source: 'oews',
+      row: 4,
+      field: 'A_MEDIAN',
+      expected: 'a number',
+      got: '"x"',
+      reason: 'invalid A_MEDIAN',
+    });
     c.warn({ source: 'ep', message: 'odd' });
-    const q = qualityReportFrom(c, { scoring: { scored: 9, unscored: 1, byReason: { 'no EPOCH rating': 1 } } });
+    const q = qualityReportFrom(c, {
+      scoring: { scored: 9, unscored: 1, byReason: { 'no EPOCH rating': 1 } },
+    });
     expect(q.sources.oews).toEqual({ read: 10, kept: 9, rejected: 1, byReason: { 'invalid A_MEDIAN': 1 } });
     expect(q.rejects).toHaveLength(1);
     expect(q.warnings).toEqual([{ source: 'ep', message: 'odd' }]);

@@ -38,7 +38,9 @@ async function writeTemp(name: string, bytes: Uint8Array): Promise<string> {
 }
 
 const find = (estimates: OewsEstimate[], soc: string, group = 'detailed', areaCode?: string) =>
-  estimates.find((e) => e.soc === soc && e.group === group && (areaCode === undefined || e.areaCode === areaCode));
+  estimates.find(
+    (e) => e.soc === soc && e.group === group && (areaCode === undefined || e.areaCode === areaCode),
+  );
 
 /** A national workbook from the fixture rows, with `edit` applied to the sheet records. */
 async function nationalWorkbook(
@@ -114,9 +116,21 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
 
   it('gives 29-2072 Medical Records Specialists the published figures', () => {
     const e = find(result.estimates, '29-2072')!;
-    expect(e).toMatchObject({ areaType: 'national', areaCode: '99', state: null, title: 'Medical Records Specialists' });
+    expect(e).toMatchObject({
+      areaType: 'national',
+      areaCode: '99',
+      state: null,
+      title: 'Medical Records Specialists',
+    });
     expect(e.employment).toBe(187_910);
-    expect(e.annual).toEqual({ p10: 35_780, p25: 41_600, median: 50_250, p75: 64_070, p90: 80_950, mean: 55_970 });
+    expect(e.annual).toEqual({
+      p10: 35_780,
+      p25: 41_600,
+      median: 50_250,
+      p75: 64_070,
+      p90: 80_950,
+      mean: 55_970,
+    });
     expect(e.hourly.median).toBe(24.16);
     expect(e.topCoded).toEqual([]);
     expect(e.notAvailable).toEqual([]);
@@ -139,7 +153,14 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
   it('reads HOURLY-only actors and ANNUAL-only teachers as not available on the other side', () => {
     const actors = find(result.estimates, '27-2011')!;
     expect(Object.values(actors.annual).every((v) => v === null)).toBe(true);
-    expect(actors.notAvailable).toEqual(['annual.p10', 'annual.p25', 'annual.median', 'annual.p75', 'annual.p90', 'annual.mean']);
+    expect(actors.notAvailable).toEqual([
+      'annual.p10',
+      'annual.p25',
+      'annual.median',
+      'annual.p75',
+      'annual.p90',
+      'annual.mean',
+    ]);
     expect(actors.hourly.median).toBe(23.33);
     const teachers = find(result.estimates, '25-2021')!;
     expect(Object.values(teachers.hourly).every((v) => v === null)).toBe(true);
@@ -177,7 +198,11 @@ describe('readOewsWorkbook on the generated fixtures', () => {
 
   it('reads the national zip: release, workbook, sheet and every row', () => {
     expect(rejects.total()).toBe(0);
-    expect(national).toMatchObject({ release: 'May 2024', file: 'national_M2024_dl.xlsx', sheet: 'national_M2024_dl' });
+    expect(national).toMatchObject({
+      release: 'May 2024',
+      file: 'national_M2024_dl.xlsx',
+      sheet: 'national_M2024_dl',
+    });
     expect(national.estimates).toHaveLength(nationalRows().length);
     expect(national.estimates.filter((e) => e.group === 'detailed')).toHaveLength(20);
   });
@@ -185,11 +210,23 @@ describe('readOewsWorkbook on the generated fixtures', () => {
   it('carries the real May 2024 figures of the table', () => {
     const e = find(national.estimates, '29-2072')!;
     expect(e.employment).toBe(187_910);
-    expect(e.annual).toEqual({ p10: 35_780, p25: 41_600, median: 50_250, p75: 64_070, p90: 80_950, mean: 55_970 });
+    expect(e.annual).toEqual({
+      p10: 35_780,
+      p25: 41_600,
+      median: 50_250,
+      p75: 64_070,
+      p90: 80_950,
+      mean: 55_970,
+    });
     expect(e.hourly.median).toBe(24.16);
     expect(find(national.estimates, '11-1021')!.hourly.median).toBe(49.5);
     expect(find(national.estimates, '11-1021')!.topCoded).toEqual(['annual.p90', 'hourly.p90']);
-    expect(find(national.estimates, '11-1011')!.topCoded).toEqual(['annual.p75', 'annual.p90', 'hourly.p75', 'hourly.p90']);
+    expect(find(national.estimates, '11-1011')!.topCoded).toEqual([
+      'annual.p75',
+      'annual.p90',
+      'hourly.p75',
+      'hourly.p90',
+    ]);
     expect(find(national.estimates, '29-1218')!.annual).toMatchObject({ median: null, mean: 281_130 });
     expect(find(national.estimates, '27-2011')!.hourly.median).toBe(23.33);
     expect(find(national.estimates, '25-2021')!.notAvailable).toHaveLength(6);
@@ -230,10 +267,15 @@ describe('readOewsWorkbook on the generated fixtures', () => {
   });
 
   it('fails with the column and file named when the header lost a column', async () => {
-    const file = await nationalWorkbook('no-median.zip', undefined, OEWS_HEADER.filter((c) => c !== 'A_MEDIAN'));
-    const error = await readOewsWorkbook({ path: file, fileName: 'oesm24nat.zip' }, new RejectCollector()).catch(
-      (e: unknown) => e,
+    const file = await nationalWorkbook(
+      'no-median.zip',
+      undefined,
+      OEWS_HEADER.filter((c) => c !== 'A_MEDIAN'),
     );
+    const error = await readOewsWorkbook(
+      { path: file, fileName: 'oesm24nat.zip' },
+      new RejectCollector(),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/national_M2024_dl\.xlsx.*lacks required column A_MEDIAN/);
   });
@@ -286,7 +328,8 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     });
     const collector = new RejectCollector();
     const result = await readOewsWorkbook({ path: file, fileName: 'oesm24nat.zip' }, collector);
-    const byCode = (row: number) => collector.rejects.filter((r) => r.row === row).map((r) => [r.field, r.reason]);
+    const byCode = (row: number) =>
+      collector.rejects.filter((r) => r.row === row).map((r) => [r.field, r.reason]);
     expect(byCode(sheetRow('47-2111'))).toEqual([['A_PCT75', 'percentiles decrease']]);
     expect(byCode(sheetRow('35-2014'))).toContainEqual(['H_MEDIAN', 'ANNUAL/HOURLY flags inconsistent']);
     expect(byCode(sheetRow('31-1131'))).toEqual([]);
@@ -298,7 +341,11 @@ describe('readOewsWorkbook on the generated fixtures', () => {
 
   it('skips industry-specific rows of an all-data workbook and says how many', async () => {
     const file = await nationalWorkbook('industry.zip', (records) => {
-      records.push({ ...records.find((x) => x.OCC_CODE === '29-1141')!, NAICS: '622000', I_GROUP: '3-digit' });
+      records.push({
+        ...records.find((x) => x.OCC_CODE === '29-1141')!,
+        NAICS: '622000',
+        I_GROUP: '3-digit',
+      });
     });
     const collector = new RejectCollector();
     const result = await readOewsWorkbook({ path: file, fileName: 'oesm24all.zip' }, collector);
@@ -307,16 +354,21 @@ describe('readOewsWorkbook on the generated fixtures', () => {
   });
 
   it('names the file when it is not a workbook at all', async () => {
-    const file = await writeTemp('oesm24nat.zip', new TextEncoder().encode('<!DOCTYPE html><p>Access Denied'));
-    await expect(readOewsWorkbook({ path: file, fileName: 'oesm24nat.zip' }, new RejectCollector())).rejects.toThrow(
-      /oesm24nat\.zip: expected an xlsx workbook or a zip holding one/,
+    const file = await writeTemp(
+      'oesm24nat.zip',
+      new TextEncoder().encode('<!DOCTYPE html><p>Access Denied'),
     );
+    await expect(
+      readOewsWorkbook({ path: file, fileName: 'oesm24nat.zip' }, new RejectCollector()),
+    ).rejects.toThrow(/oesm24nat\.zip: expected an xlsx workbook or a zip holding one/);
   });
 
   it('fails when no sheet has an OEWS header', async () => {
     const xlsx = await oewsWorkbook({ sheetName: 'Sheet1', records: [], header: ['foo', 'bar'] });
     const file = await writeTemp('odd.xlsx', xlsx);
-    await expect(readOewsWorkbook({ path: file }, new RejectCollector())).rejects.toThrow(/expected a column OCC_CODE/);
+    await expect(readOewsWorkbook({ path: file }, new RejectCollector())).rejects.toThrow(
+      /expected a column OCC_CODE/,
+    );
   });
 });
 

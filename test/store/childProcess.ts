@@ -32,7 +32,11 @@ export function runPublishChild(env: Record<string, string>): Promise<ChildOutco
     });
     child.once('error', reject);
     child.once('close', (code, signal) => {
-      const line = (prefix: string) => stdout.split('\n').find((l) => l.startsWith(prefix + ' '))?.slice(prefix.length + 1);
+      const line = (prefix: string) =>
+        stdout
+          .split('\n')
+          .find((l) => l.startsWith(prefix + ' '))
+          ?.slice(prefix.length + 1);
       const result = line('result');
       resolve({
         code,

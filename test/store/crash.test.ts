@@ -18,57 +18,67 @@ async function expectConsistent(store: SnapshotStore) {
   expect(latest).not.toBeNull();
   const ids = await store.listIds();
   expect(ids).toContain(latest);
-  for (const id of ids) expect(await store.verify(id), `snapshot ${id}`).toMatchObject({ ok: true, problems: [] });
+  for (const id of ids)
+    expect(await store.verify(id), `snapshot ${id}`).toMatchObject({ ok: true, problems: [] });
   expect((await store.list()).map((s) => s.id).sort()).toEqual(ids);
   return { latest: latest!, ids };
 }
 
 describe('a publisher killed mid-publish (SIGKILL)', () => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir('careerdata-crash-'));
-  });
-  afterEach(() => cleanup());
+  const points: PublishPoint[] = [
+    'before-write',
+    'during-write',
+    'after-write',
+    'before-switch',
+    'after-switch',
+  ];
 
-  const points: PublishPoint[] = ['before-write', 'during-write', 'after-write', 'before-switch', 'after-switch'];
-
-  it.each(points)(
+  // Each point gets its own store directory, so the cases run side by side.
+  it.concurrent.each(points)(
     'at %s leaves latest on a complete snapshot, and the next run cleans up',
     async (point) => {
-      const store = new SnapshotStore({ dir, lockStaleMs: 2000 });
-      const first = await store.publish(candidate(occupations(40)), { gates });
-      expect(first.status).toBe('published');
-      const a = first.status === 'published' ? first.snapshotId : '';
-
-      const child = await runPublishChild({ STORE_DIR: dir, CAREERDATA_CRASH_AT: point, OCCUPATIONS: '41' });
-      expect(child.signal, child.stderr).toBe('SIGKILL');
-      expect(child.result).toBeNull();
-
-      const after = await expectConsistent(store);
-      const switched = point === 'after-switch';
-      expect(after.latest === a).toBe(!switched);
-      const renamed = point === 'before-switch' || point === 'after-switch';
-      expect(after.ids).toHaveLength(renamed ? 2 : 1);
-      const leftovers = (await fs.readdir(dir)).filter((n) => n.startsWith('.tmp-'));
-      if (point === 'during-write' || point === 'after-write') expect(leftovers).toHaveLength(1);
-
-      // The next run: waits for the dead holder's lock to go stale, cleans, and publishes (or finds
-      // the content already latest when the dead process got as far as the switch).
-      const next = await store.publish(candidate(occupations(41)), { gates });
-      expect(next.status).toBe(switched ? 'unchanged' : 'published');
-      const final = await expectConsistent(store);
-      expect(final.ids).toHaveLength(2);
-      expect((await fs.readdir(dir)).filter((n) => n.includes('.tmp-') || n.startsWith('.trash-'))).toEqual([]);
-      const history = await store.historyEntries();
-      const published = history.filter((e) => e.type === 'published').map((e) => e.id);
-      expect(published).toEqual([a, final.latest]);
-      if (switched) expect(history.find((e) => e.id === final.latest)).toMatchObject({ recovered: true });
-      if (point === 'before-switch') expect(history.some((e) => e.type === 'orphan_removed')).toBe(true);
+      const { dir, cleanup } = await tempDir(`careerdata-crash-${point}-`);
+      try {
+        await crashAndRecover(dir, point);
+      } finally {
+        await cleanup();
+      }
     },
-    60_000,
+    90_000,
   );
 });
+
+async function crashAndRecover(dir: string, point: PublishPoint) {
+  const store = new SnapshotStore({ dir, lockStaleMs: 2000 });
+  const first = await store.publish(candidate(occupations(40)), { gates });
+  expect(first.status).toBe('published');
+  const a = first.status === 'published' ? first.snapshotId : '';
+
+  const child = await runPublishChild({ STORE_DIR: dir, CAREERDATA_CRASH_AT: point, OCCUPATIONS: '41' });
+  expect(child.signal, child.stderr).toBe('SIGKILL');
+  expect(child.result).toBeNull();
+
+  const after = await expectConsistent(store);
+  const switched = point === 'after-switch';
+  expect(after.latest === a).toBe(!switched);
+  const renamed = point === 'before-switch' || point === 'after-switch';
+  expect(after.ids).toHaveLength(renamed ? 2 : 1);
+  const leftovers = (await fs.readdir(dir)).filter((n) => n.startsWith('.tmp-'));
+  if (point === 'during-write' || point === 'after-write') expect(leftovers).toHaveLength(1);
+
+  // The next run: waits for the dead holder's lock to go stale, cleans, and publishes (or finds
+  // the content already latest when the dead process got as far as the switch).
+  const next = await store.publish(candidate(occupations(41)), { gates });
+  expect(next.status).toBe(switched ? 'unchanged' : 'published');
+  const final = await expectConsistent(store);
+  expect(final.ids).toHaveLength(2);
+  expect((await fs.readdir(dir)).filter((n) => n.includes('.tmp-') || n.startsWith('.trash-'))).toEqual([]);
+  const history = await store.historyEntries();
+  const published = history.filter((e) => e.type === 'published').map((e) => e.id);
+  expect(published).toEqual([a, final.latest]);
+  if (switched) expect(history.find((e) => e.id === final.latest)).toMatchObject({ recovered: true });
+  if (point === 'before-switch') expect(history.some((e) => e.type === 'orphan_removed')).toBe(true);
+}
 
 describe('two publishers at the same time', () => {
   let dir: string;
@@ -99,9 +109,11 @@ describe('two publishers at the same time', () => {
     expect(ids).toHaveLength(3);
     for (const id of ids) expect((await store.verify(id)).ok).toBe(true);
     expect(await store.latestId()).toBe(late!.result!.snapshotId);
-    expect((await store.manifest(early!.result!.snapshotId)).parent).toBe(a);
-    expect((await store.manifest(late!.result!.snapshotId)).parent).toBe(early!.result!.snapshotId);
-    expect(late!.result!.snapshotId > early!.result!.snapshotId).toBe(true);
+    const earlyId = early!.result!.snapshotId!;
+    const lateId = late!.result!.snapshotId!;
+    expect((await store.manifest(earlyId)).parent).toBe(a);
+    expect((await store.manifest(lateId)).parent).toBe(earlyId);
+    expect(lateId > earlyId).toBe(true);
     expect((await store.historyEntries()).filter((e) => e.type === 'published')).toHaveLength(3);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/store/canonical.js';
 import { contentSha256 } from '../../src/store/content.js';
 import { diffRecords, diffValues } from '../../src/store/diff.js';
-import { canonicalJson } from '../../src/store/canonical.js';
 import { newSnapshotId } from '../../src/store/ids.js';
 import { occupation, occupations } from './support.js';
 
@@ -14,7 +14,13 @@ describe('diffRecords', () => {
     expect(d.added).toEqual(['11-1004']);
     expect(d.removed).toEqual(['11-1000']);
     expect(d.changed).toEqual([
-      { soc: '11-1001', title: 'Renamed', changeCount: 1, truncated: false, changes: [{ path: 'title', op: 'replace', old: 'Occupation 11-1001', new: 'Renamed' }] },
+      {
+        soc: '11-1001',
+        title: 'Renamed',
+        changeCount: 1,
+        truncated: false,
+        changes: [{ path: 'title', op: 'replace', old: 'Occupation 11-1001', new: 'Renamed' }],
+      },
     ]);
     expect(d.summary).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 2, fields: { title: 1 } });
   });
@@ -27,7 +33,12 @@ describe('diffRecords', () => {
     b.wages!.national!.topCoded = ['annual.p90'];
     const changes = diffValues(a, b);
     expect(changes).toEqual([
-      { path: 'sourceStatus.ep', op: 'add', old: null, new: { status: 'stale', fetchedAt: null, ageSeconds: 10 } },
+      {
+        path: 'sourceStatus.ep',
+        op: 'add',
+        old: null,
+        new: { status: 'stale', fetchedAt: null, ageSeconds: 10 },
+      },
       { path: 'wages.national.topCoded[0]', op: 'add', old: null, new: 'annual.p90' },
     ]);
   });
@@ -62,6 +73,8 @@ describe('content hash and ids', () => {
   it('makes ids that sort by time and end with the hash prefix', () => {
     const id = newSnapshotId(new Date('2026-11-27T03:00:00.900Z'), '3f9a2c1b' + '0'.repeat(56), null);
     expect(id).toBe('20261127T030000Z-3f9a2c1b');
-    expect(newSnapshotId(new Date('2026-11-27T02:00:00Z'), 'ab'.repeat(32), id)).toBe('20261127T030001Z-abababab');
+    expect(newSnapshotId(new Date('2026-11-27T02:00:00Z'), 'ab'.repeat(32), id)).toBe(
+      '20261127T030001Z-abababab',
+    );
   });
 });

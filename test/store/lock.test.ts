@@ -42,13 +42,25 @@ describe('publish lock', () => {
     ).rejects.toBeInstanceOf(LockTimeoutError);
     await held.release();
     expect(await redis.get(key)).toBeNull();
-    const next = await acquirePublishLock({ dir: await dir(), log: silentLogger, redis, redisKey: key, waitMs: 2000 });
+    const next = await acquirePublishLock({
+      dir: await dir(),
+      log: silentLogger,
+      redis,
+      redisKey: key,
+      waitMs: 2000,
+    });
     next.assertHeld();
     await next.release();
   });
 
   it('does not release a lock another holder took after ours expired', async () => {
-    const held = await acquirePublishLock({ dir: await dir(), log: silentLogger, redis, redisKey: key, redisTtlMs: 60_000 });
+    const held = await acquirePublishLock({
+      dir: await dir(),
+      log: silentLogger,
+      redis,
+      redisKey: key,
+      redisTtlMs: 60_000,
+    });
     await redis.set(key, 'someone-else');
     await held.release();
     expect(await redis.get(key)).toBe('someone-else');
@@ -57,7 +69,9 @@ describe('publish lock', () => {
   it('times out a second process-local holder with a clear message', async () => {
     const d = await dir();
     const held = await acquirePublishLock({ dir: d, log: silentLogger });
-    await expect(acquirePublishLock({ dir: d, log: silentLogger, waitMs: 300 })).rejects.toThrow(/another publisher holds .*publish\.lock/);
+    await expect(acquirePublishLock({ dir: d, log: silentLogger, waitMs: 300 })).rejects.toThrow(
+      /another publisher holds .*publish\.lock/,
+    );
     await held.release();
   });
 

@@ -28,7 +28,12 @@ const store = new SnapshotStore({
   },
 });
 
-const result = await store.publish(candidate(occupations(count), { run: { id: `child-${process.pid}`, trigger: 'test' } }), {
-  gates: DEFAULT_GATE_CONFIG,
-});
-process.stdout.write(`result ${JSON.stringify({ status: result.status, snapshotId: 'snapshotId' in result ? result.snapshotId : null })}\n`);
+const result = await store.publish(
+  candidate(occupations(count), { run: { id: `child-${process.pid}`, trigger: 'test' } }),
+  {
+    gates: DEFAULT_GATE_CONFIG,
+  },
+);
+process.stdout.write(
+  `result ${JSON.stringify({ status: result.status, snapshotId: 'snapshotId' in result ? result.snapshotId : null })}\n`,
+);

@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../src/model/occupation.js';
-import { InvalidSnapshotIdError, SnapshotIntegrityError, SnapshotNotFoundError } from '../../src/store/errors.js';
+import {
+  InvalidSnapshotIdError,
+  SnapshotIntegrityError,
+  SnapshotNotFoundError,
+} from '../../src/store/errors.js';
 import { isSnapshotId } from '../../src/store/ids.js';
 import { ManifestSchema } from '../../src/store/manifest.js';
 import { jsonSchema } from '../../src/store/schemas.js';
@@ -43,26 +47,54 @@ describe('SnapshotStore', () => {
     expect(r.diffSummary).toMatchObject({ added: 40, removed: 0, changed: 0 });
     const files = (await fs.readdir(path.join(dir, r.snapshotId), { recursive: true })).map(String).sort();
     expect(files).toEqual(
-      ['diff.json', 'manifest.json', 'occupations.ndjson', 'schema', 'schema/manifest.json', 'schema/occupation.json'].sort(),
+      [
+        'diff.json',
+        'manifest.json',
+        'occupations.ndjson',
+        'schema',
+        'schema/manifest.json',
+        'schema/occupation.json',
+      ].sort(),
     );
   });
 
   it('writes a manifest with schema version, file hashes, sources, releases, counts, quality and gates', async () => {
     const r = await publishOk();
-    const m = ManifestSchema.parse(JSON.parse(await fs.readFile(path.join(dir, r.snapshotId, 'manifest.json'), 'utf8')));
+    const m = ManifestSchema.parse(
+      JSON.parse(await fs.readFile(path.join(dir, r.snapshotId, 'manifest.json'), 'utf8')),
+    );
     expect(m.schemaVersion).toBe(SNAPSHOT_SCHEMA_VERSION);
     expect(m.parent).toBeNull();
-    expect(Object.keys(m.files).sort()).toEqual(['diff.json', 'occupations.ndjson', 'schema/manifest.json', 'schema/occupation.json']);
-    expect(m.sources.oews?.[0]).toMatchObject({ url: 'https://example.test/oews.xlsx', release: 'May 2024', etag: '"abc"' });
+    expect(Object.keys(m.files).sort()).toEqual([
+      'diff.json',
+      'occupations.ndjson',
+      'schema/manifest.json',
+      'schema/occupation.json',
+    ]);
+    expect(m.sources.oews?.[0]).toMatchObject({
+      url: 'https://example.test/oews.xlsx',
+      release: 'May 2024',
+      etag: '"abc"',
+    });
     expect(m.releases).toEqual({ oews: ['May 2024'] });
-    expect(m.counts).toEqual({ occupations: 40, withNationalWages: 40, withProjections: 0, scored: 40, unscored: 0 });
+    expect(m.counts).toEqual({
+      occupations: 40,
+      withNationalWages: 40,
+      withProjections: 0,
+      scored: 40,
+      unscored: 0,
+    });
     expect(m.quality.sources.oews).toMatchObject({ read: 40, rejected: 0 });
     expect(m.gates.passed).toBe(true);
     expect(m.forced).toBe(false);
     expect(m.run).toEqual({ id: 'run-test', trigger: 'test' });
-    const stored = JSON.parse(await fs.readFile(path.join(dir, r.snapshotId, 'schema/occupation.json'), 'utf8'));
+    const stored = JSON.parse(
+      await fs.readFile(path.join(dir, r.snapshotId, 'schema/occupation.json'), 'utf8'),
+    );
     expect(stored).toEqual(jsonSchema('occupation'));
-    const lines = (await fs.readFile(path.join(dir, r.snapshotId, 'occupations.ndjson'), 'utf8')).trimEnd().split('\n');
+    const lines = (await fs.readFile(path.join(dir, r.snapshotId, 'occupations.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(40);
     expect(lines.map((l) => JSON.parse(l).soc)).toEqual([...lines.map((l) => JSON.parse(l).soc)].sort());
   });
@@ -131,7 +163,10 @@ describe('SnapshotStore', () => {
     expect(saved.run).toEqual({ id: 'run-test', trigger: 'test' });
     expect(await store.latestId()).toBe(first.snapshotId);
     expect(await snapshotDirs()).toEqual([first.snapshotId]);
-    expect((await store.historyEntries()).at(-1)).toMatchObject({ type: 'blocked', baseline: first.snapshotId });
+    expect((await store.historyEntries()).at(-1)).toMatchObject({
+      type: 'blocked',
+      baseline: first.snapshotId,
+    });
 
     const forced = await store.publish(candidate(fewer), { gates, force: true });
     expect(forced.status).toBe('published');
@@ -150,7 +185,13 @@ describe('SnapshotStore', () => {
     expect(r).toEqual({ snapshotId: a.snapshotId, previousId: b.snapshotId, changed: true });
     expect(await store.latestId()).toBe(a.snapshotId);
     const entry = (await store.historyEntries()).at(-1);
-    expect(entry).toMatchObject({ type: 'rolled_back', id: a.snapshotId, previous: b.snapshotId, who: 'ops@example.test', why: 'bad wages in b' });
+    expect(entry).toMatchObject({
+      type: 'rolled_back',
+      id: a.snapshotId,
+      previous: b.snapshotId,
+      who: 'ops@example.test',
+      why: 'bad wages in b',
+    });
     expect(typeof entry?.at).toBe('string');
     // Rolling back to the current latest changes nothing.
     expect((await store.rollback(a.snapshotId, { who: 'x', why: 'y' })).changed).toBe(false);
@@ -163,11 +204,17 @@ describe('SnapshotStore', () => {
   it('refuses to roll back to an unknown, malformed or damaged snapshot', async () => {
     const a = await publishOk();
     await publishOk(occupations(41));
-    await expect(store.rollback('20200101T000000Z-00000000', { who: 'x', why: 'y' })).rejects.toBeInstanceOf(SnapshotNotFoundError);
-    await expect(store.rollback('../etc', { who: 'x', why: 'y' })).rejects.toBeInstanceOf(InvalidSnapshotIdError);
+    await expect(store.rollback('20200101T000000Z-00000000', { who: 'x', why: 'y' })).rejects.toBeInstanceOf(
+      SnapshotNotFoundError,
+    );
+    await expect(store.rollback('../etc', { who: 'x', why: 'y' })).rejects.toBeInstanceOf(
+      InvalidSnapshotIdError,
+    );
     await fs.chmod(path.join(dir, a.snapshotId, 'diff.json'), 0o644);
     await fs.appendFile(path.join(dir, a.snapshotId, 'diff.json'), ' ');
-    await expect(store.rollback(a.snapshotId, { who: 'x', why: 'y' })).rejects.toBeInstanceOf(SnapshotIntegrityError);
+    await expect(store.rollback(a.snapshotId, { who: 'x', why: 'y' })).rejects.toBeInstanceOf(
+      SnapshotIntegrityError,
+    );
   });
 
   it('prunes old snapshots but keeps latest, pinned ones and the newest N', async () => {
@@ -183,7 +230,11 @@ describe('SnapshotStore', () => {
     // keep 1 → ids[5]; latest ids[4]; pinned ids[0]; removed: ids[1..3]
     expect(r.removed).toEqual([ids[1], ids[2], ids[3]]);
     expect(await store.listIds()).toEqual([ids[0], ids[4], ids[5]]);
-    expect((await store.historyEntries()).at(-1)).toMatchObject({ type: 'pruned', removed: r.removed, keep: 1 });
+    expect((await store.historyEntries()).at(-1)).toMatchObject({
+      type: 'pruned',
+      removed: r.removed,
+      keep: 1,
+    });
     await store.unpin(ids[0]!);
     expect((await store.prune({ keep: 1 })).removed).toEqual([ids[0]]);
     await expect(store.prune({ keep: 0 })).rejects.toBeInstanceOf(ValidationError);
@@ -191,13 +242,21 @@ describe('SnapshotStore', () => {
 
   it('verifies a snapshot and reports a modified file or a modified record', async () => {
     const a = await publishOk();
-    expect(await store.verify(a.snapshotId)).toMatchObject({ ok: true, problems: [], checkedFiles: 4, occupations: 40 });
+    expect(await store.verify(a.snapshotId)).toMatchObject({
+      ok: true,
+      problems: [],
+      checkedFiles: 4,
+      occupations: 40,
+    });
     expect((await store.verify('latest')).ok).toBe(true);
     const file = path.join(dir, a.snapshotId, 'occupations.ndjson');
     expect((await fs.stat(file)).mode & 0o222).toBe(0); // written once, read-only
     await fs.chmod(file, 0o644);
     const text = await fs.readFile(file, 'utf8');
-    await fs.writeFile(file, text.replace('"title":"Occupation 11-1003"', '"title":"Occupation 11-1003 (edited)"'));
+    await fs.writeFile(
+      file,
+      text.replace('"title":"Occupation 11-1003"', '"title":"Occupation 11-1003 (edited)"'),
+    );
     const v = await store.verify(a.snapshotId);
     expect(v.ok).toBe(false);
     expect(v.problems.join('\n')).toMatch(/occupations\.ndjson: sha256 .* manifest says/);
@@ -271,9 +330,12 @@ describe('SnapshotStore', () => {
 
   it('records a rescore as derived from its source snapshot', async () => {
     const a = await publishOk();
-    const r = await store.publish(candidate(occupations(40, { score: 4 }), { derivedFrom: a.snapshotId, methodology: '2.1' }), {
-      gates,
-    });
+    const r = await store.publish(
+      candidate(occupations(40, { score: 4 }), { derivedFrom: a.snapshotId, methodology: '2.1' }),
+      {
+        gates,
+      },
+    );
     expect(r.status === 'published' && r.manifest.derivedFrom).toBe(a.snapshotId);
   });
 });

@@ -15,7 +15,7 @@ export interface OccupationOptions {
 
 /** A valid record with national wages, projections and a resilience score. */
 export function occupation(soc: string, o: OccupationOptions = {}): OccupationRecord {
-  const median = o.median === undefined ? 50_000 + Number(soc.replace('-', '')) % 40_000 : o.median;
+  const median = o.median === undefined ? 50_000 + (Number(soc.replace('-', '')) % 40_000) : o.median;
   const wage = (v: number | null) => (v === null ? null : Math.round(v));
   const score = o.score === undefined ? 3 : o.score;
   return {
@@ -35,7 +35,14 @@ export function occupation(soc: string, o: OccupationOptions = {}): OccupationRe
           p90: median === null ? null : wage(median * 1.5),
           mean: median === null ? null : wage(median * 1.05),
         },
-        hourly: { p10: null, p25: null, median: median === null ? null : Math.round((median / 2080) * 100) / 100, p75: null, p90: null, mean: null },
+        hourly: {
+          p10: null,
+          p25: null,
+          median: median === null ? null : Math.round((median / 2080) * 100) / 100,
+          p75: null,
+          p90: null,
+          mean: null,
+        },
         topCoded: [],
         notAvailable: median === null ? ['annual.median'] : [],
       },
@@ -71,7 +78,11 @@ export function occupations(n: number, o: OccupationOptions = {}): OccupationRec
   return Array.from({ length: n }, (_, i) => occupation(`11-${String(1000 + i).padStart(4, '0')}`, o));
 }
 
-export function artifact(source: string, release: string, fetchedAt = '2026-11-27T03:00:00.000Z'): ArtifactRecord {
+export function artifact(
+  source: string,
+  release: string,
+  fetchedAt = '2026-11-27T03:00:00.000Z',
+): ArtifactRecord {
   return {
     source,
     name: `${source}.xlsx`,
@@ -87,7 +98,10 @@ export function artifact(source: string, release: string, fetchedAt = '2026-11-2
   };
 }
 
-export function candidate(records: OccupationRecord[], over: Partial<CandidateSnapshot> = {}): CandidateSnapshot {
+export function candidate(
+  records: OccupationRecord[],
+  over: Partial<CandidateSnapshot> = {},
+): CandidateSnapshot {
   return {
     records,
     sources: { oews: [artifact('oews', 'May 2024')] },
@@ -103,7 +117,9 @@ export function candidate(records: OccupationRecord[], over: Partial<CandidateSn
 }
 
 /** A fresh temp directory; call the returned cleanup in afterEach. */
-export async function tempDir(prefix = 'careerdata-store-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'careerdata-store-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
 }

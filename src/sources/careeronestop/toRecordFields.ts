@@ -111,7 +111,10 @@ export function careerOneStopFieldsWithReasons(
     const reason = `CareerOneStop has no record for ${onet} (404)`;
     for (const f of OCCUPATION_FIELDS) missing[f] = reason;
     missing.training = reason;
-    return { fields: { ...out, sourceStatus: { status: 'not_found', fetchedAt: occ.fetchedAt, reason } }, missing };
+    return {
+      fields: { ...out, sourceStatus: { status: 'not_found', fetchedAt: occ.fetchedAt, reason } },
+      missing,
+    };
   }
   if (!occ) {
     const reason = absent('occupation');

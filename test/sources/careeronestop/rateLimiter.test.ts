@@ -31,6 +31,16 @@ describe('TokenBucket', () => {
     expect(clock.waits).toEqual([250, 250]);
   });
 
+  it('holds every caller back after pause (a 429 Retry-After)', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ ratePerSecond: 10, now: clock.now, sleep: clock.sleep });
+    await bucket.take();
+    bucket.pause(3000);
+    await bucket.take();
+    await bucket.take();
+    expect(clock.waits).toEqual([3000, 100]);
+  });
+
   it('rejects a waiter when the signal aborts', async () => {
     const bucket = new TokenBucket({ ratePerSecond: 0.001 });
     await bucket.take();

@@ -3,7 +3,11 @@ import { AuthError } from '../../../src/errors.js';
 import { fetchCareerOneStopOccupation } from '../../../src/sources/careeronestop/fetchOccupation.js';
 import { hasCoordinates } from '../../../src/sources/careeronestop/parse.js';
 import { runCareerOneStop } from '../../../src/sources/careeronestop/runCareerOneStop.js';
-import { careerOneStopFields, loadStoredEntries } from '../../../src/sources/careeronestop/toRecordFields.js';
+import {
+  careerOneStopFields,
+  careerOneStopFieldsWithReasons,
+  loadStoredEntries,
+} from '../../../src/sources/careeronestop/toRecordFields.js';
 import { apiRequests, listFiles, type Rig, startRig, TOKEN, USER_ID } from './harness.js';
 
 const FIXTURE_SOCS = [
@@ -104,7 +108,7 @@ describe('CareerOneStop source against the fixture API', () => {
     // Provenance: params, secret-free request paths and the MetaData block are kept.
     const occ = await rig.store.get('occupation', '29-2072');
     expect(occ?.requests[0]).toMatch(/^\/v1\/occupation\/\{userId\}\/29-2072\.00\/US\?training=true&/);
-    expect((occ?.body as { MetaData?: { Publisher?: string } }).MetaData?.Publisher).toBe('CareerOneStop');
+    expect((occ!.body as { MetaData?: { Publisher?: string } }).MetaData?.Publisher).toBe('CareerOneStop');
   });
 
   it('records a 404 as not_found without requesting certifications or training', async () => {
@@ -116,7 +120,11 @@ describe('CareerOneStop source against the fixture API', () => {
     expect(stored?.status).toBe('not_found');
 
     const entries = await loadStoredEntries(rig.store, '45-3031', ['US']);
-    const { fields: f, missing } = careerOneStopFieldsWithReasons(entries, new Date(), rig.config.CAREERONESTOP_MAX_AGE);
+    const { fields: f, missing } = careerOneStopFieldsWithReasons(
+      entries,
+      new Date(),
+      rig.config.CAREERONESTOP_MAX_AGE,
+    );
     expect(f.sourceStatus.status).toBe('not_found');
     expect(f.alsoKnownAs).toBeNull();
     expect(f.training).toBeNull();
@@ -175,6 +183,19 @@ describe('CareerOneStop source against the fixture API', () => {
     // Austin Community College is every 8th program: 3 of 23 are in Texas.
     expect(f.training?.programs.TX?.count).toBe(3);
     expect(f.training?.programs.TX?.items.every((p) => p.state === 'Texas')).toBe(true);
+  });
+
+  it('with TRAINING_PROGRAMS_PER_LOCATION=0 asks for one record and keeps only the count', async () => {
+    rig = await startRig({ TRAINING_PROGRAMS_PER_LOCATION: '0' });
+    await fetchCareerOneStopOccupation(rig.deps(), { soc: '29-1141' });
+    const trainingPaths = apiRequests(rig.server).filter((p) => p.startsWith('/v1/training/'));
+    expect(trainingPaths.map((p) => p.split('/').slice(-2).join('/'))).toEqual(['0/1']);
+    const f = careerOneStopFields(
+      await loadStoredEntries(rig.store, '29-1141', ['US']),
+      new Date(),
+      rig.config.CAREERONESTOP_MAX_AGE,
+    );
+    expect(f.training?.programs.US).toEqual({ count: 23, items: [] });
   });
 
   it('stops the whole source once on 401: one error line, one message, few requests', async () => {

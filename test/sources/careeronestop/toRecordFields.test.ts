@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredResponse } from '../../../src/sources/careeronestop/responseStore.js';
 import {
-  careerOneStopFields,
+  careerOneStopFieldsWithReasons as fieldsOf,
   type StoredEntries,
 } from '../../../src/sources/careeronestop/toRecordFields.js';
 
@@ -78,7 +78,7 @@ describe('careerOneStopFields', () => {
   it('marks data older than max age stale with its age, using the oldest part', () => {
     const older = '2025-12-20T00:00:00.000Z';
     const now = new Date('2026-01-10T00:00:00.000Z');
-    const { fields: f, missing } = fieldsOf(entries({ certifications: certs(older) }), now, 7 * DAY, {
+    const { fields: f } = fieldsOf(entries({ certifications: certs(older) }), now, 7 * DAY, {
       endpoints: [
         {
           endpoint: 'certifications',
@@ -124,5 +124,6 @@ describe('careerOneStopFields', () => {
     const { fields: f, missing } = fieldsOf(entries({ occupation: bad }), new Date(T0), 7 * DAY);
     expect(f.sourceStatus.status).toBe('failed');
     expect(f.sourceStatus.reason).toContain('OccupationDetail.0.OnetTitle');
+    expect(missing.relatedOccupations).toContain('no longer matches the contract');
   });
 });

@@ -1,0 +1,71 @@
+/**
+ * publish: gates and the atomic pointer switch (SnapshotStore.publish, under the publish lock), then
+ * the run's outcome is recorded. A publish interrupted after its switch and run again finds its own
+ * snapshot as latest ("unchanged", same run id) and reports it as published: one snapshot per run.
+ */
+import { gateConfig, type QualityReport } from '../src/pipeline/summary.js';
+import { finishRun } from '../src/queue/finishRun.js';
+import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
+import { jobIds } from '../src/queue/names.js';
+import { parsePayload, RunPayload } from '../src/queue/payloads.js';
+import type { RunOutcome } from '../src/queue/runStore.js';
+import { stageResult } from '../src/queue/stageResults.js';
+import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
+import type { BuildScoreResult } from './buildScore.js';
+
+export function finishDeps(deps: JobDeps) {
+  return {
+    runs: deps.runs,
+    log: deps.log,
+    metrics: deps.metrics,
+    events: deps.events,
+    stageFiles: deps.stageFiles,
+    latestId: () => deps.base.store.latestId(),
+    now: deps.now,
+  };
+}
+
+export const publishJob: JobHandler<RunOutcome> = async (deps, job) => {
+  const p = parsePayload(RunPayload, job.data, job.name);
+  const ctx = deps.ctxFor(p);
+  const built = await stageResult<BuildScoreResult>(deps.queues.refresh, jobIds.build(p.runId));
+  const candidate = await deps.stageFiles.read<CandidateSnapshot>(p.runId, built.candidate);
+  const result = await ctx.store.publish(candidate, {
+    gates: gateConfig(ctx.config),
+    force: p.force,
+    notifier: deps.events,
+  });
+  const base = {
+    occupations: built.occupations,
+    rejectedRows: built.rejectedRows,
+    downloadedBytes: built.downloadedBytes,
+  };
+  let outcome: RunOutcome;
+  if (result.status === 'published') {
+    outcome = {
+      ...base,
+      status: 'published',
+      snapshotId: result.snapshotId,
+      previousId: result.previousId,
+      diffSummary: result.diffSummary,
+    };
+  } else if (result.status === 'unchanged') {
+    const latest = await ctx.store.latestManifest();
+    const ours = latest?.id === result.snapshotId && latest.run?.id === p.runId;
+    outcome = ours
+      ? { ...base, status: 'published', snapshotId: latest.id, previousId: latest.parent, diffSummary: latest.diffSummary }
+      : { ...base, status: 'unchanged', snapshotId: result.snapshotId, previousId: null };
+  } else {
+    outcome = {
+      ...base,
+      status: 'blocked',
+      snapshotId: result.previousId,
+      previousId: null,
+      gateReport: result.gateReport,
+      gateFailures: result.failures,
+      failedStage: 'publish',
+    };
+  }
+  await finishRun(finishDeps(deps), p, { ...outcome, quality: candidate.quality as unknown as QualityReport });
+  return outcome;
+};
