@@ -5,25 +5,14 @@
  */
 import { gateConfig, type QualityReport } from '../src/pipeline/summary.js';
 import { finishRun } from '../src/queue/finishRun.js';
-import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
+import { finishDepsOf } from '../src/queue/depsAdapters.js';
+import type { JobHandler } from '../src/queue/jobDeps.js';
 import { jobIds } from '../src/queue/names.js';
 import { parsePayload, RunPayload } from '../src/queue/payloads.js';
 import type { RunOutcome } from '../src/queue/runStore.js';
 import { stageResult } from '../src/queue/stageResults.js';
 import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
 import type { BuildScoreResult } from './buildScore.js';
-
-export function finishDeps(deps: JobDeps) {
-  return {
-    runs: deps.runs,
-    log: deps.log,
-    metrics: deps.metrics,
-    events: deps.events,
-    stageFiles: deps.stageFiles,
-    latestId: () => deps.base.store.latestId(),
-    now: deps.now,
-  };
-}
 
 export const publishJob: JobHandler<RunOutcome> = async (deps, job) => {
   const p = parsePayload(RunPayload, job.data, job.name);
@@ -66,6 +55,6 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job) => {
       failedStage: 'publish',
     };
   }
-  await finishRun(finishDeps(deps), p, { ...outcome, quality: candidate.quality as unknown as QualityReport });
+  await finishRun(finishDepsOf(deps), p, { ...outcome, quality: candidate.quality as unknown as QualityReport });
   return outcome;
 };

@@ -38,6 +38,7 @@ export function writeCareerOneStopResponses(dir: string, detailed: Array<{ soc: 
       left = Math.max(0, Math.round((left - v) * 10) / 10);
       return { EducationLevel: level, Value: String(v) };
     });
+    const bright = rng.chance(0.3);
     const occupation = {
       OccupationDetail: [
         {
@@ -46,8 +47,8 @@ export function writeCareerOneStopResponses(dir: string, detailed: Array<{ soc: 
           OnetDescription: `Generated description of ${d.title}: ${'plans, performs and reviews the work of the occupation. '.repeat(rng.int(2, 6))}`,
           AlternateTitles: Array.from({ length: rng.int(0, 12) }, (_, i) => `${d.title.split(/[ ,]/)[0]} Specialist ${i + 1}`),
           RelatedOnetTitles: related,
-          BrightOutlook: rng.chance(0.3) ? 'Bright' : '',
-          BrightOutlookCategory: rng.chance(0.3) ? 'Rapid Growth' : '',
+          BrightOutlook: bright ? 'Bright' : '',
+          BrightOutlookCategory: bright ? rng.pick(['Rapid Growth', 'Numerous Job Openings', 'Rapid Growth; Numerous Job Openings']) : '',
           Green: '',
           COSVideoURL: `https://cdn.careeronestop.org/OccVids/OccupationVideos/${onetCode}.mp4`,
           EducationTraining: {

@@ -1,6 +1,5 @@
 /** The `careerdata` command line: command definitions only; each calls the modules that do the work. */
 import { Command } from 'commander';
-import { checkSourceRegistry } from '../sources/registry.js';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
 
@@ -14,5 +13,4 @@ export function buildProgram(): Command {
   return program;
 }
 
-checkSourceRegistry();
 await buildProgram().parseAsync(process.argv);

@@ -9,7 +9,7 @@ import { secretValues } from '../config.js';
 import { HttpClient, type HttpClientOptions } from '../http/httpClient.js';
 import { RawCache } from '../http/rawCache.js';
 import type { Logger } from '../log.js';
-import { blsHint } from '../sources/registry.js';
+import { blsHint, checkSourceRegistry } from '../sources/registry.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
 
 export interface RunContext {

@@ -47,6 +47,11 @@ export const DATA_FILE = 'oe.data.0.Current';
 /** Footnote on a `-` value meaning "at or above the top code" (8 = estimate not released). */
 export const TOP_CODE_FOOTNOTE = '5';
 const TERRITORY_FIPS = new Set(['66', '72', '78']);
+/**
+ * The U.S. as the yearly workbooks name it (AREA_TITLE), where oe.area says "National": both
+ * readers give the national estimate the same code ("99") and name.
+ */
+export const NATIONAL_AREA_NAME = 'U.S.';
 
 export interface OewsFlatFilePaths {
   dataPath: string;

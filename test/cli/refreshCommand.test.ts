@@ -13,7 +13,7 @@ async function careerdata(args: string[], env: Record<string, string>) {
     const r = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
-      timeout: 120_000,
+      timeout: 170_000,
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
@@ -22,7 +22,7 @@ async function careerdata(args: string[], env: Record<string, string>) {
   }
 }
 
-describe('careerdata refresh (command line)', () => {
+describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {

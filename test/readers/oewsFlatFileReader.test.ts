@@ -185,7 +185,7 @@ describe('readOewsFlatFiles', () => {
     expect(e.get('national|99|29-2072')).toEqual({
       areaType: 'national',
       areaCode: '99',
-      areaName: 'National',
+      areaName: 'U.S.', // as the workbooks name it; oe.area says "National"
       state: null,
       soc: '29-2072',
       title: 'Medical Records Specialists',

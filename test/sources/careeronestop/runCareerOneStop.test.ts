@@ -230,6 +230,16 @@ describe('CareerOneStop source against the fixture API', () => {
     expect(outcome.requests).toBe(3 + 2);
   });
 
+  it('a Retry-After longer than the in-process cap stops the source once instead of sleeping for it', async () => {
+    rig = await startRig();
+    rig.faults.rateLimit(100, 3600);
+    const result = await runCareerOneStop(rig.deps(), { socs: FIXTURE_SOCS, runId: 'r-429' });
+    expect(result.quality.stopped).toMatch(/asked to wait 3600 s \(Retry-After\)/);
+    expect(rig.lines.filter((l) => JSON.parse(l).level >= 50)).toHaveLength(1);
+    expect(rig.sleeps.every((ms) => ms < 3_600_000)).toBe(true);
+    expect(apiRequests(rig.server).length).toBeLessThanOrEqual(rig.config.CAREERONESTOP_CONCURRENCY);
+  });
+
   it('retries 500 three times with backoff and then succeeds', async () => {
     rig = await startRig();
     rig.faults.serverError(3, 500);

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { runRescore } from '../../pipeline/rescore.js';
+import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
+import { recordRun } from '../../pipeline/runHistory.js';
+import { cliContext } from '../context.js';
+import { reportRun } from './refreshAction.js';
+import type { RescoreCommandOptions } from './rescore.js';
+
+export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> {
+  // Rescoring reads only the cache: no source's fetch settings are needed.
+  const cli = await cliContext({ sources: 'exposure,epoch' });
+  const ctx = createRunContext(cli.config, cli.log);
+  try {
+    const summary = await runRescore(ctx, {
+      runId: newRunId(),
+      from: opts.from,
+      ...(opts.methodology ? { methodology: opts.methodology } : {}),
+      force: opts.force ?? false,
+    });
+    await recordRun(path.resolve(cli.config.RUNS_DIR), summary);
+    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json);
+  } finally {
+    await closeRunContext(ctx);
+    await cli.close();
+  }
+}
