@@ -47,7 +47,7 @@ export async function offlineHarness(): Promise<OfflineHarness> {
     refresh: (extra = {}, opts = {}) => runRefresh(context(extra), { runId: newRunId(), trigger: 'cli', ...opts }),
     close: async () => {
       for (const c of contexts) await closeRunContext(c);
-      await offline.close();
+      await offline.close().catch(() => {}); // a test may have closed it already
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,222 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_EPOCH_FILE, loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { registerMethodology } from '../../src/methodology/registry.js';
+import { METHODOLOGY_V2_0 } from '../../src/methodology/v2_0.js';
+import type { OccupationRecord } from '../../src/model/occupation.js';
+import { runRefresh } from '../../src/pipeline/refresh.js';
+import { runRescore } from '../../src/pipeline/rescore.js';
+import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
+import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
+
+const SHARED = path.resolve(import.meta.dirname, '../../..', 'shared/data');
+const REAL = {
+  oews: path.join(SHARED, 'national_M2024_dl.xlsx'),
+  ep: path.join(SHARED, 'ep_2024-34_occupation.xlsx'),
+  exposure: path.join(SHARED, 'occ_level.csv'),
+};
+const haveReal = Object.values(REAL).every((p) => existsSync(p));
+
+async function snapshotRecords(dir: string, id: string): Promise<OccupationRecord[]> {
+  const text = await readFile(path.join(dir, id, 'occupations.ndjson'), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as OccupationRecord);
+}
+
+describe.skipIf(!haveReal)('resilience and progression from the real upstream files (../shared/data)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'careerdata-real-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('scores 29-2072 exactly as the reference page, with May 2024 progression bands', { timeout: 180_000 }, async () => {
+    const config = loadConfig({
+      SOURCES: 'oews,ep,exposure,epoch',
+      OEWS_FORMAT: 'xlsx',
+      OEWS_XLSX_URLS: pathToFileURL(REAL.oews).href,
+      EP_URL: pathToFileURL(REAL.ep).href,
+      EXPOSURE_URL: pathToFileURL(REAL.exposure).href,
+      SNAPSHOT_DIR: path.join(dir, 'snapshots'),
+      CACHE_DIR: path.join(dir, 'cache'),
+    });
+    const ctx = createRunContext(config, silentLogger);
+    try {
+      const summary = await runRefresh(ctx, { runId: newRunId(), trigger: 'cli' });
+      expect(summary.error).toBeUndefined();
+      expect(summary.status).toBe('published');
+      // 831 OEWS detailed occupations plus EP's 45-3031, which OEWS does not publish.
+      expect(summary.occupations).toBe(832);
+      const recs = await snapshotRecords(path.join(dir, 'snapshots'), summary.snapshotId!);
+      const mrs = recs.find((r) => r.soc === '29-2072')!;
+      expect(mrs.resilience).toEqual({
+        methodology: '2.0',
+        score: 3,
+        maxScore: 6,
+        classification: 'AI-Augmented',
+        tier: 2,
+        rationale:
+          'Score 3/6: high AI task exposure, growing job demand means AI will assist but humans remain essential',
+        exposure: {
+          beta: 0.6176470588235294,
+          percent: 62,
+          label: 'High',
+          points: 0,
+          onetCodes: ['29-2072.00'],
+          rule: 'base',
+        },
+        growth: { percent: 7.1, rounded: 7, label: 'Growing', points: 2, release: '2024-34' },
+        humanAdvantage: {
+          ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
+          sum: 15,
+          label: 'Moderate',
+          points: 1,
+          source: 'manual',
+        },
+      });
+      const expected = [35780, 41600, 50250, 64070, 80950];
+      expect(mrs.careerProgression?.map((l) => l.annual)).toEqual(expected);
+      mrs.careerProgression!.forEach((l, i) => {
+        expect(l.low).toBe(Math.round(expected[i]! * 0.9));
+        expect(l.high).toBe(Math.round(expected[i]! * 1.1));
+      });
+      expect(mrs.careerProgression?.[0]).toMatchObject({ level: 'Entry', percentile: 10, years: { min: 0, typical: 1, max: 2 } });
+
+      // Several O*NET children, no .00 row: the mean of the children (documented rule).
+      const other = recs.find((r) => r.soc === '13-1199')!;
+      expect(other.resilience?.exposure?.rule).toBe('mean-of-children');
+      expect(other.resilience?.exposure?.onetCodes.length).toBe(4);
+
+      // A top-coded median: progression level with the top code as lower bound, nothing invented.
+      const obgyn = recs.find((r) => r.soc === '29-1218')!;
+      const mid = obgyn.careerProgression!.find((l) => l.level === 'Mid-Career')!;
+      expect(mid).toMatchObject({ annual: null, low: 239200, high: null });
+    } finally {
+      await closeRunContext(ctx);
+    }
+  });
+});
+
+describe('resilience inputs in an offline refresh', () => {
+  let h: OfflineHarness;
+  beforeEach(async () => {
+    h = await offlineHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('publishes an occupation with no EPOCH row unscored, with the reason, and counts it', async () => {
+    const ratings = (await readFile(DEFAULT_EPOCH_FILE, 'utf8')).split('\n');
+    const without = ratings.filter((l) => !l.startsWith('15-1252')).join('\n');
+    const file = path.join(h.dir, 'epoch.csv');
+    await writeFile(file, without);
+    const summary = await h.refresh({ EPOCH_URL: pathToFileURL(file).href });
+    expect(summary.status).toBe('published');
+    const recs = await snapshotRecords(path.join(h.dir, 'snapshots'), summary.snapshotId!);
+    const dev = recs.find((r) => r.soc === '15-1252')!;
+    expect(dev.resilience).toMatchObject({ score: null, classification: null, rationale: null, humanAdvantage: null });
+    expect(dev.resilience?.unscoredReason).toMatch(/EPOCH/);
+    expect(dev.resilience?.exposure).not.toBeNull();
+    expect(dev.resilience?.growth).not.toBeNull();
+    const scoring = summary.quality.build!.scoring;
+    expect(Object.entries(scoring.unscoredByReason).some(([r, n]) => /EPOCH/.test(r) && n >= 1)).toBe(true);
+  });
+
+  const badRatings: Array<[string, (lines: string[]) => string[], RegExp]> = [
+    [
+      'a rating of 6',
+      (lines) => lines.map((l) => (l.startsWith('29-2072') ? l.replace(/^(29-2072[^,]*,[^,]*,)3,/, '$16,') : l)),
+      /epoch-ratings\.csv.*row \d+.*empathy/s,
+    ],
+    ['a duplicate SOC', (lines) => [...lines.filter(Boolean), lines.find((l) => l.startsWith('29-2072'))!], /29-2072/],
+    ['a missing column', (lines) => lines.map((l) => l.split(',').filter((_, i) => i !== 3).join(',')), /presence|opinion|column/],
+  ];
+  for (const [what, edit, pattern] of badRatings) {
+    it(`fails with a clear error and publishes nothing when the ratings file has ${what}`, async () => {
+      const first = await h.refresh();
+      expect(first.status).toBe('published');
+      const lines = (await readFile(DEFAULT_EPOCH_FILE, 'utf8')).split('\n');
+      const dir = await mkdtemp(path.join(h.dir, 'bad-'));
+      const file = path.join(dir, 'epoch-ratings.csv');
+      await writeFile(file, edit(lines).join('\n'));
+      const summary = await h.refresh({ EPOCH_URL: pathToFileURL(file).href });
+      expect(summary.status).toBe('failed');
+      expect(summary.error).toMatch(pattern);
+      expect(summary.snapshotId).toBe(first.snapshotId);
+      expect((await readFile(path.join(h.dir, 'snapshots', 'latest'), 'utf8')).trim()).toBe(first.snapshotId);
+    });
+  }
+
+  it('fails naming file, row and field when the exposure file has beta > 1', async () => {
+    const first = await h.refresh();
+    const csv = await readFile(path.join(h.dir, '..', path.basename(h.dir)), 'utf8').catch(() => '');
+    const res = await fetch(`${h.offline.server.url}/research/occ_level.csv`);
+    const lines = (await res.text()).split('\n');
+    const i = lines.findIndex((l) => l.startsWith('29-2072.00'));
+    const cells = lines[i]!.split(',');
+    cells[3] = '1.5';
+    lines[i] = cells.join(',');
+    h.offline.server.inject('/research/occ_level.csv', { kind: 'body', body: lines.join('\n'), contentType: 'text/csv' });
+    const summary = await h.refresh();
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toMatch(/occ_level\.csv/);
+    expect(summary.error).toMatch(new RegExp(`row ${i + 1}\\b`));
+    expect(summary.error).toMatch(/dv_rating_beta/);
+    expect(summary.snapshotId).toBe(first.snapshotId);
+  });
+
+  it('rescores from the cached raw files with another methodology, without network, keeping wages byte-identical', async () => {
+    const first = await h.refresh();
+    expect(first.status).toBe('published');
+    const shifted = structuredClone(METHODOLOGY_V2_0);
+    shifted.version = '2.90';
+    shifted.updated = '2026-11-01';
+    shifted.exposure.bands[1]!.upTo = { value: 0.65, inclusive: true };
+    registerMethodology(shifted);
+
+    const ctx = h.context({ GATE_MAX_SCORED_SHARE_DROP: '1' });
+    await h.offline.close(); // no upstream is reachable from here on
+    const summary = await runRescore(ctx, { runId: newRunId(), from: 'latest', methodology: '2.90' });
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe('published');
+    expect(summary.snapshotId).not.toBe(first.snapshotId);
+
+    const before = await snapshotRecords(path.join(h.dir, 'snapshots'), first.snapshotId!);
+    const after = await snapshotRecords(path.join(h.dir, 'snapshots'), summary.snapshotId!);
+    expect(after.map((r) => r.soc)).toEqual(before.map((r) => r.soc));
+    for (let i = 0; i < before.length; i++) {
+      expect(JSON.stringify(after[i]!.wages)).toBe(JSON.stringify(before[i]!.wages));
+      expect(after[i]!.resilience?.methodology).toBe('2.90');
+    }
+    // β 0.6176 is High under v2.0 (0 points) and Medium under the shifted variant (1 point).
+    const mrsBefore = before.find((r) => r.soc === '29-2072')!;
+    const mrsAfter = after.find((r) => r.soc === '29-2072')!;
+    expect(mrsBefore.resilience?.score).toBe(3);
+    expect(mrsAfter.resilience?.exposure?.label).toBe('Medium');
+    expect(mrsAfter.resilience?.score).toBe(4);
+    const manifest = JSON.parse(await readFile(path.join(h.dir, 'snapshots', summary.snapshotId!, 'manifest.json'), 'utf8'));
+    expect(manifest.derivedFrom).toBe(first.snapshotId);
+    expect(manifest.methodology).toBe('2.90');
+  });
+
+  it('refuses to rescore when a recorded raw file is gone from the cache, naming it', async () => {
+    const first = await h.refresh();
+    const manifest = JSON.parse(await readFile(path.join(h.dir, 'snapshots', first.snapshotId!, 'manifest.json'), 'utf8'));
+    const ep = manifest.sources.ep[0];
+    await rm(path.join(h.dir, 'cache', 'blobs', ep.sha256), { force: true });
+    const summary = await runRescore(h.context(), { runId: newRunId(), from: first.snapshotId! });
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toContain(ep.sha256);
+    expect(summary.error).toContain('occupation.xlsx');
+  });
+});
