@@ -25,6 +25,7 @@ export const freshnessWatchdogJob: JobHandler<WatchdogResult> = async (deps, job
   const decision = freshnessDecision({
     latestCreatedAt: latest?.createdAt ?? null,
     activeRunId,
+    schedulePaused: (await deps.redis.exists(deps.keys.schedulePaused)) === 1,
     maxAgeMs: deps.config.MAX_SNAPSHOT_AGE,
     now,
   });

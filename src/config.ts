@@ -202,6 +202,8 @@ export interface ConfigOverrides {
   sources?: string[];
   /** Offline mode points every URL at local fixtures, so HTTP-only requirements do not apply. */
   offline?: boolean;
+  /** Commands that fetch nothing (snapshots, serve) skip the per-source requirements. */
+  checkSources?: boolean;
 }
 
 /** Validate the environment; throws one ConfigError listing every bad variable. */
@@ -227,7 +229,7 @@ export function loadConfig(
   const c = result.data;
   const uses = (s: SourceId) => c.SOURCES.includes(s);
   const isHttp = (u: string) => /^https?:/.test(u);
-  if (!overrides.offline) {
+  if (!overrides.offline && overrides.checkSources !== false) {
     const blsHttp =
       (uses('oews') &&
         (c.OEWS_FORMAT === 'xlsx' ? c.OEWS_XLSX_URLS.some(isHttp) : isHttp(c.OEWS_FLATFILES_URL))) ||

@@ -17,21 +17,26 @@ describe('config', () => {
   it('reports every invalid variable in one message', () => {
     let err: unknown;
     try {
-      loadConfig({ OEWS_FORMAT: 'csv', EP_URL: 'ftp://x', CAREERONESTOP_RPS: '-1', SOURCES: 'oews,nope', PORT: 'eighty' });
+      loadConfig({
+        OEWS_FORMAT: 'csv',
+        EP_URL: 'ftp://x',
+        CAREERONESTOP_RPS: '-1',
+        SOURCES: 'oews,nope',
+        PORT: 'eighty',
+      });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const msg = (err as ConfigError).message;
-    for (const name of ['OEWS_FORMAT', 'EP_URL', 'CAREERONESTOP_RPS', 'SOURCES', 'PORT']) expect(msg).toContain(name);
+    for (const name of ['OEWS_FORMAT', 'EP_URL', 'CAREERONESTOP_RPS', 'SOURCES', 'PORT'])
+      expect(msg).toContain(name);
     expect((err as ConfigError).problems).toHaveLength(5);
   });
 
   it('requires a source’s own settings only when a run uses that source', () => {
     expect(() => loadConfig({ SOURCES: 'oews,ep' })).toThrow(/BLS_CONTACT_EMAIL/);
-    expect(() =>
-      loadConfig({ SOURCES: 'ep', EP_URL: 'file:///tmp/occupation.xlsx' }),
-    ).not.toThrow();
+    expect(() => loadConfig({ SOURCES: 'ep', EP_URL: 'file:///tmp/occupation.xlsx' })).not.toThrow();
     const err = (() => {
       try {
         loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org' });
@@ -40,7 +45,9 @@ describe('config', () => {
       }
     })();
     expect(err?.problems.join('\n')).toMatch(/CAREERONESTOP_USER_ID[\s\S]*CAREERONESTOP_TOKEN/);
-    expect(() => loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org' }, { sources: ['oews', 'ep', 'exposure', 'epoch'] })).not.toThrow();
+    expect(() =>
+      loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org' }, { sources: ['oews', 'ep', 'exposure', 'epoch'] }),
+    ).not.toThrow();
   });
 
   it('parses durations', () => {

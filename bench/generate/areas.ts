@@ -116,7 +116,7 @@ export function metroAreas(scale: number): Area[] {
       postal,
       wageFactor: 0.8 + 0.45 * r.next(),
       employmentShare: 0.0002 + 0.03 * size,
-      coverage: 0.12 + 0.42 * Math.sqrt(size) + 0.08 * r.next(),
+      coverage: 0.11 + 0.39 * Math.sqrt(size) + 0.075 * r.next(),
     });
   }
   const nonmetroCodes = new Set<string>();

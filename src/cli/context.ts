@@ -1,8 +1,8 @@
 /** What every command needs: validated config and a logger (secrets scrubbed). */
 import { existsSync } from 'node:fs';
-import { ConfigError, type Config, type ConfigOverrides, loadConfig, secretValues } from '../config.js';
+import { type Config, ConfigError, type ConfigOverrides, loadConfig, secretValues } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
-import { startOfflineEnvironment, type OfflineEnvironment } from '../offline/offlineEnvironment.js';
+import { type OfflineEnvironment, startOfflineEnvironment } from '../offline/offlineEnvironment.js';
 
 export interface CliContext {
   config: Config;
@@ -19,10 +19,16 @@ function loadDotEnv(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
 }
 
-export async function cliContext(opts: { sources?: string | undefined; offline?: boolean }): Promise<CliContext> {
+export async function cliContext(opts: {
+  sources?: string | undefined;
+  offline?: boolean;
+  /** False for commands that fetch nothing: source settings are not required. */
+  checkSources?: boolean;
+}): Promise<CliContext> {
   loadDotEnv();
   const overrides: ConfigOverrides = {};
   if (opts.sources) overrides.sources = opts.sources.split(',').map((s) => s.trim());
+  if (opts.checkSources === false) overrides.checkSources = false;
   let env: Record<string, string | undefined> = process.env;
   let offline: OfflineEnvironment | undefined;
   if (opts.offline) {
@@ -44,7 +50,11 @@ export async function cliContext(opts: { sources?: string | undefined; offline?:
     }
     throw err;
   }
-  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, secrets: secretValues(config) });
+  const log = createLogger({
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+    secrets: secretValues(config),
+  });
   return {
     config,
     log,

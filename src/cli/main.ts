@@ -2,6 +2,12 @@
 import { Command } from 'commander';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
+import { registerRuns } from './commands/runs.js';
+import { registerSchedule } from './commands/schedule.js';
+import { registerTrigger } from './commands/trigger.js';
+import { registerWorker } from './commands/worker.js';
+import { registerServe } from './commands/serve.js';
+import { registerSnapshots } from './commands/snapshots.js';
 
 export function buildProgram(): Command {
   const program = new Command('careerdata')
@@ -10,6 +16,12 @@ export function buildProgram(): Command {
     .enablePositionalOptions();
   registerRefresh(program);
   registerRescore(program);
+  registerWorker(program);
+  registerTrigger(program);
+  registerRuns(program);
+  registerSchedule(program);
+  registerSnapshots(program);
+  registerServe(program);
   return program;
 }
 

@@ -52,7 +52,8 @@ export class ClusterMetrics {
   stageDuration(stage: string, seconds: number): Promise<void> {
     return this.safely('stage duration', async () => {
       const m = this.redis.multi();
-      for (const le of STAGE_BUCKETS) if (seconds <= le) m.hincrby(this.keys.stageHistogram, `${stage}|${le}`, 1);
+      for (const le of STAGE_BUCKETS)
+        if (seconds <= le) m.hincrby(this.keys.stageHistogram, `${stage}|${le}`, 1);
       m.hincrby(this.keys.stageHistogram, `${stage}|+Inf`, 1);
       m.hincrbyfloat(this.keys.stageHistogram, `${stage}|sum`, seconds);
       m.hincrby(this.keys.stageHistogram, `${stage}|count`, 1);
@@ -61,7 +62,9 @@ export class ClusterMetrics {
   }
 
   upstreamRequest(host: string, status: number | 'error'): Promise<void> {
-    return this.safely('upstream request', () => this.redis.hincrby(this.keys.upstream, `${host}|${status}`, 1));
+    return this.safely('upstream request', () =>
+      this.redis.hincrby(this.keys.upstream, `${host}|${status}`, 1),
+    );
   }
 
   async read(): Promise<ClusterMetricsSnapshot> {

@@ -53,8 +53,13 @@ class Writer {
 
 export function renderMetrics(m: MetricsInput): string {
   const w = new Writer();
-  w.head(METRIC_NAMES.runs, 'counter', 'Finished refresh runs by outcome (published, unchanged, blocked, failed) and trigger.');
-  for (const r of m.cluster.runs) w.sample(METRIC_NAMES.runs, { status: r.status, trigger: r.trigger }, r.count);
+  w.head(
+    METRIC_NAMES.runs,
+    'counter',
+    'Finished refresh runs by outcome (published, unchanged, blocked, failed) and trigger.',
+  );
+  for (const r of m.cluster.runs)
+    w.sample(METRIC_NAMES.runs, { status: r.status, trigger: r.trigger }, r.count);
 
   w.head(METRIC_NAMES.stageDuration, 'histogram', 'Duration of each completed stage attempt, in seconds.');
   for (const [stage, h] of Object.entries(m.cluster.stages).sort(([a], [b]) => a.localeCompare(b))) {
@@ -67,20 +72,36 @@ export function renderMetrics(m: MetricsInput): string {
   }
 
   w.head(METRIC_NAMES.lastPublish, 'gauge', 'Unix time of the last run that published a new snapshot.');
-  if (m.cluster.lastPublishSeconds !== null) w.sample(METRIC_NAMES.lastPublish, {}, m.cluster.lastPublishSeconds);
-  w.head(METRIC_NAMES.lastSuccess, 'gauge', 'Unix time of the last run that published or confirmed the data unchanged.');
-  if (m.cluster.lastSuccessSeconds !== null) w.sample(METRIC_NAMES.lastSuccess, {}, m.cluster.lastSuccessSeconds);
+  if (m.cluster.lastPublishSeconds !== null)
+    w.sample(METRIC_NAMES.lastPublish, {}, m.cluster.lastPublishSeconds);
+  w.head(
+    METRIC_NAMES.lastSuccess,
+    'gauge',
+    'Unix time of the last run that published or confirmed the data unchanged.',
+  );
+  if (m.cluster.lastSuccessSeconds !== null)
+    w.sample(METRIC_NAMES.lastSuccess, {}, m.cluster.lastSuccessSeconds);
 
-  w.head(METRIC_NAMES.snapshotAge, 'gauge', 'Seconds since the latest snapshot was created (absent before the first publish).');
+  w.head(
+    METRIC_NAMES.snapshotAge,
+    'gauge',
+    'Seconds since the latest snapshot was created (absent before the first publish).',
+  );
   if (m.snapshotAgeSeconds !== null) w.sample(METRIC_NAMES.snapshotAge, {}, m.snapshotAgeSeconds);
 
   w.head(METRIC_NAMES.queueJobs, 'gauge', 'Jobs per queue and state.');
   for (const [queue, states] of Object.entries(m.queues)) {
-    for (const [state, count] of Object.entries(states)) w.sample(METRIC_NAMES.queueJobs, { queue, state }, count);
+    for (const [state, count] of Object.entries(states))
+      w.sample(METRIC_NAMES.queueJobs, { queue, state }, count);
   }
 
-  w.head(METRIC_NAMES.upstream, 'counter', 'Upstream HTTP attempts by host and status ("error" for network failures).');
-  for (const u of m.cluster.upstream) w.sample(METRIC_NAMES.upstream, { host: u.host, status: u.status }, u.count);
+  w.head(
+    METRIC_NAMES.upstream,
+    'counter',
+    'Upstream HTTP attempts by host and status ("error" for network failures).',
+  );
+  for (const u of m.cluster.upstream)
+    w.sample(METRIC_NAMES.upstream, { host: u.host, status: u.status }, u.count);
 
   w.head(METRIC_NAMES.activeRun, 'gauge', '1 while a refresh is queued or running.');
   w.sample(METRIC_NAMES.activeRun, {}, m.activeRun ? 1 : 0);

@@ -38,7 +38,12 @@ export interface BuildReport {
   occupations: number;
   missing: Record<string, { count: number; reasons: Record<string, number>; socs: string[] }>;
   unmatched: { oewsNotInEp: string[]; epNotInOews: string[]; stateOrAreaWithoutNational: string[] };
-  scoring: { methodology: string; scored: number; unscored: number; unscoredByReason: Record<string, number> };
+  scoring: {
+    methodology: string;
+    scored: number;
+    unscored: number;
+    unscoredByReason: Record<string, number>;
+  };
   warnings: Warning[];
 }
 
@@ -66,7 +71,10 @@ function notSelected(source: string): string {
   return `source ${source} not selected for this run`;
 }
 
-export function buildOccupationRecords(input: BuildInput): { records: OccupationRecord[]; report: BuildReport } {
+export function buildOccupationRecords(input: BuildInput): {
+  records: OccupationRecord[];
+  report: BuildReport;
+} {
   const warnings: Warning[] = [];
   const wages = input.oews ? indexWages(input.oews) : null;
   const epRows = new Map<string, EpRow>();
@@ -97,7 +105,12 @@ export function buildOccupationRecords(input: BuildInput): { records: Occupation
   }
   const medianMismatches: string[] = [];
 
-  const scoring = { methodology: input.methodology.version, scored: 0, unscored: 0, unscoredByReason: {} as Record<string, number> };
+  const scoring = {
+    methodology: input.methodology.version,
+    scored: 0,
+    unscored: 0,
+    unscoredByReason: {} as Record<string, number>,
+  };
   const records: OccupationRecord[] = [];
   for (const soc of socs) {
     const w = wages?.bySoc.get(soc) ?? null;
@@ -167,8 +180,14 @@ export function buildOccupationRecords(input: BuildInput): { records: Occupation
       rec.sourceStatus.careeronestop = sourceStatus;
       Object.assign(rec.missing, why);
     } else {
-      const reason = input.careeronestop ? 'no CareerOneStop result for this occupation' : notSelected('careeronestop');
-      rec.sourceStatus.careeronestop = { status: input.careeronestop ? 'failed' : 'skipped', fetchedAt: null, reason };
+      const reason = input.careeronestop
+        ? 'no CareerOneStop result for this occupation'
+        : notSelected('careeronestop');
+      rec.sourceStatus.careeronestop = {
+        status: input.careeronestop ? 'failed' : 'skipped',
+        fetchedAt: null,
+        reason,
+      };
       rec.missing.careeronestop = reason;
     }
     records.push(rec);

@@ -5,7 +5,10 @@ import type { OewsReadResult } from '../readers/oewsTypes.js';
 import type { RejectCollector } from '../validate/rejects.js';
 
 /** A source whose rejected share exceeds MAX_REJECTED_SHARE fails the run, naming the top reasons. */
-export function checkRejectionThresholds(rejects: RejectCollector, config: Pick<Config, 'MAX_REJECTED_SHARE'>): void {
+export function checkRejectionThresholds(
+  rejects: RejectCollector,
+  config: Pick<Config, 'MAX_REJECTED_SHARE'>,
+): void {
   const failures: string[] = [];
   for (const [source, c] of rejects.counts) {
     if (c.read === 0) continue;

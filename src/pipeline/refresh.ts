@@ -3,15 +3,21 @@
  * gates/publish. Returns a summary; never touches `latest` unless the publish itself succeeds.
  */
 import { errorMessage } from '../errors.js';
+import { artifactRecord } from '../http/fetchArtifact.js';
 import type { CareerOneStopFields } from '../model/buildRecords.js';
 import type { RawArtifact } from '../sources/artifact.js';
 import { runCareerOneStop } from '../sources/careeronestop/runCareerOneStop.js';
 import type { FileSourceId } from '../sources/registry.js';
-import { artifactRecord } from '../http/fetchArtifact.js';
 import { RejectCollector } from '../validate/rejects.js';
 import { checkExpectedCounts, checkRejectionThresholds } from './qualityChecks.js';
 import type { RunContext } from './runContext.js';
-import { type ArtifactsBySource, buildRecords, fetchSource, readSources, selectedFileSources } from './stages.js';
+import {
+  type ArtifactsBySource,
+  buildRecords,
+  fetchSource,
+  readSources,
+  selectedFileSources,
+} from './stages.js';
 import type { QualityReport, RefreshSummary, StageName } from './summary.js';
 import { composeQuality, gateConfig } from './summary.js';
 
@@ -39,12 +45,18 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
       opts.onStage?.(stage, 'end');
     }
   };
-  const base = { runId: opts.runId, trigger: opts.trigger, sources: ctx.config.sources, startedAt: startedAt.toISOString() };
+  const base = {
+    runId: opts.runId,
+    trigger: opts.trigger,
+    sources: ctx.config.sources,
+    startedAt: startedAt.toISOString(),
+  };
   let quality: QualityReport | undefined;
   try {
     const fileSources = selectedFileSources(ctx.config.sources);
     await timed('fetch', async () => {
-      for (const id of fileSources) artifacts[id] = await fetchSource(ctx, id, { force: opts.refetch ?? false });
+      for (const id of fileSources)
+        artifacts[id] = await fetchSource(ctx, id, { force: opts.refetch ?? false });
     });
     const bundle = await timed('read', () => readSources(ctx, artifacts, rejects));
     const previous = await ctx.store.latestManifest();
@@ -62,7 +74,8 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     let c1sReport: unknown;
     if (ctx.config.sources.includes('careeronestop')) {
       const socs = new Set<string>();
-      for (const e of bundle.oews?.estimates ?? []) if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
+      for (const e of bundle.oews?.estimates ?? [])
+        if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
       for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
       const result = await timed('careeronestop', () =>
         runCareerOneStop(
@@ -93,7 +106,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
           methodology: ctx.config.METHODOLOGY_VERSION,
           run: { id: opts.runId, trigger: opts.trigger },
         },
-        { gates: gateConfig(ctx.config), force: opts.force ?? false },
+        { gates: gateConfig(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
       ),
     );
     const downloadedBytes = Object.values(artifacts)

@@ -65,7 +65,9 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
     // CareerOneStop is an API, not a file: carry the source snapshot's fields over unchanged.
     t0 = performance.now();
     const previous = await ctx.store.records(fromId);
-    const hadC1s = previous.some((r) => r.sourceStatus.careeronestop && r.sourceStatus.careeronestop.status !== 'skipped');
+    const hadC1s = previous.some(
+      (r) => r.sourceStatus.careeronestop && r.sourceStatus.careeronestop.status !== 'skipped',
+    );
     const c1s = hadC1s
       ? new Map<string, CareerOneStopFields>(
           previous.map((r) => [
@@ -95,7 +97,7 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
         derivedFrom: fromId,
         run: { id: opts.runId, trigger: 'rescore' },
       },
-      { gates: gateConfig(ctx.config), force: opts.force ?? false },
+      { gates: gateConfig(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
     );
     stages.publish = Math.round(performance.now() - t0);
     return {

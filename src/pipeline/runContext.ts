@@ -4,11 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { secretValues } from '../config.js';
 import { HttpClient, type HttpClientOptions } from '../http/httpClient.js';
 import { RawCache } from '../http/rawCache.js';
 import type { Logger } from '../log.js';
+import { type Notifier, notifierFromConfig } from '../notify/notifier.js';
 import { blsHint, checkSourceRegistry } from '../sources/registry.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
 
@@ -18,13 +20,19 @@ export interface RunContext {
   http: HttpClient;
   cache: RawCache;
   store: SnapshotStore;
+  /** Change events (Redis stream when REDIS_URL is set, webhooks when WEBHOOK_URLS is set). */
+  notifier: Notifier;
+  /** Only when REDIS_URL was set explicitly: cross-machine publish lock and the events stream. */
+  redis?: Redis;
   now: () => Date;
 }
 
 export const USER_AGENT_PRODUCT = 'careerdata/0.1.0';
 
 export function userAgent(config: Pick<Config, 'BLS_CONTACT_EMAIL'>): string {
-  return config.BLS_CONTACT_EMAIL ? `${USER_AGENT_PRODUCT} (${config.BLS_CONTACT_EMAIL})` : USER_AGENT_PRODUCT;
+  return config.BLS_CONTACT_EMAIL
+    ? `${USER_AGENT_PRODUCT} (${config.BLS_CONTACT_EMAIL})`
+    : USER_AGENT_PRODUCT;
 }
 
 export function createHttpClient(
@@ -48,27 +56,52 @@ export function createHttpClient(
   });
 }
 
+/**
+ * A short-lived client for commands: fail fast (no offline queue, few retries) rather than hang
+ * a CLI run when Redis is down; the events it would carry are best-effort by design.
+ */
+export function createCommandRedis(url: string): Redis {
+  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+}
+
 export function createRunContext(
   config: Config,
   log: Logger,
-  extra: Pick<HttpClientOptions, 'onAttempt'> = {},
+  extra: Pick<HttpClientOptions, 'onAttempt'> & { redis?: Redis } = {},
 ): RunContext {
+  checkSourceRegistry();
+  const { redis: given, ...httpExtra } = extra;
+  const redis =
+    given ?? (config.redisConfigured && config.REDIS_URL ? createCommandRedis(config.REDIS_URL) : undefined);
+  if (!given) redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
   return {
     config,
     log,
-    http: createHttpClient(config, log, extra),
-    cache: new RawCache(path.resolve(config.CACHE_DIR)),
-    store: new SnapshotStore({ dir: path.resolve(config.SNAPSHOT_DIR), log }),
+    http: createHttpClient(config, log, httpExtra),
+    cache: new RawCache(path.resolve(config.CACHE_DIR), { secrets: secretValues(config) }),
+    store: new SnapshotStore({ dir: path.resolve(config.SNAPSHOT_DIR), log, ...(redis ? { redis } : {}) }),
+    notifier: notifierFromConfig(config, {
+      log,
+      redis,
+      deliveriesLog: path.join(path.resolve(config.RUNS_DIR), 'deliveries.ndjson'),
+    }),
+    ...(redis ? { redis } : {}),
     now: () => new Date(),
   };
 }
 
-export async function closeRunContext(ctx: RunContext): Promise<void> {
+/** Waits (boundedly) for event deliveries still in flight, then closes connections it opened. */
+export async function closeRunContext(ctx: RunContext, opts: { keepRedis?: boolean } = {}): Promise<void> {
+  await ctx.notifier.close();
   await ctx.http.close();
+  if (ctx.redis && !opts.keepRedis) ctx.redis.disconnect();
 }
 
 /** Run ids sort by time: `run-20261127T030000Z-9f2c1a`. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -20,5 +20,7 @@ export async function listRuns(dir: string): Promise<RefreshSummary[]> {
     return [];
   }
   names.sort().reverse();
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), 'utf8')) as RefreshSummary));
+  return Promise.all(
+    names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), 'utf8')) as RefreshSummary),
+  );
 }

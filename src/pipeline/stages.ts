@@ -26,7 +26,11 @@ export interface SourceBundle {
 }
 
 /** Fetch (or confirm unchanged) every file of one file source. */
-export async function fetchSource(ctx: RunContext, source: FileSourceId, opts: { force?: boolean } = {}): Promise<RawArtifact[]> {
+export async function fetchSource(
+  ctx: RunContext,
+  source: FileSourceId,
+  opts: { force?: boolean } = {},
+): Promise<RawArtifact[]> {
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
@@ -41,7 +45,11 @@ export async function fetchSource(ctx: RunContext, source: FileSourceId, opts: {
 }
 
 /** Parse and validate every fetched source; rejected rows go to `rejects`. */
-export async function readSources(ctx: RunContext, artifacts: ArtifactsBySource, rejects: RejectCollector): Promise<SourceBundle> {
+export async function readSources(
+  ctx: RunContext,
+  artifacts: ArtifactsBySource,
+  rejects: RejectCollector,
+): Promise<SourceBundle> {
   const bundle: SourceBundle = { oews: null, ep: null, exposure: null, epoch: null };
   for (const [id, files] of Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]) {
     const adapter = fileSource(id);
@@ -81,7 +89,9 @@ export function buildRecords(
     const check = OccupationRecord.safeParse(r);
     if (!check.success) {
       const issue = check.error.issues[0];
-      throw new Error(`internal: record ${r.soc} does not match the published schema at ${issue?.path.join('.')}: ${issue?.message}`);
+      throw new Error(
+        `internal: record ${r.soc} does not match the published schema at ${issue?.path.join('.')}: ${issue?.message}`,
+      );
     }
   }
   return built;

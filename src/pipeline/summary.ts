@@ -18,7 +18,11 @@ export interface QualityReport {
 }
 
 /** The quality report of a run, from what the readers rejected and what the build reported. */
-export function composeQuality(rejects: RejectCollector, build?: BuildReport, careeronestop?: unknown): QualityReport {
+export function composeQuality(
+  rejects: RejectCollector,
+  build?: BuildReport,
+  careeronestop?: unknown,
+): QualityReport {
   return {
     sources: Object.fromEntries(rejects.counts),
     rejectedRows: rejects.total(),
@@ -27,7 +31,11 @@ export function composeQuality(rejects: RejectCollector, build?: BuildReport, ca
     ...(build
       ? {
           build,
-          scoring: { scored: build.scoring.scored, unscored: build.scoring.unscored, byReason: build.scoring.unscoredByReason },
+          scoring: {
+            scored: build.scoring.scored,
+            unscored: build.scoring.unscored,
+            byReason: build.scoring.unscoredByReason,
+          },
           unmatched: build.unmatched,
         }
       : {}),
@@ -96,11 +104,14 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
     const reasons = Object.entries(c.byReason)
       .map(([r, n]) => `${r} ×${n}`)
       .join(', ');
-    lines.push(`  ${source}: ${c.read} rows read, ${c.kept} kept, ${c.rejected} rejected${reasons ? ` (${reasons})` : ''}`);
+    lines.push(
+      `  ${source}: ${c.read} rows read, ${c.kept} kept, ${c.rejected} rejected${reasons ? ` (${reasons})` : ''}`,
+    );
   }
   const b = s.quality.build;
   if (b) {
-    for (const [part, m] of Object.entries(b.missing)) lines.push(`  ${part} missing for ${m.count} occupation(s)`);
+    for (const [part, m] of Object.entries(b.missing))
+      lines.push(`  ${part} missing for ${m.count} occupation(s)`);
     lines.push(
       `  resilience (methodology ${b.scoring.methodology}): ${b.scoring.scored} scored, ${b.scoring.unscored} unscored` +
         (b.scoring.unscored
@@ -112,9 +123,15 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
   }
   for (const w of s.quality.warnings) lines.push(`  warning [${w.source}]: ${w.message}`);
   for (const r of s.quality.rejects.slice(0, 5)) {
-    lines.push(`  rejected ${r.source} ${r.file ?? ''} row ${r.row} ${r.field}: expected ${r.expected}, got ${r.got}`);
+    lines.push(
+      `  rejected ${r.source} ${r.file ?? ''} row ${r.row} ${r.field}: expected ${r.expected}, got ${r.got}`,
+    );
   }
   if (s.error) lines.push(`  reason: ${s.error}`);
-  lines.push(`  stages (ms): ${Object.entries(s.stages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(
+    `  stages (ms): ${Object.entries(s.stages)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   return lines.join('\n');
 }

@@ -33,7 +33,10 @@ export async function finishRun(
   await deps.metrics?.runFinished(outcome.status, run.trigger, at);
   const logFields = { runId: run.runId, status: outcome.status, snapshotId: outcome.snapshotId };
   if (outcome.status === 'failed' || outcome.status === 'blocked') {
-    deps.log.error({ ...logFields, stage: outcome.failedStage, error: outcome.error }, `refresh ${outcome.status}`);
+    deps.log.error(
+      { ...logFields, stage: outcome.failedStage, error: outcome.error },
+      `refresh ${outcome.status}`,
+    );
     const message =
       outcome.status === 'blocked'
         ? `blocked by quality gates: ${(outcome.gateFailures ?? []).join('; ') || 'see the gate report'}`
@@ -51,7 +54,9 @@ export async function finishRun(
           at,
         ),
       )
-      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'could not emit refresh.failed'));
+      .catch((err: unknown) =>
+        deps.log.warn({ err: (err as Error).message }, 'could not emit refresh.failed'),
+      );
   } else {
     deps.log.info(logFields, `refresh ${outcome.status}`);
   }
@@ -79,5 +84,8 @@ export async function rootCause(
     if (!child) break;
     current = child;
   }
-  return { stage: stageOfJob(current) ?? current.name, reason: current.failedReason || 'failed without a reason' };
+  return {
+    stage: stageOfJob(current) ?? current.name,
+    reason: current.failedReason || 'failed without a reason',
+  };
 }

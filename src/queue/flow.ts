@@ -8,7 +8,7 @@
  * Retries, backoff, retention and what a child's failure does to its parent are stated here, per
  * stage, in one table.
  */
-import type { FlowJobNode, FlowJob, JobsOptions } from 'bullmq';
+import type { FlowJob, FlowJobNode, JobsOptions } from 'bullmq';
 import type { Config } from '../config.js';
 import { type FileSourceId, isFileSource } from '../sources/registry.js';
 import { JOB, jobIds, QUEUES } from './names.js';
@@ -68,7 +68,11 @@ function onFailure(policy: 'fail-run' | 'degrade-to-stale'): JobsOptions {
   return policy === 'fail-run' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true };
 }
 
-export function occupationJobOptions(config: Pick<Config, 'QUEUE_BACKOFF_DELAY'>, runId: string, soc: string) {
+export function occupationJobOptions(
+  config: Pick<Config, 'QUEUE_BACKOFF_DELAY'>,
+  runId: string,
+  soc: string,
+) {
   return stageJobOptions(config, STAGE_ATTEMPTS.careeronestopOccupation, {
     jobId: jobIds.careeronestopOccupation(runId, soc),
     ...onFailure(FAILURE_POLICY.careeronestopOccupation),

@@ -55,7 +55,10 @@ export const RUN_ID_PATTERN = /^run-\d{8}T\d{6}Z-[0-9a-f]{6}$/;
  * retried control job asks for the same run instead of a new one.
  */
 export function derivedRunId(at: Date, seed: string): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `run-${stamp}-${createHash('sha256').update(seed).digest('hex').slice(0, 6)}`;
 }
 

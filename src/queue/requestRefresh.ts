@@ -4,12 +4,12 @@
  * finishing it (a crash in the wrong millisecond, Redis data loss) is reconciled first, so it cannot
  * block every later refresh.
  */
-import { Job, type FlowProducer, type Queue } from 'bullmq';
+import { type FlowProducer, Job, type Queue } from 'bullmq';
 import type { Config, SourceId } from '../config.js';
 import { errorMessage } from '../errors.js';
 import { newRunId } from '../pipeline/runContext.js';
-import { buildRefreshFlow } from './flow.js';
 import { type FinishDeps, finishRun, rootCause } from './finishRun.js';
+import { buildRefreshFlow } from './flow.js';
 import { QUEUES, rootJobId } from './names.js';
 import type { RunOutcome, RunState, RunTrigger } from './runStore.js';
 
@@ -55,10 +55,17 @@ export async function requestRefresh(deps: RequestDeps, req: RefreshRequest): Pr
   try {
     await deps.flows.add(buildRefreshFlow(meta, deps.config));
   } catch (err) {
-    await finishRun(deps, meta, failedOutcome('enqueue', `could not enqueue the refresh: ${errorMessage(err)}`));
+    await finishRun(
+      deps,
+      meta,
+      failedOutcome('enqueue', `could not enqueue the refresh: ${errorMessage(err)}`),
+    );
     throw err;
   }
-  deps.log.info({ runId: meta.runId, trigger: meta.trigger, sources: meta.sources, force: meta.force }, 'refresh queued');
+  deps.log.info(
+    { runId: meta.runId, trigger: meta.trigger, sources: meta.sources, force: meta.force },
+    'refresh queued',
+  );
   return { runId: meta.runId, created: true, status: 'queued' };
 }
 
@@ -95,12 +102,19 @@ export async function reconcileActiveRun(deps: RequestDeps): Promise<string | nu
   const now = (deps.now ?? (() => new Date()))().getTime();
   if (!root) {
     if (now - Date.parse(run.queuedAt) < ORPHAN_GRACE_MS) return runId;
-    await finishRun(deps, run, failedOutcome('enqueue', 'the run has no jobs in the queue (lost before it ran?)'));
+    await finishRun(
+      deps,
+      run,
+      failedOutcome('enqueue', 'the run has no jobs in the queue (lost before it ran?)'),
+    );
     return null;
   }
   const state = await root.getState();
   if (state === 'failed') {
-    const cause = await rootCause({ [QUEUES.refresh]: deps.queues.refresh, [QUEUES.careeronestop]: deps.queues.careeronestop }, root);
+    const cause = await rootCause(
+      { [QUEUES.refresh]: deps.queues.refresh, [QUEUES.careeronestop]: deps.queues.careeronestop },
+      root,
+    );
     await finishRun(deps, run, failedOutcome(cause.stage, cause.reason));
     return null;
   }

@@ -18,14 +18,19 @@ export class ScheduleConfigError extends Error {
   }
 }
 
-export type ScheduleConfig = Pick<Config, 'REFRESH_CRON' | 'REFRESH_TZ' | 'WATCHDOG_INTERVAL' | 'QUEUE_BACKOFF_DELAY'>;
+export type ScheduleConfig = Pick<
+  Config,
+  'REFRESH_CRON' | 'REFRESH_TZ' | 'WATCHDOG_INTERVAL' | 'QUEUE_BACKOFF_DELAY'
+>;
 
 /** A time zone the runtime knows (an IANA name such as America/New_York). */
 export function checkTimeZone(tz: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
   } catch {
-    throw new ScheduleConfigError(`REFRESH_TZ: "${tz}" is not a known IANA time zone (e.g. America/New_York, UTC)`);
+    throw new ScheduleConfigError(
+      `REFRESH_TZ: "${tz}" is not a known IANA time zone (e.g. America/New_York, UTC)`,
+    );
   }
 }
 
@@ -65,7 +70,13 @@ export async function ensureSchedules(
     watchdog = 'off';
   }
   log.info(
-    { cron: config.REFRESH_CRON, tz: config.REFRESH_TZ, nightly, watchdog, watchdogEveryMs: config.WATCHDOG_INTERVAL },
+    {
+      cron: config.REFRESH_CRON,
+      tz: config.REFRESH_TZ,
+      nightly,
+      watchdog,
+      watchdogEveryMs: config.WATCHDOG_INTERVAL,
+    },
     'job schedulers ensured',
   );
   return { nightly, watchdog };
@@ -80,7 +91,9 @@ async function registerNightly(control: Queue, config: ScheduleConfig): Promise<
     );
   } catch (err) {
     if (err instanceof Error && /cron|pattern|invalid/i.test(err.message)) {
-      throw new ScheduleConfigError(`REFRESH_CRON: "${config.REFRESH_CRON}" is not a valid cron pattern (${err.message})`);
+      throw new ScheduleConfigError(
+        `REFRESH_CRON: "${config.REFRESH_CRON}" is not a valid cron pattern (${err.message})`,
+      );
     }
     throw err;
   }
@@ -118,7 +131,12 @@ export async function pauseSchedule(control: Queue, redis: Redis, keys: Keys): P
   await control.removeJobScheduler(SCHEDULER_IDS.nightly);
 }
 
-export async function resumeSchedule(control: Queue, redis: Redis, keys: Keys, config: ScheduleConfig): Promise<void> {
+export async function resumeSchedule(
+  control: Queue,
+  redis: Redis,
+  keys: Keys,
+  config: ScheduleConfig,
+): Promise<void> {
   checkTimeZone(config.REFRESH_TZ);
   await redis.del(keys.schedulePaused);
   await registerNightly(control, config);

@@ -5,7 +5,7 @@
  * worker ran the read stage (the usual case), else from the content-addressed raw cache.
  */
 import type { RunContext } from '../pipeline/runContext.js';
-import { readSources, type ArtifactsBySource, type SourceBundle } from '../pipeline/stages.js';
+import { type ArtifactsBySource, readSources, type SourceBundle } from '../pipeline/stages.js';
 import { RejectCollector } from '../validate/rejects.js';
 
 export interface ReadOutput {
@@ -48,7 +48,8 @@ export class SourceReader {
 /** SOCs that get a CareerOneStop unit: OEWS national detailed occupations and EP line items. */
 export function careerOneStopSocs(bundle: SourceBundle): string[] {
   const socs = new Set<string>();
-  for (const e of bundle.oews?.estimates ?? []) if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
+  for (const e of bundle.oews?.estimates ?? [])
+    if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
   for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
   return [...socs].sort();
 }

@@ -122,7 +122,8 @@ interface OccupationRow {
  * The real file (checked against a public May 2020 copy) numbers levels 0 major (and the `000000`
  * total), 1 minor, 2 broad, 3 detailed; other layouts number 0 total, 1 major … 4 detailed. Both
  * have detailed as the deepest level, so levels are read relative to the deepest one found:
- * deepest = detailed, −1 = broad, −2 = minor, anything above = major; `000000` is always the total.
+ * deepest = detailed, −1 = broad, −2 = minor, anything above = major; `000000` is always the total
+ * and a code NN0000 always a major group (so a file without deeper levels cannot promote one).
  *
  * Codes that the yearly workbook lists twice, as `broad` and as `detailed` (13-1020, 29-2010, …:
  * OEWS publishes no detailed occupation below them), appear once here. Such a code is `detailed`
@@ -140,6 +141,7 @@ export function occupationGroups(
   for (const r of rows) {
     let group: OewsGroup;
     if (r.code === '000000') group = 'total';
+    else if (/^\d{2}0000$/.test(r.code)) group = 'major';
     else if (r.displayLevel >= deepest) group = 'detailed';
     else if (r.displayLevel === deepest - 1) group = prefixes.has(r.code.slice(0, 5)) ? 'broad' : 'detailed';
     else if (r.displayLevel === deepest - 2) group = 'minor';

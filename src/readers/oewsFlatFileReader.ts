@@ -3,7 +3,8 @@
  * one estimate per (area, occupation), cross-industry only, decoded like the xlsx reader decodes
  * the workbooks (bls.md §3).
  *
- * The data file is ≈330 MB / 5.7 M lines, mostly industry-specific series the snapshot never uses.
+ * The data file is ≈330 MB / 5.7 M lines, many of them series the snapshot never uses (other
+ * industries; RSEs, jobs per 1,000, location quotients).
  * It is streamed, never held: a byte-level filter drops the lines whose series id (fixed offsets at
  * the start of the line) names another industry or an unpublished datatype, and only the rest is
  * parsed by csv-parse and validated. Memory holds the estimates being built, never rows.
@@ -258,8 +259,9 @@ function resolveArea(
       reason: 'area type disagrees with oe.area',
     };
   }
-  if (letter === 'N')
-    return { areaType: 'national', areaCode: '99', areaName: area.name, state: null, rank: 0 };
+  if (letter === 'N') {
+    return { areaType: 'national', areaCode: '99', areaName: NATIONAL_AREA_NAME, state: null, rank: 0 };
+  }
   if (letter === 'S') {
     const fips = area.stateCode ?? code.slice(0, 2);
     const postal = FIPS_TO_POSTAL[fips];

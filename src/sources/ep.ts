@@ -5,6 +5,7 @@ export const epSource: FileSourceAdapter<EpReadResult> = {
   id: 'ep',
   describe: 'BLS Employment Projections (growth, openings, education/experience/training)',
   files: (config) => [{ name: 'occupation.xlsx', url: config.EP_URL, expect: 'xlsx' }],
-  read: (artifacts, rejects) => readEpWorkbook({ path: artifacts[0]!.path }, rejects),
+  read: (artifacts, rejects) =>
+    readEpWorkbook({ path: artifacts[0]!.path, fileName: artifacts[0]!.name }, rejects),
   release: (data) => data.release,
 };

@@ -7,6 +7,7 @@ export const exposureSource: FileSourceAdapter<ExposureData> = {
   id: 'exposure',
   describe: 'GPTs-are-GPTs task exposure (occ_level.csv)',
   files: (config) => [{ name: 'occ_level.csv', url: config.EXPOSURE_URL, expect: 'csv' }],
-  read: (artifacts, rejects) => readExposureCsv({ path: artifacts[0]!.path, name: artifacts[0]!.name }, rejects),
+  read: (artifacts, rejects) =>
+    readExposureCsv({ path: artifacts[0]!.path, name: artifacts[0]!.name }, rejects),
   release: () => undefined,
 };

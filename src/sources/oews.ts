@@ -18,7 +18,9 @@ export const oewsSource: FileSourceAdapter<OewsReadResult> = {
         expect: url.toLowerCase().endsWith('.xlsx') ? ('xlsx' as const) : ('zip' as const),
       }));
     }
-    const base = config.OEWS_FLATFILES_URL.endsWith('/') ? config.OEWS_FLATFILES_URL : `${config.OEWS_FLATFILES_URL}/`;
+    const base = config.OEWS_FLATFILES_URL.endsWith('/')
+      ? config.OEWS_FLATFILES_URL
+      : `${config.OEWS_FLATFILES_URL}/`;
     return FLAT_FILES.map((name) => ({ name, url: new URL(name, base).href, expect: 'tsv' as const }));
   },
   async read(artifacts, rejects, config) {
@@ -35,7 +37,8 @@ export const oewsSource: FileSourceAdapter<OewsReadResult> = {
       );
     }
     const results: OewsReadResult[] = [];
-    for (const a of artifacts) results.push(await readOewsWorkbook({ path: a.path, fileName: a.name }, rejects));
+    for (const a of artifacts)
+      results.push(await readOewsWorkbook({ path: a.path, fileName: a.name }, rejects));
     const releases = [...new Set(results.map((r) => r.release))];
     if (releases.length > 1) {
       throw new ValidationError(

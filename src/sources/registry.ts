@@ -34,7 +34,9 @@ export function checkSourceRegistry(): void {
   const missing = SOURCE_IDS.filter((id) => !known.has(id));
   const extra = [...known].filter((id) => !(SOURCE_IDS as readonly string[]).includes(id));
   if (missing.length || extra.length) {
-    throw new Error(`source registry out of step with config: missing adapters ${missing.join(', ') || '-'}; unknown ${extra.join(', ') || '-'}`);
+    throw new Error(
+      `source registry out of step with config: missing adapters ${missing.join(', ') || '-'}; unknown ${extra.join(', ') || '-'}`,
+    );
   }
 }
 
@@ -44,6 +46,7 @@ export function blsHint(url: URL, status: number): string | undefined {
   if (status === 403) {
     return 'BLS refuses clients without an identifying User-Agent: set BLS_CONTACT_EMAIL (it goes into the User-Agent), or download the file by hand and point its URL setting at it with a file:// URL';
   }
-  if (status === 404) return 'the file may have moved or the release may not be published yet: check the URL setting';
+  if (status === 404)
+    return 'the file may have moved or the release may not be published yet: check the URL setting';
   return undefined;
 }

@@ -39,7 +39,9 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('scores 29-2072 exactly as the reference page, with May 2024 progression bands', { timeout: 180_000 }, async () => {
+  it('scores 29-2072 exactly as the reference page, with May 2024 progression bands', {
+    timeout: 180_000,
+  }, async () => {
     const config = loadConfig({
       SOURCES: 'oews,ep,exposure,epoch',
       OEWS_FORMAT: 'xlsx',
@@ -89,7 +91,11 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
         expect(l.low).toBe(Math.round(expected[i]! * 0.9));
         expect(l.high).toBe(Math.round(expected[i]! * 1.1));
       });
-      expect(mrs.careerProgression?.[0]).toMatchObject({ level: 'Entry', percentile: 10, years: { min: 0, typical: 1, max: 2 } });
+      expect(mrs.careerProgression?.[0]).toMatchObject({
+        level: 'Entry',
+        percentile: 10,
+        years: { min: 0, typical: 1, max: 2 },
+      });
 
       // Several O*NET children, no .00 row: the mean of the children (documented rule).
       const other = recs.find((r) => r.soc === '13-1199')!;
@@ -124,7 +130,12 @@ describe('resilience inputs in an offline refresh', () => {
     expect(summary.status).toBe('published');
     const recs = await snapshotRecords(path.join(h.dir, 'snapshots'), summary.snapshotId!);
     const dev = recs.find((r) => r.soc === '15-1252')!;
-    expect(dev.resilience).toMatchObject({ score: null, classification: null, rationale: null, humanAdvantage: null });
+    expect(dev.resilience).toMatchObject({
+      score: null,
+      classification: null,
+      rationale: null,
+      humanAdvantage: null,
+    });
     expect(dev.resilience?.unscoredReason).toMatch(/EPOCH/);
     expect(dev.resilience?.exposure).not.toBeNull();
     expect(dev.resilience?.growth).not.toBeNull();
@@ -135,11 +146,26 @@ describe('resilience inputs in an offline refresh', () => {
   const badRatings: Array<[string, (lines: string[]) => string[], RegExp]> = [
     [
       'a rating of 6',
-      (lines) => lines.map((l) => (l.startsWith('29-2072') ? l.replace(/^(29-2072[^,]*,[^,]*,)3,/, '$16,') : l)),
+      (lines) =>
+        lines.map((l) => (l.startsWith('29-2072') ? l.replace(/^(29-2072[^,]*,[^,]*,)3,/, '$16,') : l)),
       /epoch-ratings\.csv.*row \d+.*empathy/s,
     ],
-    ['a duplicate SOC', (lines) => [...lines.filter(Boolean), lines.find((l) => l.startsWith('29-2072'))!], /29-2072/],
-    ['a missing column', (lines) => lines.map((l) => l.split(',').filter((_, i) => i !== 3).join(',')), /presence|opinion|column/],
+    [
+      'a duplicate SOC',
+      (lines) => [...lines.filter(Boolean), lines.find((l) => l.startsWith('29-2072'))!],
+      /29-2072/,
+    ],
+    [
+      'a missing column',
+      (lines) =>
+        lines.map((l) =>
+          l
+            .split(',')
+            .filter((_, i) => i !== 3)
+            .join(','),
+        ),
+      /presence|opinion|column/,
+    ],
   ];
   for (const [what, edit, pattern] of badRatings) {
     it(`fails with a clear error and publishes nothing when the ratings file has ${what}`, async () => {
@@ -166,7 +192,11 @@ describe('resilience inputs in an offline refresh', () => {
     const cells = lines[i]!.split(',');
     cells[3] = '1.5';
     lines[i] = cells.join(',');
-    h.offline.server.inject('/research/occ_level.csv', { kind: 'body', body: lines.join('\n'), contentType: 'text/csv' });
+    h.offline.server.inject('/research/occ_level.csv', {
+      kind: 'body',
+      body: lines.join('\n'),
+      contentType: 'text/csv',
+    });
     const summary = await h.refresh();
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatch(/occ_level\.csv/);
@@ -204,14 +234,18 @@ describe('resilience inputs in an offline refresh', () => {
     expect(mrsBefore.resilience?.score).toBe(3);
     expect(mrsAfter.resilience?.exposure?.label).toBe('Medium');
     expect(mrsAfter.resilience?.score).toBe(4);
-    const manifest = JSON.parse(await readFile(path.join(h.dir, 'snapshots', summary.snapshotId!, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(
+      await readFile(path.join(h.dir, 'snapshots', summary.snapshotId!, 'manifest.json'), 'utf8'),
+    );
     expect(manifest.derivedFrom).toBe(first.snapshotId);
     expect(manifest.methodology).toBe('2.90');
   });
 
   it('refuses to rescore when a recorded raw file is gone from the cache, naming it', async () => {
     const first = await h.refresh();
-    const manifest = JSON.parse(await readFile(path.join(h.dir, 'snapshots', first.snapshotId!, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(
+      await readFile(path.join(h.dir, 'snapshots', first.snapshotId!, 'manifest.json'), 'utf8'),
+    );
     const ep = manifest.sources.ep[0];
     await rm(path.join(h.dir, 'cache', 'blobs', ep.sha256), { force: true });
     const summary = await runRescore(h.context(), { runId: newRunId(), from: first.snapshotId! });

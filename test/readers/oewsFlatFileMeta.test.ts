@@ -118,6 +118,14 @@ describe('readOewsOccupations', () => {
     });
   });
 
+  it('keeps NN0000 codes major even when nothing deeper is listed', () => {
+    const groups = occupationGroups([
+      { code: '000000', displayLevel: 0 },
+      { code: '290000', displayLevel: 0 },
+    ]);
+    expect(Object.fromEntries(groups)).toEqual({ '000000': 'total', '290000': 'major' });
+  });
+
   it('rejects bad rows with file, line and field, and keeps the rest', async () => {
     const file = await tsv('occupation-bad', [
       ['occupation_code', 'occupation_name', 'display_level'],

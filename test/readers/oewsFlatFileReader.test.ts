@@ -179,6 +179,8 @@ describe('readOewsFlatFiles', () => {
     expect(result.release).toBe('May 2024');
     expect(result.releaseInfo.topCode).toEqual({ annual: 239_200, hourly: 115 });
     expect(rejects.total()).toBe(0);
+    expect(rejects.warnings).toEqual([]);
+    expect(rejects.counts.get('oews')).toMatchObject({ read: 33 + 8 + 5, kept: 33 + 8 + 5, rejected: 0 });
 
     const e = byKey(result.estimates);
     expect(result.estimates).toHaveLength(3);

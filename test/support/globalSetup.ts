@@ -56,9 +56,13 @@ export async function setup(project: TestProject): Promise<void> {
     );
   }
   const port = await freePort();
-  child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let i = 0; i < 50; i++) {
     if (await ping('127.0.0.1', port)) {
       project.provide('redisUrl', `redis://127.0.0.1:${port}`);

@@ -5,8 +5,13 @@ import path from 'node:path';
 import { type Config, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { type OfflineEnvironment, startOfflineEnvironment } from '../../src/offline/offlineEnvironment.js';
-import { runRefresh, type RefreshOptions } from '../../src/pipeline/refresh.js';
-import { closeRunContext, createRunContext, newRunId, type RunContext } from '../../src/pipeline/runContext.js';
+import { type RefreshOptions, runRefresh } from '../../src/pipeline/refresh.js';
+import {
+  closeRunContext,
+  createRunContext,
+  newRunId,
+  type RunContext,
+} from '../../src/pipeline/runContext.js';
 
 export interface OfflineHarness {
   dir: string;
@@ -44,7 +49,8 @@ export async function offlineHarness(): Promise<OfflineHarness> {
     offline,
     config,
     context,
-    refresh: (extra = {}, opts = {}) => runRefresh(context(extra), { runId: newRunId(), trigger: 'cli', ...opts }),
+    refresh: (extra = {}, opts = {}) =>
+      runRefresh(context(extra), { runId: newRunId(), trigger: 'cli', ...opts }),
     close: async () => {
       for (const c of contexts) await closeRunContext(c);
       await offline.close().catch(() => {}); // a test may have closed it already

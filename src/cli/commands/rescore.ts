@@ -11,7 +11,9 @@ export interface RescoreCommandOptions {
 export function registerRescore(program: Command): void {
   program
     .command('rescore')
-    .description('rebuild a snapshot from the raw files an earlier one recorded, with the current or a chosen methodology (no network)')
+    .description(
+      'rebuild a snapshot from the raw files an earlier one recorded, with the current or a chosen methodology (no network)',
+    )
     .option('--from <snapshotId>', 'snapshot to derive from (an id or "latest")', 'latest')
     .option('--methodology <version>', `methodology version (known: ${listMethodologies().join(', ')})`)
     .option('--force', 'publish even when a quality gate fails')

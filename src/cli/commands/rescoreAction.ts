@@ -8,7 +8,7 @@ import type { RescoreCommandOptions } from './rescore.js';
 
 export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> {
   // Rescoring reads only the cache: no source's fetch settings are needed.
-  const cli = await cliContext({ sources: 'exposure,epoch' });
+  const cli = await cliContext({ checkSources: false });
   const ctx = createRunContext(cli.config, cli.log);
   try {
     const summary = await runRescore(ctx, {

@@ -1,0 +1,192 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { errorMessage } from '../../errors.js';
+import { listRuns } from '../../pipeline/runHistory.js';
+import type { RefreshSummary } from '../../pipeline/summary.js';
+import { openProducer } from '../../queue/producer.js';
+import { describeOutcome } from '../../queue/progress.js';
+import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { cliContext, EXIT } from '../context.js';
+
+/** One row of `careerdata runs`: worker runs from Redis and embedded (`refresh`) runs from RUNS_DIR. */
+interface RunRow {
+  runId: string;
+  trigger: string;
+  status: string;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  snapshotId: string | null;
+  stages: Partial<Record<string, number>>;
+  error?: string;
+}
+
+function fromWorker(r: RunRecord): RunRow {
+  return {
+    runId: r.runId,
+    trigger: r.trigger,
+    status: r.status,
+    queuedAt: r.queuedAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    snapshotId: r.outcome?.snapshotId ?? null,
+    stages: stageDurations(r),
+    ...(r.outcome?.error ? { error: r.outcome.error } : {}),
+  };
+}
+
+function fromEmbedded(s: RefreshSummary): RunRow {
+  return {
+    runId: s.runId,
+    trigger: s.trigger,
+    status: s.status,
+    queuedAt: s.startedAt,
+    startedAt: s.startedAt,
+    finishedAt: s.finishedAt,
+    snapshotId: s.snapshotId,
+    stages: s.stages,
+    ...(s.error ? { error: s.error } : {}),
+  };
+}
+
+function duration(row: RunRow): string {
+  if (!row.startedAt) return '-';
+  const end = row.finishedAt ? Date.parse(row.finishedAt) : Date.now();
+  const s = Math.max(0, Math.round((end - Date.parse(row.startedAt)) / 1000));
+  return s < 120 ? `${s}s` : `${Math.round(s / 60)}m`;
+}
+
+function table(rows: RunRow[]): string {
+  const head = ['RUN', 'TRIGGER', 'STATUS', 'QUEUED (UTC)', 'TOOK', 'SNAPSHOT'];
+  const body = rows.map((r) => [
+    r.runId,
+    r.trigger,
+    r.status,
+    r.queuedAt.slice(0, 19).replace('T', ' '),
+    duration(r),
+    r.snapshotId ?? '-',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  return [head, ...body]
+    .map((cols) =>
+      cols
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function detail(r: RunRecord): string {
+  const lines = [
+    `run        ${r.runId}`,
+    `trigger    ${r.trigger}${r.force ? ' (force)' : ''}`,
+    `sources    ${r.sources.join(', ')}`,
+    `status     ${r.status}`,
+    `queued     ${r.queuedAt}`,
+    `started    ${r.startedAt ?? '-'}`,
+    `finished   ${r.finishedAt ?? '-'}`,
+    `snapshot   ${r.outcome?.snapshotId ?? '-'}${r.outcome?.previousId ? ` (previous ${r.outcome.previousId})` : ''}`,
+    'stages:',
+  ];
+  const ordered = Object.entries(r.stages).sort(
+    ([a], [b]) =>
+      STAGE_ORDER.indexOf(a.split(':')[0] as never) - STAGE_ORDER.indexOf(b.split(':')[0] as never) ||
+      a.localeCompare(b),
+  );
+  for (const [name, s] of ordered) {
+    const took = s.ms !== undefined ? `${s.ms} ms` : '';
+    lines.push(
+      `  ${name.padEnd(16)} ${s.state.padEnd(8)} ${took.padEnd(10)} attempt ${s.attempt}${s.worker ? ` on ${s.worker}` : ''}${s.error ? `\n  ${''.padEnd(16)} ${s.error}` : ''}`,
+    );
+  }
+  if (r.careeronestop) {
+    const c = r.careeronestop;
+    lines.push(`careeronestop  ${c.total} occupations fetched as jobs: ${c.done} done, ${c.failed} failed`);
+  }
+  const q = r.outcome?.quality;
+  if (q) {
+    lines.push('quality:');
+    for (const [source, c] of Object.entries(q.sources ?? {})) {
+      lines.push(`  ${source}: ${c.read} rows read, ${c.kept} kept, ${c.rejected} rejected`);
+    }
+    for (const w of q.warnings ?? []) lines.push(`  warning [${w.source}]: ${w.message}`);
+  }
+  if (r.outcome) lines.push('', describeOutcome(r));
+  return lines.join('\n');
+}
+
+async function embeddedRuns(dir: string): Promise<RefreshSummary[]> {
+  return listRuns(path.resolve(dir)).catch(() => []);
+}
+
+export function registerRuns(program: Command): void {
+  const runs = program
+    .command('runs')
+    .description(
+      'refresh history: trigger, times, status, snapshot, stage durations (worker runs and embedded refreshes)',
+    )
+    .option('--json', 'print JSON instead of a table')
+    .option('--limit <n>', 'how many runs', '20')
+    .action(async (opts: { json?: boolean; limit: string }) => {
+      const cli = await cliContext({});
+      const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
+      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      try {
+        let worker: RunRecord[] = [];
+        let note: string | undefined;
+        try {
+          producer = await openProducer(cli.config, cli.log, { name: 'careerdata-runs' });
+          worker = await producer.runs.list(limit);
+        } catch (err) {
+          note = `worker history unavailable: ${errorMessage(err)}`;
+        }
+        const embedded = await embeddedRuns(cli.config.RUNS_DIR);
+        const rows = [...worker.map(fromWorker), ...embedded.map(fromEmbedded)]
+          .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt))
+          .slice(0, limit);
+        if (note) process.stderr.write(`${note}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+        else process.stdout.write(rows.length ? `${table(rows)}\n` : 'No runs yet.\n');
+        process.exitCode = EXIT.ok;
+      } finally {
+        await producer?.close();
+        await cli.close();
+      }
+    });
+  runs
+    .command('show <runId>')
+    .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
+    .option('--json', 'print the whole run record as JSON')
+    .action(async (runId: string, opts: { json?: boolean }) => {
+      const cli = await cliContext({});
+      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      try {
+        let record: RunRecord | null = null;
+        try {
+          producer = await openProducer(cli.config, cli.log, { name: 'careerdata-runs' });
+          record = await producer.runs.get(runId);
+        } catch (err) {
+          process.stderr.write(`worker history unavailable: ${errorMessage(err)}\n`);
+        }
+        if (record) {
+          process.stdout.write(opts.json ? `${JSON.stringify(record, null, 2)}\n` : `${detail(record)}\n`);
+          process.exitCode = EXIT.ok;
+          return;
+        }
+        const embedded = (await embeddedRuns(cli.config.RUNS_DIR)).find((s) => s.runId === runId);
+        if (embedded) {
+          process.stdout.write(`${JSON.stringify(embedded, null, 2)}\n`);
+          process.exitCode = EXIT.ok;
+          return;
+        }
+        process.stderr.write(
+          `careerdata runs show: no run ${runId} in the worker history or in ${cli.config.RUNS_DIR}\n`,
+        );
+        process.exitCode = EXIT.failed;
+      } finally {
+        await producer?.close();
+        await cli.close();
+      }
+    });
+}

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import type { SourceId } from '../../config.js';
+import { errorMessage } from '../../errors.js';
+import { openProducer } from '../../queue/producer.js';
+import { describeOutcome, FINISHED, followRun, progressEvents, progressLine } from '../../queue/progress.js';
+import { cliContext, EXIT } from '../context.js';
+
+interface TriggerOptions {
+  sources?: string;
+  force?: boolean;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export function registerTrigger(program: Command): void {
+  program
+    .command('trigger')
+    .description(
+      'ask the workers for a refresh now and print its run id (or the id of the run already under way)',
+    )
+    .option('--sources <list>', 'comma-separated sources to use (oews,ep,exposure,epoch,careeronestop)')
+    .option('--force', 'publish even when a quality gate fails, and re-fetch entries that are still fresh')
+    .option(
+      '--wait',
+      'follow the run to its end and exit with its outcome (0 published/unchanged, 1 blocked/failed)',
+    )
+    .option('--json', 'print one JSON line (run id, whether it was created, and with --wait the outcome)')
+    .action(async (opts: TriggerOptions) => {
+      const cli = await cliContext({ sources: opts.sources });
+      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      try {
+        producer = await openProducer(cli.config, cli.log, { name: 'careerdata-trigger' });
+        const ticket = await producer.request({
+          trigger: 'manual',
+          sources: opts.sources ? (cli.config.sources as SourceId[]) : undefined,
+          force: opts.force ?? false,
+        });
+        process.stderr.write(
+          ticket.created
+            ? `Queued refresh ${ticket.runId}\n`
+            : `A refresh is already ${ticket.status}: ${ticket.runId} (not starting another)\n`,
+        );
+        if (!opts.json) process.stdout.write(`${ticket.runId}\n`);
+        if (!opts.wait) {
+          if (opts.json) process.stdout.write(`${JSON.stringify(ticket)}\n`);
+          process.exitCode = EXIT.ok;
+          return;
+        }
+        const tty = process.stderr.isTTY === true && !opts.json;
+        const seen = new Map<string, string>();
+        const run = await followRun(producer.runs, ticket.runId, {
+          onUpdate: (r) => {
+            if (tty) process.stderr.write(`\r\x1b[2K${progressLine(r)}`);
+            else if (!opts.json)
+              for (const line of progressEvents(r, seen)) process.stderr.write(`${line}\n`);
+          },
+          onPollError: (m) => process.stderr.write(`${tty ? '\n' : ''}waiting for Redis: ${m}\n`),
+        });
+        if (tty) process.stderr.write('\n');
+        const ok = run.status === 'published' || run.status === 'unchanged';
+        const text = describeOutcome(run);
+        if (opts.json) {
+          process.stdout.write(
+            `${JSON.stringify({ ...ticket, status: run.status, outcome: run.outcome ?? null })}\n`,
+          );
+        } else {
+          (ok ? process.stdout : process.stderr).write(`${text}\n`);
+        }
+        process.exitCode = ok && FINISHED.has(run.status) ? EXIT.ok : EXIT.failed;
+      } catch (err) {
+        process.stderr.write(`careerdata trigger: ${errorMessage(err)}\n`);
+        process.exitCode = EXIT.failed;
+      } finally {
+        await producer?.close();
+        await cli.close();
+      }
+    });
+}

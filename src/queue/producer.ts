@@ -1,0 +1,67 @@
+/**
+ * The producer side (CLI trigger/runs/schedule, the API's admin routes): one fail-fast Redis
+ * connection, the queues and flow producer, the run history. Nothing here processes jobs.
+ */
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { EventSink } from '../notify/events.js';
+import { closeRedis, producerRedis, waitForRedis } from './connection.js';
+import type { QueueSet } from './jobDeps.js';
+import { type Keys, keys as keysFor, QUEUES } from './names.js';
+import {
+  type RefreshRequest,
+  type RefreshTicket,
+  type RequestDeps,
+  requestRefresh,
+} from './requestRefresh.js';
+import { RunStore } from './runStore.js';
+
+export interface Producer {
+  redis: Redis;
+  keys: Keys;
+  queues: QueueSet;
+  flows: FlowProducer;
+  runs: RunStore;
+  request(req: RefreshRequest): Promise<RefreshTicket>;
+  close(): Promise<void>;
+}
+
+export async function openProducer(
+  config: Config,
+  log: Logger,
+  opts: { name?: string; connectTimeoutMs?: number; events?: EventSink } = {},
+): Promise<Producer> {
+  const url = config.REDIS_URL!;
+  const redis = producerRedis(url, opts.name ?? 'careerdata-producer');
+  redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
+  try {
+    await waitForRedis(redis, url, opts.connectTimeoutMs ?? 5_000);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const prefix = config.QUEUE_PREFIX;
+  const keys = keysFor(prefix);
+  const queues: QueueSet = {
+    refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
+    careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
+    control: new Queue(QUEUES.control, { connection: redis, prefix }),
+  };
+  const flows = new FlowProducer({ connection: redis, prefix });
+  const runs = new RunStore(redis, keys);
+  const deps: RequestDeps = { config, log, runs, flows, queues, events: opts.events };
+  return {
+    redis,
+    keys,
+    queues,
+    flows,
+    runs,
+    request: (req) => requestRefresh(deps, req),
+    close: async () => {
+      await Promise.allSettled([...Object.values(queues).map((q) => q.close()), flows.close()]);
+      await closeRedis(redis);
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * A worker process: three BullMQ workers (stages, CareerOneStop occupations, control) over one
+ * Redis, the shared I/O built once, the job schedulers ensured at start-up, and an orderly stop on
+ * SIGTERM/SIGINT: take no new jobs, let active ones finish for most of SHUTDOWN_TIMEOUT, hand the
+ * rest back to the queue, close every connection, resolve `closed`.
+ * Any number of these processes can run against the same Redis and shared directories.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { FlowProducer, type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
+import type { Config } from '../config.js';
+import { secretValues } from '../config.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { ClusterMetrics } from '../metrics/clusterMetrics.js';
+import { notifierFromConfig } from '../notify/notifier.js';
+import { closeRunContext, createRunContext } from '../pipeline/runContext.js';
+import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
+import { SnapshotStore } from '../store/snapshotStore.js';
+import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './connection.js';
+import { finishDepsOf } from './depsAdapters.js';
+import { finishRun, rootCause } from './finishRun.js';
+import type { JobDeps, QueueSet } from './jobDeps.js';
+import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
+import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
+import { createProcessor, type ProcessorState } from './processor.js';
+import { failedOutcome } from './requestRefresh.js';
+import { RunStore } from './runStore.js';
+import { ensureSchedules } from './schedule.js';
+import { SourceReader } from './sourceReader.js';
+import { StageFiles } from './stageFiles.js';
+
+export interface WorkerProcess {
+  deps: JobDeps;
+  workers: Worker[];
+  /** Stop as on SIGTERM; resolves when everything is closed. */
+  stop(reason?: string): Promise<void>;
+  /** Resolves once the process has stopped (after a signal or `stop`). */
+  closed: Promise<void>;
+}
+
+export interface WorkerProcessOptions {
+  /** Install SIGTERM/SIGINT handlers (the CLI does; tests drive `stop` themselves). */
+  signals?: boolean;
+  /** How long to wait for Redis at start-up. */
+  connectTimeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+export async function startWorkerProcess(
+  config: Config,
+  log: Logger,
+  opts: WorkerProcessOptions = {},
+): Promise<WorkerProcess> {
+  const url = config.REDIS_URL!;
+  const workerName = `${os.hostname()}:${process.pid}`;
+  const redis = workerRedis(url, `careerdata-worker:${workerName}`);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (reconnecting)'));
+  try {
+    await waitForRedis(redis, url, opts.connectTimeoutMs ?? 30_000);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const prefix = config.QUEUE_PREFIX;
+  const keys = keysFor(prefix);
+  const queues: QueueSet = {
+    refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
+    careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
+    control: new Queue(QUEUES.control, { connection: redis, prefix }),
+  };
+  const flows = new FlowProducer({ connection: redis, prefix });
+  const metrics = new ClusterMetrics(redis, keys.metrics, log);
+  const base = createRunContext(config, log, {
+    onAttempt: (e) => void metrics.upstreamRequest(e.host, e.status),
+  });
+  // Publishers on different machines sharing the snapshot volume are serialised through Redis too.
+  base.store = new SnapshotStore({
+    dir: path.resolve(config.SNAPSHOT_DIR),
+    log,
+    redis,
+    redisLockKey: `${prefix}:publish-lock`,
+  });
+  const deps: JobDeps = {
+    config,
+    log,
+    base,
+    ctxFor: (run) => ({ ...base, config: { ...base.config, sources: run.sources } }),
+    redis,
+    keys,
+    queues,
+    flows,
+    runs: new RunStore(redis, keys),
+    stageFiles: new StageFiles(config.CACHE_DIR),
+    reader: new SourceReader(),
+    pacer: new RedisPacer(redis, keys.careeronestopPace, config.CAREERONESTOP_RPS),
+    careeronestopStore: new FileResponseStore(config.CACHE_DIR, { secrets: secretValues(config) }),
+    metrics,
+    // The worker always has Redis: events go to the stream even when REDIS_URL is the default.
+    events: notifierFromConfig({ ...config, redisConfigured: true }, { log, redis }),
+    workerName,
+    now: () => new Date(),
+  };
+
+  await ensureSchedules(queues.control, redis, keys, config, log);
+
+  const state: ProcessorState = { shuttingDown: false };
+  const processor = createProcessor(deps, state);
+  const common: WorkerOptions = {
+    connection: redis,
+    prefix,
+    name: workerName,
+    lockDuration: config.QUEUE_LOCK_DURATION,
+    stalledInterval: config.QUEUE_STALLED_INTERVAL,
+    // A job whose worker died is recovered twice before it counts as failed.
+    maxStalledCount: 2,
+    autorun: false,
+  };
+  const workers = [
+    new Worker(QUEUES.refresh, processor, { ...common, concurrency: config.WORKER_CONCURRENCY }),
+    new Worker(QUEUES.careeronestop, processor, {
+      ...common,
+      concurrency: config.CAREERONESTOP_CONCURRENCY,
+      limiter: careeronestopJobLimiter(config.CAREERONESTOP_RPS),
+    }),
+    new Worker(QUEUES.control, processor, { ...common, concurrency: 1 }),
+  ];
+  for (const w of workers) {
+    w.on('error', (err) => log.warn({ queue: w.name, err: errorMessage(err) }, 'worker error'));
+    w.on('stalled', (jobId) =>
+      log.warn({ queue: w.name, jobId }, 'stalled job recovered (its worker died?)'),
+    );
+    w.on('failed', (job, err) => {
+      void onFinalFailure(deps, job, err).catch((e: unknown) =>
+        log.error({ err: errorMessage(e), jobId: job?.id }, 'could not record a failed job'),
+      );
+    });
+  }
+  for (const w of workers) void w.run();
+  log.info(
+    {
+      redis: safeRedisUrl(url),
+      prefix,
+      concurrency: config.WORKER_CONCURRENCY,
+      careeronestopRps: config.CAREERONESTOP_RPS,
+      worker: workerName,
+    },
+    'worker ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
+
+  const stop = (reason = 'stop requested'): Promise<void> => {
+    stopping ??= (async () => {
+      const timeout = config.SHUTDOWN_TIMEOUT;
+      // Most of the budget waits for active jobs; the rest hands back the unfinished and closes.
+      const waitMs = Math.max(0, timeout - Math.min(3_000, Math.floor(timeout * 0.2)));
+      log.info({ reason, waitMs }, 'stopping: taking no new jobs, waiting for active jobs');
+      state.shuttingDown = true;
+      const closing = Promise.allSettled(workers.map((w) => w.close()));
+      const finished = await Promise.race([closing.then(() => true), sleep(waitMs).then(() => false)]);
+      if (!finished) {
+        log.warn('active jobs did not finish in time: returning them to the queue');
+        for (const w of workers) w.cancelAllJobs('worker shutdown');
+        const returned = await Promise.race([
+          closing.then(() => true),
+          sleep(timeout - waitMs).then(() => false),
+        ]);
+        if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
+      }
+      // Webhook deliveries in flight get a short, bounded chance to finish.
+      await Promise.race([(deps.events as { idle?: () => Promise<unknown> }).idle?.(), sleep(2_000)]);
+      await Promise.allSettled([
+        ...Object.values(queues).map((q) => q.close()),
+        flows.close(),
+        closeRunContext(base),
+      ]);
+      await closeRedis(redis);
+      log.info('worker stopped');
+      resolveClosed();
+    })();
+    return stopping;
+  };
+
+  if (opts.signals) {
+    let signals = 0;
+    const onSignal = (sig: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        log.warn(`${sig} again: exiting now`);
+        process.exit(1);
+      }
+      void stop(sig);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
+  return { deps, workers, stop, closed };
+}
+
+/** A job that failed for good: a CareerOneStop occupation only counts; any other stage fails the run. */
+async function onFinalFailure(deps: JobDeps, job: Job | undefined, err: Error): Promise<void> {
+  if (!job || typeof job.finishedOn !== 'number') return; // will be retried
+  const runId = (job.data as { runId?: string } | undefined)?.runId;
+  if (job.name === JOB.careeronestopOccupation) {
+    if (runId) await deps.runs.careeronestopCounted(runId, 'failed');
+    return;
+  }
+  if (!runId || stageOfJob(job) === null) {
+    deps.log.error({ jobId: job.id, job: job.name, err: err.message }, 'control job failed');
+    return;
+  }
+  const run = await deps.runs.get(runId);
+  if (!run || run.finishedAt) return;
+  const cause = await rootCause(
+    { [QUEUES.refresh]: deps.queues.refresh, [QUEUES.careeronestop]: deps.queues.careeronestop },
+    job,
+  );
+  const latestId = await deps.base.store.latestId().catch(() => null);
+  await finishRun(finishDepsOf(deps), run, failedOutcome(cause.stage, cause.reason, latestId));
+}
