@@ -4,10 +4,10 @@ import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
-import { registerTrigger } from './commands/trigger.js';
-import { registerWorker } from './commands/worker.js';
 import { registerServe } from './commands/serve.js';
 import { registerSnapshots } from './commands/snapshots.js';
+import { registerTrigger } from './commands/trigger.js';
+import { registerWorker } from './commands/worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('careerdata')

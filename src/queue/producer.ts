@@ -28,20 +28,18 @@ export interface Producer {
   close(): Promise<void>;
 }
 
-export async function openProducer(
+/**
+ * Build a producer without waiting for Redis: the connection comes up in the background and every
+ * call fails fast while it is down (`ready()` says whether it is up). For servers that must start
+ * whatever Redis is doing.
+ */
+export function createProducer(
   config: Config,
   log: Logger,
-  opts: { name?: string; connectTimeoutMs?: number; events?: EventSink } = {},
-): Promise<Producer> {
-  const url = config.REDIS_URL!;
-  const redis = producerRedis(url, opts.name ?? 'careerdata-producer');
+  opts: { name?: string; events?: EventSink } = {},
+): Producer & { ready(): boolean } {
+  const redis = producerRedis(config.REDIS_URL!, opts.name ?? 'careerdata-producer');
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
-  try {
-    await waitForRedis(redis, url, opts.connectTimeoutMs ?? 5_000);
-  } catch (err) {
-    redis.disconnect();
-    throw err;
-  }
   const prefix = config.QUEUE_PREFIX;
   const keys = keysFor(prefix);
   const queues: QueueSet = {
@@ -58,10 +56,27 @@ export async function openProducer(
     queues,
     flows,
     runs,
+    ready: () => redis.status === 'ready',
     request: (req) => requestRefresh(deps, req),
     close: async () => {
       await Promise.allSettled([...Object.values(queues).map((q) => q.close()), flows.close()]);
       await closeRedis(redis);
     },
   };
+}
+
+/** A producer for a command line: waits (bounded) for Redis, else a clear RedisUnavailableError. */
+export async function openProducer(
+  config: Config,
+  log: Logger,
+  opts: { name?: string; connectTimeoutMs?: number; events?: EventSink } = {},
+): Promise<Producer> {
+  const producer = createProducer(config, log, opts);
+  try {
+    await waitForRedis(producer.redis, config.REDIS_URL!, opts.connectTimeoutMs ?? 5_000);
+  } catch (err) {
+    await producer.close().catch(() => undefined);
+    throw err;
+  }
+  return producer;
 }

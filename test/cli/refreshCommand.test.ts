@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,7 +38,7 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
   });
 
   it('--offline --json publishes and prints the summary as the last line of stdout', async () => {
-    const r = await careerdata(['refresh', '--offline', '--json'], env);
+    const r = await careerdata(['refresh', '--offline', '--json'], { ...env, LOG_LEVEL: 'debug' });
     expect(r.stderr).not.toMatch(/offline-token|offline-user/);
     expect(r.code).toBe(0);
     const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -47,6 +47,31 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
     expect(last.snapshotId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     expect((await readFile(path.join(dir, 'snapshots', 'latest'), 'utf8')).trim()).toBe(last.snapshotId);
     expect(r.stdout).toContain(path.join(dir, 'snapshots', last.snapshotId));
+
+    // CareerOneStop credentials never reach anything the run wrote: snapshots, cache, run records, logs.
+    const secrets = ['offline-user-7f3a', 'offline-token-91c2'];
+    for (const name of await readdir(dir, { recursive: true })) {
+      const file = path.join(dir, name);
+      if (!(await stat(file)).isFile()) continue;
+      const text = await readFile(file, 'latin1');
+      for (const s of secrets) expect(text.includes(s), `${s} found in ${name}`).toBe(false);
+    }
+    for (const s of secrets) expect(r.stdout + r.stderr).not.toContain(s);
+    const record = (
+      await readFile(path.join(dir, 'snapshots', last.snapshotId, 'occupations.ndjson'), 'utf8')
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((x) => x.soc === '29-2072');
+    expect(record.training.certifications.items.map((c: { acronym: string }) => c.acronym).sort()).toEqual([
+      'CCS',
+      'CPC',
+      'RHIA',
+      'RHIT',
+    ]);
+    expect(record.alsoKnownAs).toContain('Coder');
+    expect(record.sourceStatus.careeronestop.status).toBe('fresh');
 
     const again = await careerdata(['refresh', '--offline', '--json'], env);
     expect(again.code).toBe(0);

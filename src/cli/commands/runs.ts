@@ -129,7 +129,7 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .option('--limit <n>', 'how many runs', '20')
     .action(async (opts: { json?: boolean; limit: string }) => {
-      const cli = await cliContext({});
+      const cli = await cliContext({ checkSources: false });
       const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
       let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
       try {
@@ -159,7 +159,7 @@ export function registerRuns(program: Command): void {
     .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
     .option('--json', 'print the whole run record as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      const cli = await cliContext({});
+      const cli = await cliContext({ checkSources: false });
       let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
       try {
         let record: RunRecord | null = null;

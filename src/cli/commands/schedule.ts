@@ -25,7 +25,7 @@ export function registerSchedule(program: Command): void {
   const run =
     (what: 'show' | 'pause' | 'resume', json = false) =>
     async () => {
-      const cli = await cliContext({});
+      const cli = await cliContext({ checkSources: false });
       let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
       try {
         producer = await openProducer(cli.config, cli.log, { name: 'careerdata-schedule' });

@@ -26,7 +26,7 @@ export function registerTrigger(program: Command): void {
     )
     .option('--json', 'print one JSON line (run id, whether it was created, and with --wait the outcome)')
     .action(async (opts: TriggerOptions) => {
-      const cli = await cliContext({ sources: opts.sources });
+      const cli = await cliContext({ sources: opts.sources, checkSources: false });
       let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
       try {
         producer = await openProducer(cli.config, cli.log, { name: 'careerdata-trigger' });

@@ -1,0 +1,54 @@
+/** Gather the /metrics figures from Redis (fleet counters, queues, run state) and the snapshot store. */
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Keys } from '../queue/names.js';
+import type { SnapshotStore } from '../store/snapshotStore.js';
+import { ClusterMetrics } from './clusterMetrics.js';
+import { type MetricsInput, renderMetrics } from './exposition.js';
+
+export const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'waiting-children',
+  'prioritized',
+  'failed',
+  'completed',
+] as const;
+
+export interface MetricsSources {
+  redis: Redis;
+  keys: Keys;
+  queues: Record<string, Queue>;
+  store: Pick<SnapshotStore, 'latestManifest'>;
+  now?: () => Date;
+}
+
+export async function collectMetrics(src: MetricsSources): Promise<MetricsInput> {
+  const now = (src.now ?? (() => new Date()))();
+  const [cluster, queueCounts, latest, active, paused] = await Promise.all([
+    new ClusterMetrics(src.redis, src.keys.metrics).read(),
+    Promise.all(
+      Object.entries(src.queues).map(
+        async ([name, q]) => [name, await q.getJobCounts(...QUEUE_STATES)] as const,
+      ),
+    ),
+    src.store.latestManifest().catch(() => null),
+    src.redis.get(src.keys.activeRun),
+    src.redis.exists(src.keys.schedulePaused),
+  ]);
+  const created = latest ? Date.parse(latest.createdAt) : Number.NaN;
+  return {
+    cluster,
+    queues: Object.fromEntries(queueCounts),
+    snapshotAgeSeconds: Number.isFinite(created)
+      ? Math.max(0, Math.round((now.getTime() - created) / 1000))
+      : null,
+    activeRun: active !== null,
+    schedulePaused: paused === 1,
+  };
+}
+
+export async function metricsText(src: MetricsSources): Promise<string> {
+  return renderMetrics(await collectMetrics(src));
+}
