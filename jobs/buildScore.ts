@@ -32,7 +32,10 @@ export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => 
   let careeronestop: Map<string, CareerOneStopFields> | null = null;
   let careeronestopQuality: unknown;
   if (p.sources.includes('careeronestop')) {
-    const stage = await stageResult<CareerOneStopStageResult>(deps.queues.refresh, jobIds.careeronestop(p.runId));
+    const stage = await stageResult<CareerOneStopStageResult>(
+      deps.queues.refresh,
+      jobIds.careeronestop(p.runId),
+    );
     const handOver = await deps.stageFiles.read<CareerOneStopHandOver>(p.runId, stage.fields);
     careeronestop = new Map(
       Object.entries(handOver.fields).map(([soc, f]) => [
@@ -44,6 +47,8 @@ export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => 
   }
 
   const built = buildRecords(ctx, bundle, careeronestop);
+  // The build is the bundle's last reader in this run: do not hold it in memory until the next.
+  deps.reader.forget();
   const quality = composeQuality(rejects, built.report, careeronestopQuality);
   const all = Object.values(artifacts).flat();
   const candidate: CandidateSnapshot = {

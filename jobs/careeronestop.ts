@@ -7,7 +7,7 @@
  * hand them on as a stage file.
  */
 import { WaitingChildrenError } from 'bullmq';
-import { type ProbeDeps, storedOutcome } from '../src/queue/careeronestopCollect.js';
+import { type ProbeDeps, storedOutcome } from '../src/queue/careeronestopProbe.js';
 import { occupationJobOptions } from '../src/queue/flow.js';
 import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
 import { JOB, jobIds, QUEUES } from '../src/queue/names.js';
@@ -69,8 +69,9 @@ export const careeronestopStageJob: JobHandler<CareerOneStopStageResult> = async
       `careeronestop: ${need.length} of ${socs.length} occupations need the API`,
     );
     await job.updateData({ ...job.data, step: 'collect', plannedAt: p.plannedAt ?? Date.now() });
-    if (need.length > 0 && (await job.moveToWaitingChildren(io.token))) throw new WaitingChildrenError();
   }
+  // Also on a retry that finds step=collect: children still pending means wait, never collect early.
+  if (await job.moveToWaitingChildren(io.token)) throw new WaitingChildrenError();
 
   const outcomes = new Map<string, UnitOutcome>();
   const failures = new Map<string, string>();

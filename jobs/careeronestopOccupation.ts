@@ -6,13 +6,16 @@
  * for the whole run once: the other units see the flag and do not call the API.
  */
 import { UnrecoverableError } from 'bullmq';
+import { secretValues } from '../src/config.js';
 import { AuthError, HttpError, UpstreamRateLimitError } from '../src/errors.js';
 import type { RequestInit } from '../src/http/httpClient.js';
 import { scrub } from '../src/log.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { OccupationPayload, parsePayload } from '../src/queue/payloads.js';
-import { fetchCareerOneStopOccupation, type UnitOutcome } from '../src/sources/careeronestop/fetchOccupation.js';
-import { secretValues } from '../src/config.js';
+import {
+  fetchCareerOneStopOccupation,
+  type UnitOutcome,
+} from '../src/sources/careeronestop/fetchOccupation.js';
 
 /** Pause used when a 429 carries no Retry-After. */
 export const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;

@@ -2,10 +2,11 @@
  * fetch-source: download (or confirm unchanged) every file of one file source into the shared raw
  * cache. Returns the files' URLs, sizes and sha256 — the bytes stay in the cache.
  */
+
+import { fetchSource } from '../src/pipeline/stages.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { FetchPayload, parsePayload } from '../src/queue/payloads.js';
 import type { FetchSourceResult } from '../src/queue/stageResults.js';
-import { fetchSource } from '../src/pipeline/stages.js';
 
 export const fetchSourceJob: JobHandler<FetchSourceResult> = async (deps, job) => {
   const p = parsePayload(FetchPayload, job.data, job.name);

@@ -4,8 +4,8 @@
  * snapshot as latest ("unchanged", same run id) and reports it as published: one snapshot per run.
  */
 import { gateConfig, type QualityReport } from '../src/pipeline/summary.js';
-import { finishRun } from '../src/queue/finishRun.js';
 import { finishDepsOf } from '../src/queue/depsAdapters.js';
+import { finishRun } from '../src/queue/finishRun.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { jobIds } from '../src/queue/names.js';
 import { parsePayload, RunPayload } from '../src/queue/payloads.js';
@@ -14,7 +14,7 @@ import { stageResult } from '../src/queue/stageResults.js';
 import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
 import type { BuildScoreResult } from './buildScore.js';
 
-export const publishJob: JobHandler<RunOutcome> = async (deps, job) => {
+export const publishJob: JobHandler<RunOutcome> = async (deps, job, io) => {
   const p = parsePayload(RunPayload, job.data, job.name);
   const ctx = deps.ctxFor(p);
   const built = await stageResult<BuildScoreResult>(deps.queues.refresh, jobIds.build(p.runId));
@@ -42,7 +42,13 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job) => {
     const latest = await ctx.store.latestManifest();
     const ours = latest?.id === result.snapshotId && latest.run?.id === p.runId;
     outcome = ours
-      ? { ...base, status: 'published', snapshotId: latest.id, previousId: latest.parent, diffSummary: latest.diffSummary }
+      ? {
+          ...base,
+          status: 'published',
+          snapshotId: latest.id,
+          previousId: latest.parent,
+          diffSummary: latest.diffSummary,
+        }
       : { ...base, status: 'unchanged', snapshotId: result.snapshotId, previousId: null };
   } else {
     outcome = {
@@ -55,6 +61,10 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job) => {
       failedStage: 'publish',
     };
   }
-  await finishRun(finishDepsOf(deps), p, { ...outcome, quality: candidate.quality as unknown as QualityReport });
+  await io.stageDone();
+  await finishRun(finishDepsOf(deps), p, {
+    ...outcome,
+    quality: candidate.quality as unknown as QualityReport,
+  });
   return outcome;
 };

@@ -3,11 +3,12 @@
  * expected occupation counts). A failure here is a ValidationError: permanent, not retried, and it
  * fails the run with the reason. Hands on the SOC list for CareerOneStop as a stage file.
  */
+
+import { checkExpectedCounts, checkRejectionThresholds } from '../src/pipeline/qualityChecks.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
 import { careerOneStopSocs } from '../src/queue/sourceReader.js';
 import { loadArtifacts } from '../src/queue/stageResults.js';
-import { checkExpectedCounts, checkRejectionThresholds } from '../src/pipeline/qualityChecks.js';
 
 export interface ReadValidateResult {
   socs: StageRef;

@@ -2,9 +2,10 @@
  * scheduled-refresh (control queue): produced by the nightly job scheduler. Asks for a refresh with
  * a run id derived from the scheduler job, so a retried control job cannot start a second run.
  */
-import { derivedRunId } from '../src/queue/names.js';
+
 import { requestDepsOf } from '../src/queue/depsAdapters.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
+import { derivedRunId } from '../src/queue/names.js';
 import { ControlPayload, parsePayload } from '../src/queue/payloads.js';
 import { type RefreshTicket, requestRefresh } from '../src/queue/requestRefresh.js';
 

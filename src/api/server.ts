@@ -12,6 +12,7 @@ import { InvalidSnapshotIdError } from '../store/errors.js';
 import { isSnapshotId } from '../store/ids.js';
 import { isSchemaName, jsonSchema } from '../store/schemas.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
+import { type AdminPluginOptions, adminPlugin } from './admin/plugin.js';
 import { etagOf, notModified } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { badRequest, notFound, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
@@ -34,6 +35,8 @@ export interface ApiOptions {
   store: SnapshotStore;
   log?: Logger;
   cache?: SnapshotCacheOptions;
+  /** Operator routes (refreshes, bull-board, /metrics); see api/admin/plugin.ts. */
+  admin?: AdminPluginOptions;
 }
 
 type Params = { id?: string; soc?: string; name?: string };
@@ -309,6 +312,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     return send(req, reply, body, cacheControl, headers);
   });
 
+  if (opts.admin) await app.register(adminPlugin, opts.admin);
   return app;
 }
 

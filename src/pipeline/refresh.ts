@@ -19,7 +19,7 @@ import {
   selectedFileSources,
 } from './stages.js';
 import type { QualityReport, RefreshSummary, StageName } from './summary.js';
-import { composeQuality, gateConfig } from './summary.js';
+import { composeQuality, failedSummary, gateConfig, publishedSummary } from './summary.js';
 
 export interface RefreshOptions {
   runId: string;
@@ -45,12 +45,15 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
       opts.onStage?.(stage, 'end');
     }
   };
-  const base = {
+  const runBase = () => ({
     runId: opts.runId,
     trigger: opts.trigger,
     sources: ctx.config.sources,
     startedAt: startedAt.toISOString(),
-  };
+    finishedAt: ctx.now().toISOString(),
+    stages,
+    rejectedRows: rejects.total(),
+  });
   let quality: QualityReport | undefined;
   try {
     const fileSources = selectedFileSources(ctx.config.sources);
@@ -112,34 +115,14 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     const downloadedBytes = Object.values(artifacts)
       .flat()
       .reduce((n, a) => n + (a?.notModified ? 0 : (a?.bytes ?? 0)), 0);
-    return {
-      ...base,
-      status: outcome.status,
-      snapshotId: outcome.status === 'blocked' ? ((await ctx.store.latestId()) ?? null) : outcome.snapshotId,
-      previousId: outcome.status === 'published' ? outcome.previousId : null,
+    return publishedSummary(runBase(), outcome, {
       occupations: built.records.length,
-      rejectedRows: rejects.total(),
       downloadedBytes,
-      stages,
-      finishedAt: ctx.now().toISOString(),
       quality,
-      ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
-      ...(outcome.status === 'published' ? { diffSummary: outcome.diffSummary } : {}),
-    };
+    });
   } catch (err) {
     ctx.log.error({ err: errorMessage(err) }, 'refresh failed');
-    return {
-      ...base,
-      status: 'failed',
-      snapshotId: (await ctx.store.latestId().catch(() => null)) ?? null,
-      previousId: null,
-      occupations: 0,
-      rejectedRows: rejects.total(),
-      downloadedBytes: 0,
-      stages,
-      finishedAt: ctx.now().toISOString(),
-      error: errorMessage(err),
-      quality: quality ?? composeQuality(rejects),
-    };
+    const latestId = await ctx.store.latestId().catch(() => null);
+    return failedSummary(runBase(), errorMessage(err), latestId, quality ?? composeQuality(rejects));
   }
 }

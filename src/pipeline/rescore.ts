@@ -12,7 +12,10 @@ import { RejectCollector } from '../validate/rejects.js';
 import type { RunContext } from './runContext.js';
 import { type ArtifactsBySource, buildRecords, readSources } from './stages.js';
 import type { RefreshSummary, StageName } from './summary.js';
-import { composeQuality, gateConfig } from './summary.js';
+import { composeQuality, failedSummary, gateConfig, publishedSummary } from './summary.js';
+
+/** Parts of a record that the build recomputes (their `missing` reasons are recomputed too). */
+const RECOMPUTED = new Set(['wages', 'projections', 'careerProgression', 'resilience']);
 
 export interface RescoreOptions {
   runId: string;
@@ -26,7 +29,16 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
   const stages: Partial<Record<StageName, number>> = {};
   const rejects = new RejectCollector();
   const methodology = opts.methodology ?? ctx.config.METHODOLOGY_VERSION;
-  const base = { runId: opts.runId, trigger: 'rescore', startedAt, sources: [] as string[] };
+  let sources: string[] = [];
+  const runBase = () => ({
+    runId: opts.runId,
+    trigger: 'rescore',
+    sources,
+    startedAt,
+    finishedAt: ctx.now().toISOString(),
+    stages,
+    rejectedRows: rejects.total(),
+  });
   try {
     const fromId = opts.from === 'latest' ? await ctx.store.latestId() : opts.from;
     if (!fromId) throw new ValidationError('rescore: there is no latest snapshot to derive from', 'rescore');
@@ -47,13 +59,13 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
         'rescore',
       );
     }
-    const sources = Object.keys(artifacts) as FileSourceId[];
-    base.sources = sources;
+    const fileSources = Object.keys(artifacts) as FileSourceId[];
+    sources = fileSources;
     // Read with the layout the source snapshot was built from.
     const oewsNames = (artifacts.oews ?? []).map((a) => a.name);
     const config = {
       ...ctx.config,
-      sources: [...sources] as Config['sources'],
+      sources: [...fileSources] as Config['sources'],
       OEWS_FORMAT: oewsNames.includes('oe.data.0.Current') ? ('flatfiles' as const) : ('xlsx' as const),
       METHODOLOGY_VERSION: methodology,
     };
@@ -79,6 +91,8 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
               educationProfile: r.educationProfile,
               training: r.training,
               sourceStatus: r.sourceStatus.careeronestop!,
+              // Reasons for null CareerOneStop parts travel with them; the rest is recomputed.
+              missing: Object.fromEntries(Object.entries(r.missing).filter(([k]) => !RECOMPUTED.has(k))),
             },
           ]),
         )
@@ -100,32 +114,13 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
       { gates: gateConfig(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
     );
     stages.publish = Math.round(performance.now() - t0);
-    return {
-      ...base,
-      status: outcome.status,
-      snapshotId: outcome.status === 'blocked' ? fromId : outcome.snapshotId,
-      previousId: outcome.status === 'published' ? outcome.previousId : null,
+    return publishedSummary(runBase(), outcome, {
       occupations: built.records.length,
-      rejectedRows: rejects.total(),
       downloadedBytes: 0,
-      stages,
-      finishedAt: ctx.now().toISOString(),
       quality,
-      ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
-    };
+    });
   } catch (err) {
-    return {
-      ...base,
-      status: 'failed',
-      snapshotId: (await ctx.store.latestId().catch(() => null)) ?? null,
-      previousId: null,
-      occupations: 0,
-      rejectedRows: rejects.total(),
-      downloadedBytes: 0,
-      stages,
-      finishedAt: ctx.now().toISOString(),
-      error: errorMessage(err),
-      quality: composeQuality(rejects),
-    };
+    const latestId = await ctx.store.latestId().catch(() => null);
+    return failedSummary(runBase(), errorMessage(err), latestId, composeQuality(rejects));
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { BuildReport } from '../model/buildRecords.js';
+import type { PublishResult } from '../store/snapshotStore.js';
 import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
 
 export type StageName = 'fetch' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
@@ -134,4 +135,46 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
       .join(', ')}`,
   );
   return lines.join('\n');
+}
+
+type RunBase = Pick<RefreshSummary, 'runId' | 'trigger' | 'sources' | 'startedAt' | 'stages'> & {
+  rejectedRows: number;
+  finishedAt: string;
+};
+
+/** The summary of a run that reached the publish step (published, unchanged or blocked). */
+export function publishedSummary(
+  base: RunBase,
+  outcome: PublishResult,
+  figures: { occupations: number; downloadedBytes: number; quality: QualityReport },
+): RefreshSummary {
+  return {
+    ...base,
+    ...figures,
+    status: outcome.status,
+    // Blocked: the snapshot that stays latest.
+    snapshotId: outcome.status === 'blocked' ? outcome.previousId : outcome.snapshotId,
+    previousId: outcome.status === 'published' ? outcome.previousId : null,
+    ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
+    ...(outcome.status === 'published' ? { diffSummary: outcome.diffSummary } : {}),
+  };
+}
+
+/** The summary of a run that failed before publishing: `latest` is untouched. */
+export function failedSummary(
+  base: RunBase,
+  error: string,
+  latestId: string | null,
+  quality: QualityReport,
+): RefreshSummary {
+  return {
+    ...base,
+    status: 'failed',
+    snapshotId: latestId,
+    previousId: null,
+    occupations: 0,
+    downloadedBytes: 0,
+    error,
+    quality,
+  };
 }

@@ -52,6 +52,8 @@ export interface JobIO {
   signal: AbortSignal;
   /** Time a sub-stage (e.g. `checks` inside the read job) into the run record and metrics. */
   timed<T>(stage: string, fn: () => Promise<T> | T): Promise<T>;
+  /** Record this job's stage as done now (before announcing the run's end); later calls are no-ops. */
+  stageDone(): Promise<void>;
 }
 
 export type JobHandler<R = unknown> = (deps: JobDeps, job: Job, io: JobIO) => Promise<R>;

@@ -139,14 +139,21 @@ export function createProcessor(deps: JobDeps, state: ProcessorState) {
     const startedAt = new Date(startedMs).toISOString();
     if (stage && runId && !resuming) await deps.runs.stageStarted(runId, stage, attempt, deps.workerName);
     const abort = signal ?? new AbortController().signal;
-    const io: JobIO = { token: token ?? '', signal: abort, timed: timedFor(runId, attempt) };
+    let recordedDone = false;
     const ended = async (rec: { state: 'done' | 'retrying' | 'failed'; error?: string }) => {
-      if (!stage || !runId) return;
+      if (!stage || !runId || recordedDone) return;
+      if (rec.state === 'done') recordedDone = true;
       const ms = Date.now() - startedMs;
       await deps.runs.stageEnded(runId, stage, { ...rec, startedAt, attempt, ms, worker: deps.workerName });
       if (rec.state === 'done') await deps.metrics.stageDuration(metricStage(stage), ms / 1000);
     };
 
+    const io: JobIO = {
+      token: token ?? '',
+      signal: abort,
+      timed: timedFor(runId, attempt),
+      stageDone: () => ended({ state: 'done' }),
+    };
     try {
       const result = await untilAborted(handler(deps, job, io), abort);
       await ended({ state: 'done' });

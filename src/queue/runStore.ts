@@ -198,7 +198,7 @@ export class RunStore {
 }
 
 export function parseRun(h: Record<string, string>): RunRecord | null {
-  if (!h || !h.meta) return null;
+  if (!h?.meta) return null;
   const meta = JSON.parse(h.meta) as RunMeta;
   const stages: Record<string, StageRecord> = {};
   for (const [field, value] of Object.entries(h)) {

@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { parse as parseSync } from 'csv-parse/sync';
+import { BLS_TSV_OPTIONS } from '../../src/readers/oewsFlatFileMeta.js';
 import { LineQueue, SeriesLineFilter } from '../../src/readers/oewsFlatFileReader.js';
 import {
   DATATYPE_FIELDS,
@@ -129,11 +131,19 @@ describe('SeriesLineFilter', () => {
     return { text: Buffer.concat(out).toString('latin1'), numbers, lines: filter.lines };
   }
 
+  /** A data line without the spaces padding its cells (what the filter passes on). */
+  const unpadded = (line: string) =>
+    line
+      .split('\t')
+      .map((cell) => cell.replace(/^ +| +$/g, ''))
+      .join('\t');
+  const passed = [lines[0]!, ...[lines[1]!, lines[5]!, lines[6]!, lines[7]!].map(unpadded)];
+
   it.each([1, 7, 64, 1 << 20])(
     'passes the header and wanted lines with their line numbers, whatever the chunk size (%i)',
     async (size) => {
       const r = await run(lines.join('\n'), size);
-      expect(r.text).toBe([lines[0], lines[1], lines[5], lines[6], lines[7]].join('\n'));
+      expect(r.text).toBe(passed.join('\n'));
       expect(r.numbers).toEqual([1, 2, 6, 7, 8]);
       expect(r.lines).toBe(8);
     },
@@ -141,8 +151,20 @@ describe('SeriesLineFilter', () => {
 
   it('keeps CRLF line ends intact', async () => {
     const r = await run(lines.join('\r\n') + '\r\n', 5);
-    expect(r.text).toBe([lines[0], lines[1], lines[5], lines[6], lines[7]].join('\r\n') + '\r\n');
+    expect(r.text).toBe(passed.join('\r\n') + '\r\n');
     expect(r.numbers).toEqual([1, 2, 6, 7, 8]);
+  });
+
+  it('drops only cell padding: csv-parse gives the same records as for the padded lines', async () => {
+    const padded = [
+      lines[0]!,
+      lines[1]!,
+      '  OEUN000000000000029207203   \t 2024 \tA01\t   -  \t 5 , 8 ',
+      'OEUN000000000000029207204\t2024\tA01\t  12 345  \t',
+    ].join('\n');
+    const r = await run(padded, 4);
+    expect(r.text.length).toBeLessThan(padded.length);
+    expect(parseSync(r.text, BLS_TSV_OPTIONS)).toEqual(parseSync(padded, BLS_TSV_OPTIONS));
   });
 
   it('passes every non-blank line when series_id is not the first column', async () => {

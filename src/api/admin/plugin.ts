@@ -17,8 +17,8 @@ import { z } from 'zod';
 import { type Config, SOURCE_IDS } from '../../config.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { metricsText } from '../../metrics/collect.js';
-import { createProducer, type Producer } from '../../queue/producer.js';
 import { RUN_ID_PATTERN } from '../../queue/names.js';
+import { createProducer, type Producer } from '../../queue/producer.js';
 import { type RunRecord, stageDurations } from '../../queue/runStore.js';
 import type { SnapshotStore } from '../../store/snapshotStore.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, toProblem } from '../problem.js';
@@ -28,10 +28,7 @@ export const DASHBOARD_PATH = '/admin/queues';
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export interface AdminPluginOptions {
-  config: Pick<
-    Config,
-    'ADMIN_TOKEN' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'sources' | 'QUEUE_BACKOFF_DELAY'
-  > &
+  config: Pick<Config, 'ADMIN_TOKEN' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'sources' | 'QUEUE_BACKOFF_DELAY'> &
     Config;
   store: Pick<SnapshotStore, 'latestManifest'>;
   log?: Logger;
@@ -60,7 +57,11 @@ function sendProblem(reply: FastifyReply, status: number, slug: string, title: s
 /** The list view leaves out the bulky quality report; `GET /v1/refreshes/{id}` has it all. */
 function listView(r: RunRecord) {
   const { outcome, ...rest } = r;
-  const { quality: _quality, gateReport: _gates, ...small } = outcome ?? ({} as NonNullable<RunRecord['outcome']>);
+  const {
+    quality: _quality,
+    gateReport: _gates,
+    ...small
+  } = outcome ?? ({} as NonNullable<RunRecord['outcome']>);
   return { ...rest, durations: stageDurations(r), ...(outcome ? { outcome: small } : {}) };
 }
 
@@ -83,7 +84,13 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const result = checkAdmin(req.headers.authorization, opts.config.ADMIN_TOKEN);
       if (result === 'disabled') {
-        return sendProblem(reply, 503, 'admin-disabled', 'Admin routes disabled', 'set ADMIN_TOKEN to enable them');
+        return sendProblem(
+          reply,
+          503,
+          'admin-disabled',
+          'Admin routes disabled',
+          'set ADMIN_TOKEN to enable them',
+        );
       }
       if (result !== 'ok') {
         const dashboard = req.url.startsWith(DASHBOARD_PATH);
@@ -104,7 +111,13 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
     scope.setErrorHandler((err, req, reply) => {
       const { problem, internal } = toProblem(err, req.url.slice(0, 200));
       if (internal) log.error({ err, url: req.url.slice(0, 200) }, 'admin request failed');
-      return sendProblem(reply, problem.status, problem.type.split(':').pop()!, problem.title, problem.detail);
+      return sendProblem(
+        reply,
+        problem.status,
+        problem.type.split(':').pop()!,
+        problem.title,
+        problem.detail,
+      );
     });
 
     scope.post('/v1/refreshes', async (req, reply) => {
@@ -134,7 +147,12 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
     scope.get('/v1/refreshes', async (req, reply) => {
       const limit = Number((req.query as { limit?: string }).limit ?? 20);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        throw new ProblemError(400, 'invalid-query', 'Bad request', 'limit: expected an integer from 1 to 500');
+        throw new ProblemError(
+          400,
+          'invalid-query',
+          'Bad request',
+          'limit: expected an integer from 1 to 500',
+        );
       }
       const runs = await producer.runs.list(limit);
       return reply.header('cache-control', 'no-store').send({ runs: runs.map(listView) });

@@ -3,10 +3,18 @@ import type { Command } from 'commander';
 import { errorMessage } from '../../errors.js';
 import { listRuns } from '../../pipeline/runHistory.js';
 import type { RefreshSummary } from '../../pipeline/summary.js';
-import { openProducer } from '../../queue/producer.js';
+import type { Producer } from '../../queue/producer.js';
 import { describeOutcome } from '../../queue/progress.js';
 import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
-import { cliContext, EXIT } from '../context.js';
+
+/** Heavy modules (BullMQ, config) load only when a command runs. */
+const load = async () => {
+  const [{ cliContext, EXIT }, { openProducer }] = await Promise.all([
+    import('../context.js'),
+    import('../../queue/producer.js'),
+  ]);
+  return { cliContext, EXIT, openProducer };
+};
 
 /** One row of `careerdata runs`: worker runs from Redis and embedded (`refresh`) runs from RUNS_DIR. */
 interface RunRow {
@@ -129,9 +137,10 @@ export function registerRuns(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .option('--limit <n>', 'how many runs', '20')
     .action(async (opts: { json?: boolean; limit: string }) => {
+      const { cliContext, EXIT, openProducer } = await load();
       const cli = await cliContext({ checkSources: false });
       const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
-      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      let producer: Producer | undefined;
       try {
         let worker: RunRecord[] = [];
         let note: string | undefined;
@@ -159,8 +168,9 @@ export function registerRuns(program: Command): void {
     .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
     .option('--json', 'print the whole run record as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
+      const { cliContext, EXIT, openProducer } = await load();
       const cli = await cliContext({ checkSources: false });
-      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      let producer: Producer | undefined;
       try {
         let record: RunRecord | null = null;
         try {

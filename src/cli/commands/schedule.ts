@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { errorMessage } from '../../errors.js';
-import { openProducer } from '../../queue/producer.js';
-import { pauseSchedule, resumeSchedule, type ScheduleView, showSchedule } from '../../queue/schedule.js';
-import { cliContext, EXIT } from '../context.js';
+import type { Producer } from '../../queue/producer.js';
+import type { ScheduleView } from '../../queue/schedule.js';
 
 function describe(v: ScheduleView, tzConfigured: string): string {
   const inZone = (iso: string | null, tz: string) =>
@@ -25,8 +23,16 @@ export function registerSchedule(program: Command): void {
   const run =
     (what: 'show' | 'pause' | 'resume', json = false) =>
     async () => {
+      // Heavy modules (BullMQ) load only when the command runs.
+      const [{ cliContext, EXIT }, { errorMessage }, { openProducer }, schedules] = await Promise.all([
+        import('../context.js'),
+        import('../../errors.js'),
+        import('../../queue/producer.js'),
+        import('../../queue/schedule.js'),
+      ]);
+      const { pauseSchedule, resumeSchedule, showSchedule } = schedules;
       const cli = await cliContext({ checkSources: false });
-      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      let producer: Producer | undefined;
       try {
         producer = await openProducer(cli.config, cli.log, { name: 'careerdata-schedule' });
         const { queues, redis, keys } = producer;

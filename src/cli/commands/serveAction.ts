@@ -6,7 +6,17 @@ import { cliContext } from '../context.js';
 export async function serveAction(): Promise<void> {
   const cli = await cliContext({ checkSources: false });
   const store = new SnapshotStore({ dir: path.resolve(cli.config.SNAPSHOT_DIR), log: cli.log });
-  const api = await startApi({ store, log: cli.log, host: cli.config.HOST, port: cli.config.PORT });
+  const admin =
+    cli.config.ADMIN_TOKEN || cli.config.redisConfigured
+      ? { config: cli.config, store, log: cli.log }
+      : undefined;
+  const api = await startApi({
+    store,
+    log: cli.log,
+    host: cli.config.HOST,
+    port: cli.config.PORT,
+    ...(admin ? { admin } : {}),
+  });
   process.stdout.write(`careerdata API listening on ${api.url}\n`);
   const stop = async (signal: string) => {
     cli.log.info({ signal }, 'shutting down the API');

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import type { SourceId } from '../../config.js';
-import { errorMessage } from '../../errors.js';
-import { openProducer } from '../../queue/producer.js';
-import { describeOutcome, FINISHED, followRun, progressEvents, progressLine } from '../../queue/progress.js';
-import { cliContext, EXIT } from '../context.js';
+import type { Producer } from '../../queue/producer.js';
 
 interface TriggerOptions {
   sources?: string;
@@ -25,9 +22,17 @@ export function registerTrigger(program: Command): void {
       'follow the run to its end and exit with its outcome (0 published/unchanged, 1 blocked/failed)',
     )
     .option('--json', 'print one JSON line (run id, whether it was created, and with --wait the outcome)')
+    // Heavy modules (BullMQ) load only when the command runs.
     .action(async (opts: TriggerOptions) => {
+      const [{ cliContext, EXIT }, { errorMessage }, { openProducer }, progress] = await Promise.all([
+        import('../context.js'),
+        import('../../errors.js'),
+        import('../../queue/producer.js'),
+        import('../../queue/progress.js'),
+      ]);
+      const { describeOutcome, FINISHED, followRun, progressEvents, progressLine } = progress;
       const cli = await cliContext({ sources: opts.sources, checkSources: false });
-      let producer: Awaited<ReturnType<typeof openProducer>> | undefined;
+      let producer: Producer | undefined;
       try {
         producer = await openProducer(cli.config, cli.log, { name: 'careerdata-trigger' });
         const ticket = await producer.request({

@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { errorMessage } from '../../errors.js';
-import { RedisUnavailableError } from '../../queue/connection.js';
-import { ScheduleConfigError } from '../../queue/schedule.js';
-import { startWorkerProcess } from '../../queue/workerProcess.js';
-import { cliContext, EXIT } from '../context.js';
 
 export function registerWorker(program: Command): void {
   program
@@ -11,12 +6,28 @@ export function registerWorker(program: Command): void {
     .description(
       'run a worker process: scheduled and on-demand refreshes as BullMQ jobs (needs Redis; run as many as you like)',
     )
+    // Heavy modules (BullMQ, the pipeline) load only when the command runs.
     .action(async () => {
+      const [
+        { cliContext, EXIT },
+        { errorMessage },
+        { RedisUnavailableError },
+        { ScheduleConfigError },
+        { startWorkerProcess },
+      ] = await Promise.all([
+        import('../context.js'),
+        import('../../errors.js'),
+        import('../../queue/connection.js'),
+        import('../../queue/schedule.js'),
+        import('../../queue/workerProcess.js'),
+      ]);
       const cli = await cliContext({});
       try {
         const worker = await startWorkerProcess(cli.config, cli.log, { signals: true });
         await worker.closed;
-        process.exitCode = EXIT.ok;
+        await cli.close();
+        // Exit now: a download abandoned at shutdown must not keep the process alive.
+        process.exit(EXIT.ok);
       } catch (err) {
         const usage = err instanceof ScheduleConfigError;
         const known = usage || err instanceof RedisUnavailableError;
