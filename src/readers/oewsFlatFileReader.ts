@@ -33,6 +33,7 @@ import {
   DATATYPE_FIELDS,
   datatypeMask,
   decodeSeriesId,
+  occupationMask,
   PUBLISHED_DATATYPES,
   SERIES_ID_EXPECTED,
   seriesLineWanted,
@@ -41,6 +42,7 @@ import {
   FIGURE_FIELD_ORDER,
   type OewsAreaType,
   type OewsEstimate,
+  type OewsGroup,
   type OewsReadResult,
 } from './oewsTypes.js';
 
@@ -69,7 +71,15 @@ export interface OewsFlatFileOptions {
   keepDatatypes?: string[];
   /** File name used in rejects and errors (default `oe.data.0.Current`). */
   dataFileName?: string;
+  /**
+   * Occupation groups to read (default: all). The series of other groups' occupations (as
+   * `oe.occupation` groups them) are dropped at the byte level, before parsing.
+   */
+  groups?: readonly OewsGroup[];
 }
+
+/** The groups the snapshot uses: records are per detailed occupation (model/wages.ts). */
+export const PUBLISHED_GROUPS: readonly OewsGroup[] = ['detailed'];
 
 export interface OewsFlatFileStats {
   /** Lines of the data file after the header. */
@@ -175,6 +185,7 @@ export class SeriesLineFilter extends Transform {
   constructor(
     private readonly keep: Uint8Array,
     private readonly queue: LineQueue,
+    private readonly dropOccupation?: Uint8Array,
   ) {
     super();
   }
@@ -277,7 +288,7 @@ export class SeriesLineFilter extends Transform {
     } else if (this.passAll) {
       keep = buf.subarray(start, end).toString('latin1').trim() !== '';
     } else {
-      keep = seriesLineWanted(buf, start, end, this.keep);
+      keep = seriesLineWanted(buf, start, end, this.keep, this.dropOccupation);
       this.dataLine = true;
     }
     if (keep) this.queue.push(this.lines);
@@ -389,12 +400,16 @@ export async function readOewsFlatFiles(
   const release = await readOewsRelease(input.releasePath);
   const occupations = await readOewsOccupations(input.occupationPath, rejects);
   const areas = await readOewsAreas(input.areaPath, rejects);
+  const groups = opts.groups ? new Set(opts.groups) : undefined;
+  const dropOccupation = groups
+    ? occupationMask([...occupations.values()].filter((o) => !groups.has(o.group)).map((o) => o.code))
+    : undefined;
 
   const partials = new Map<string, EstimateDraft>();
   const store = new FigureStore();
   const resolvedAreas = new Map<string, ResolvedArea | { expected: string; reason: string }>();
   const queue = new LineQueue();
-  const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue);
+  const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue, dropOccupation);
   const stats: OewsFlatFileStats = { lines: 0, parsed: 0, kept: 0, rejected: 0 };
 
   const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
@@ -427,6 +442,7 @@ export async function readOewsFlatFiles(
     const slot = slotOfDatatype.get(id.datatype);
     // Reached only when the byte filter passed everything (series_id not first): skip quietly.
     if (id.industry !== CROSS_INDUSTRY || slot === undefined) return false;
+    if (dropOccupation !== undefined && dropOccupation[Number(id.occupation)] === 1) return false;
     stats.parsed++;
 
     if (col.year !== undefined) {

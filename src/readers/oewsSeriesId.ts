@@ -83,15 +83,17 @@ const isDigit = (b: number | undefined) => b !== undefined && b >= B_0 && b <= B
  *  - a well-formed cross-industry series of a kept datatype (the rows the snapshot uses), or
  *  - anything that does not look like a well-formed series id, so that the reader rejects it with
  *    its line number instead of it vanishing silently.
- * Only well-formed ids of another industry or an unkept datatype are dropped. Whitespace-only lines
- * are dropped too (the parser would skip them anyway).
- * `keepDatatype[n]` is 1 when datatype n (1-17) is kept.
+ * Only well-formed ids of another industry, an unkept datatype or (with `dropOccupation`) a dropped
+ * occupation are dropped. Whitespace-only lines are dropped too (the parser would skip them anyway).
+ * `keepDatatype[n]` is 1 when datatype n (1-17) is kept; `dropOccupation[code]` is 1 when the
+ * occupation with that six-digit code is not wanted (see `occupationMask`).
  */
 export function seriesLineWanted(
   buf: Uint8Array,
   start: number,
   end: number,
   keepDatatype: Uint8Array,
+  dropOccupation?: Uint8Array,
 ): boolean {
   if (end <= start) return false;
   const first = buf[start];
@@ -117,7 +119,22 @@ export function seriesLineWanted(
   const datatype = (buf[s + 23]! - B_0) * 10 + (buf[s + 24]! - B_0);
   if (datatype < 1 || datatype > 17) return true;
   for (let i = s + 11; i < s + 17; i++) if (buf[i] !== B_0) return false;
-  return keepDatatype[datatype] === 1;
+  if (keepDatatype[datatype] !== 1) return false;
+  if (dropOccupation === undefined) return true;
+  let occupation = 0;
+  for (let i = s + 17; i < s + 23; i++) occupation = occupation * 10 + (buf[i]! - B_0);
+  return dropOccupation[occupation] !== 1;
+}
+
+/**
+ * Lookup table for `seriesLineWanted`'s `dropOccupation`, indexed by the six-digit occupation code
+ * as a number: 1 for the codes given. Codes not given (including any missing from oe.occupation)
+ * stay 0 and pass, so the reader can reject unknown ones with their line number.
+ */
+export function occupationMask(codes: Iterable<string>): Uint8Array {
+  const mask = new Uint8Array(1_000_000);
+  for (const code of codes) if (/^\d{6}$/.test(code)) mask[Number(code)] = 1;
+  return mask;
 }
 
 /** Lookup table for `seriesLineWanted` from datatype codes ("01".."17"). */

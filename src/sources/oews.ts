@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { readOewsFlatFiles } from '../readers/oewsFlatFileReader.js';
+import { PUBLISHED_GROUPS, readOewsFlatFiles } from '../readers/oewsFlatFileReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
 import { readOewsWorkbook } from '../readers/oewsXlsxReader.js';
 import { artifactNamed, type FileSourceAdapter, fileNameOf } from './sourceAdapter.js';
@@ -34,6 +34,8 @@ export const oewsSource: FileSourceAdapter<OewsReadResult> = {
           releasePath: path('oe.release'),
         },
         rejects,
+        // Only detailed occupations become records: the rest are dropped before parsing.
+        { groups: PUBLISHED_GROUPS },
       );
     }
     const results: OewsReadResult[] = [];

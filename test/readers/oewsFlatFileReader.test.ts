@@ -396,6 +396,27 @@ describe('readOewsFlatFiles', () => {
     ]);
   });
 
+  it('honours groups: series of other groups are dropped before parsing, the rest read as without it', async () => {
+    const rows: Row[] = [
+      [series('N0000000', '000000', '01'), '155000000'],
+      [series('N0000000', '290000', '01'), '9000000'],
+      [series('N0000000', '292000', '01'), '3000000'],
+      [series('N0000000', '292010', '01'), '340000'],
+      [series('S0600000', '292000', '01'), '300000'],
+      ...nationalRows(),
+      // An occupation missing from oe.occupation is still parsed, and rejected with its line.
+      [series('N0000000', '299999', '01'), '10'],
+    ];
+    const paths = await write('groups-option', dataFile(rows));
+    const all = await readOewsFlatFiles(paths, new RejectCollector());
+    const rejects = new RejectCollector();
+    const detailed = await readOewsFlatFiles(paths, rejects, { groups: ['detailed'] });
+    expect(detailed.estimates.map((e) => e.soc)).toEqual(['25-2021', '29-1218', '29-2010', '29-2072']);
+    expect(detailed.estimates).toEqual(all.estimates.filter((e) => e.group === 'detailed'));
+    expect(detailed.stats.parsed).toBe(all.stats.parsed - 4);
+    expect(rejects.rejects.map((r) => [r.row, r.reason])).toEqual([[rows.length + 1, 'occupation not in oe.occupation']]);
+  });
+
   it('honours keepDatatypes: other fields are null and listed as not available', async () => {
     const result = await readOewsFlatFiles(
       await write('keep', dataFile(nationalRows())),

@@ -7,6 +7,7 @@ import {
   DATATYPE_FIELDS,
   datatypeMask,
   decodeSeriesId,
+  occupationMask,
   PUBLISHED_DATATYPES,
   seriesLineWanted,
   socFromOccupationCode,
@@ -102,6 +103,30 @@ describe('seriesLineWanted (byte-level pre-filter)', () => {
   it('drops blank lines', () => {
     expect(wanted('')).toBe(false);
     expect(wanted('   \t  \r')).toBe(false);
+  });
+});
+
+describe('seriesLineWanted with dropOccupation', () => {
+  const keep = datatypeMask(PUBLISHED_DATATYPES);
+  const drop = occupationMask(['290000', '292000']);
+  const wanted = (line: string) => {
+    const buf = Buffer.from(line, 'latin1');
+    return seriesLineWanted(buf, 0, buf.length, keep, drop);
+  };
+
+  it('drops well-formed series of the dropped occupations only', () => {
+    expect(wanted('OEUN000000000000029000013     \t2024')).toBe(false);
+    expect(wanted('OEUS060000000000029200001\t2024')).toBe(false);
+    expect(wanted('OEUN000000000000029207213     \t2024')).toBe(true);
+  });
+
+  it('still passes malformed lines to the parser, whatever their occupation digits', () => {
+    expect(wanted('OEUX000000000000029000013     \t2024')).toBe(true);
+    expect(wanted('OEUN00000000000002900001')).toBe(true);
+  });
+
+  it('ignores codes that are not six digits', () => {
+    expect(occupationMask(['29-2072', '12345', 'abcdef']).reduce((n, b) => n + b, 0)).toBe(0);
   });
 });
 
