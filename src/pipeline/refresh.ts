@@ -14,6 +14,7 @@ import type { RunContext } from './runContext.js';
 import {
   type ArtifactsBySource,
   buildRecords,
+  careerOneStopSocs,
   fetchSource,
   readSources,
   selectedFileSources,
@@ -76,14 +77,10 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     let c1s: Map<string, CareerOneStopFields> | null = null;
     let c1sReport: unknown;
     if (ctx.config.sources.includes('careeronestop')) {
-      const socs = new Set<string>();
-      for (const e of bundle.oews?.estimates ?? [])
-        if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
-      for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
       const result = await timed('careeronestop', () =>
         runCareerOneStop(
           { http: ctx.http, config: ctx.config, log: ctx.log, now: ctx.now },
-          { socs: [...socs].sort(), force: opts.refetch ?? false },
+          { socs: careerOneStopSocs(bundle), force: opts.refetch ?? false },
         ),
       );
       c1s = new Map(

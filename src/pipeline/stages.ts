@@ -67,6 +67,15 @@ export async function readSources(
   return bundle;
 }
 
+/** The occupations the snapshot will hold: OEWS detailed (national) ∪ EP line items, sorted. */
+export function careerOneStopSocs(bundle: SourceBundle): string[] {
+  const socs = new Set<string>();
+  for (const e of bundle.oews?.estimates ?? [])
+    if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
+  for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
+  return [...socs].sort();
+}
+
 export function selectedFileSources(sources: SourceId[]): FileSourceId[] {
   return sources.filter(isFileSource);
 }

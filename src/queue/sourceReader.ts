@@ -46,10 +46,4 @@ export class SourceReader {
 }
 
 /** SOCs that get a CareerOneStop unit: OEWS national detailed occupations and EP line items. */
-export function careerOneStopSocs(bundle: SourceBundle): string[] {
-  const socs = new Set<string>();
-  for (const e of bundle.oews?.estimates ?? [])
-    if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
-  for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
-  return [...socs].sort();
-}
+export { careerOneStopSocs } from '../pipeline/stages.js';

@@ -9,8 +9,8 @@
  * the start of the line) names another industry or an unpublished datatype, and only the rest is
  * parsed by csv-parse and validated. Memory holds the estimates being built, never rows.
  */
-import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
 import { ValidationError } from '../errors.js';
 import type { FigureField, WageFigures } from '../model/occupation.js';
@@ -191,6 +191,22 @@ export class SeriesLineFilter extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const out = this.filterChunk(chunk);
+    if (out) this.push(out);
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    const out = this.filterRest();
+    if (out) this.push(out);
+    cb();
+  }
+
+  /**
+   * The wanted lines of `chunk` (compacted, in a new buffer), or null when there are none. `chunk`
+   * is not kept: the caller may reuse it (see `filteredChunks`).
+   */
+  filterChunk(chunk: Buffer): Buffer | null {
     let pos = 0;
     let o = 0;
     const out = this.spare(chunk.length + (this.carry?.length ?? 0));
@@ -199,8 +215,7 @@ export class SeriesLineFilter extends Transform {
       const nl = chunk.indexOf(10);
       if (nl === -1) {
         this.carry = Buffer.concat([this.carry, chunk]);
-        cb();
-        return;
+        return null;
       }
       const line = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
       this.carry = null;
@@ -213,21 +228,19 @@ export class SeriesLineFilter extends Transform {
       if (this.wanted(chunk, pos, nl)) o = this.copyLine(chunk, pos, nl + 1, out, o);
       pos = nl + 1;
     }
-    // Copy the tail so the (large) chunk it came from is not kept alive.
+    // Copy the tail: the chunk is not ours to keep.
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
     // The output buffer is reused for the next chunk; csv-parse gets a right-sized copy.
-    if (o > 0) this.push(Buffer.from(out.subarray(0, o)));
-    cb();
+    return o > 0 ? Buffer.from(out.subarray(0, o)) : null;
   }
 
-  override _flush(cb: TransformCallback): void {
+  /** The last line when the input did not end with `\n`, if wanted. */
+  filterRest(): Buffer | null {
     const line = this.carry;
     this.carry = null;
-    if (line && line.length > 0 && this.wanted(line, 0, line.length)) {
-      const out = this.spare(line.length);
-      this.push(Buffer.from(out.subarray(0, this.copyLine(line, 0, line.length, out, 0))));
-    }
-    cb();
+    if (!line || line.length === 0 || !this.wanted(line, 0, line.length)) return null;
+    const out = this.spare(line.length);
+    return Buffer.from(out.subarray(0, this.copyLine(line, 0, line.length, out, 0)));
   }
 
   private buffer = Buffer.alloc(0);
@@ -293,6 +306,28 @@ export class SeriesLineFilter extends Transform {
     }
     if (keep) this.queue.push(this.lines);
     return keep;
+  }
+}
+
+/**
+ * The file's wanted lines, read through one reused 1 MB buffer: a stream would allocate a fresh
+ * buffer per read, and ~60 MB of them can be garbage at once before a GC — more than the parser's
+ * whole working set. Only the (much smaller) filtered output is allocated.
+ */
+export async function* filteredChunks(path: string, filter: SeriesLineFilter): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const out = filter.filterChunk(buffer.subarray(0, bytesRead));
+      if (out) yield out;
+    }
+    const last = filter.filterRest();
+    if (last) yield last;
+  } finally {
+    await handle.close();
   }
 }
 
@@ -522,7 +557,7 @@ export async function readOewsFlatFiles(
 
   let records = 0;
   await consumeRecords<string[]>(
-    [createReadStream(input.dataPath, { highWaterMark: 1 << 20 }), filter, parse(BLS_TSV_OPTIONS)],
+    [Readable.from(filteredChunks(input.dataPath, filter), { objectMode: false }), parse(BLS_TSV_OPTIONS)],
     (record) => {
       records++;
       handle(record, queue.shift() ?? records);
