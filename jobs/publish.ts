@@ -3,7 +3,8 @@
  * the run's outcome is recorded. A publish interrupted after its switch and run again finds its own
  * snapshot as latest ("unchanged", same run id) and reports it as published: one snapshot per run.
  */
-import { gateConfig, type QualityReport } from '../src/pipeline/summary.js';
+import { gateConfigFrom } from '../src/gates/report.js';
+import type { QualityReport } from '../src/pipeline/summary.js';
 import { finishDepsOf } from '../src/queue/depsAdapters.js';
 import { finishRun } from '../src/queue/finishRun.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
@@ -20,7 +21,7 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job, io) => {
   const built = await stageResult<BuildScoreResult>(deps.queues.refresh, jobIds.build(p.runId));
   const candidate = await deps.stageFiles.read<CandidateSnapshot>(p.runId, built.candidate);
   const result = await ctx.store.publish(candidate, {
-    gates: gateConfig(ctx.config),
+    gates: gateConfigFrom(ctx.config),
     force: p.force,
     notifier: deps.events,
   });

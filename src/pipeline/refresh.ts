@@ -3,6 +3,7 @@
  * gates/publish. Returns a summary; never touches `latest` unless the publish itself succeeds.
  */
 import { errorMessage } from '../errors.js';
+import { gateConfigFrom } from '../gates/report.js';
 import { artifactRecord } from '../http/fetchArtifact.js';
 import type { CareerOneStopFields } from '../model/buildRecords.js';
 import type { RawArtifact } from '../sources/artifact.js';
@@ -20,7 +21,7 @@ import {
   selectedFileSources,
 } from './stages.js';
 import type { QualityReport, RefreshSummary, StageName } from './summary.js';
-import { composeQuality, failedSummary, gateConfig, publishedSummary } from './summary.js';
+import { composeQuality, failedSummary, publishedSummary } from './summary.js';
 
 export interface RefreshOptions {
   runId: string;
@@ -90,6 +91,10 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     }
 
     const built = await timed('build', () => buildRecords(ctx, bundle, c1s));
+    // The records hold what they need; free the parsed sources (~60 MB of OEWS estimates at full
+    // size) and CareerOneStop fields before publishing serialises the records.
+    bundle.oews = bundle.ep = bundle.exposure = bundle.epoch = null;
+    c1s = null;
     quality = composeQuality(rejects, built.report, c1sReport);
     const sourceRecords = Object.fromEntries(
       (Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]).map(([id, list]) => [
@@ -106,7 +111,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
           methodology: ctx.config.METHODOLOGY_VERSION,
           run: { id: opts.runId, trigger: opts.trigger },
         },
-        { gates: gateConfig(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
+        { gates: gateConfigFrom(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
       ),
     );
     const downloadedBytes = Object.values(artifacts)

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { errorMessage, ValidationError } from '../errors.js';
+import { gateConfigFrom } from '../gates/report.js';
 import type { CareerOneStopFields } from '../model/buildRecords.js';
 import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
 import { type FileSourceId, isFileSource } from '../sources/registry.js';
@@ -12,7 +13,7 @@ import { RejectCollector } from '../validate/rejects.js';
 import type { RunContext } from './runContext.js';
 import { type ArtifactsBySource, buildRecords, readSources } from './stages.js';
 import type { RefreshSummary, StageName } from './summary.js';
-import { composeQuality, failedSummary, gateConfig, publishedSummary } from './summary.js';
+import { composeQuality, failedSummary, publishedSummary } from './summary.js';
 
 /** Parts of a record that the build recomputes (their `missing` reasons are recomputed too). */
 const RECOMPUTED = new Set(['wages', 'projections', 'careerProgression', 'resilience']);
@@ -111,7 +112,7 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
         derivedFrom: fromId,
         run: { id: opts.runId, trigger: 'rescore' },
       },
-      { gates: gateConfig(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
+      { gates: gateConfigFrom(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
     );
     stages.publish = Math.round(performance.now() - t0);
     return publishedSummary(runBase(), outcome, {

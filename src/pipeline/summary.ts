@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { describeFailures, type GateReport } from '../gates/report.js';
 import type { BuildReport } from '../model/buildRecords.js';
 import type { PublishResult } from '../store/snapshotStore.js';
 import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
@@ -60,18 +60,8 @@ export interface RefreshSummary {
   stages: Partial<Record<StageName, number>>;
   quality: QualityReport;
   error?: string;
-  gateReport?: unknown;
+  gateReport?: GateReport;
   diffSummary?: unknown;
-}
-
-export function gateConfig(config: Config) {
-  return {
-    maxOccupationDrop: config.GATE_MAX_OCCUPATION_DROP,
-    maxWageShiftShare: config.GATE_MAX_WAGE_SHIFT_SHARE,
-    wageShift: config.GATE_WAGE_SHIFT,
-    maxScoredShareDrop: config.GATE_MAX_SCORED_SHARE_DROP,
-    maxRejectedShare: config.MAX_REJECTED_SHARE,
-  };
 }
 
 /** The `--json` line: small and stable. */
@@ -129,6 +119,13 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
     );
   }
   if (s.error) lines.push(`  reason: ${s.error}`);
+  if (s.gateReport) {
+    for (const f of describeFailures(s.gateReport)) lines.push(`  gate failed: ${f}`);
+    if (s.status === 'blocked')
+      lines.push(
+        '  (publish anyway with --force; the report is kept in the run record and SNAPSHOT_DIR/blocked/)',
+      );
+  }
   lines.push(
     `  stages (ms): ${Object.entries(s.stages)
       .map(([k, v]) => `${k} ${v}`)

@@ -580,8 +580,11 @@ export async function readOewsFlatFiles(
   rejects.read(OEWS_SOURCE, stats.parsed);
   rejects.kept(OEWS_SOURCE, stats.kept);
 
+  const drafts = [...partials.values()].sort(byAreaThenOccupation);
+  // The map's keys and table are not needed any more: free them before the estimates are built.
+  partials.clear();
   const estimates: OewsEstimate[] = [];
-  for (const p of [...partials.values()].sort(byAreaThenOccupation)) {
+  for (const p of drafts) {
     const issue = percentileIssue(store, p);
     if (issue) {
       reject(

@@ -16,7 +16,7 @@ export interface FileDigest {
 }
 
 /** Write NDJSON lines in ~1 MB chunks, fsync, and return the digest of the bytes written. */
-export async function writeLinesDurable(file: string, lines: readonly string[]): Promise<FileDigest> {
+export async function writeLinesDurable(file: string, lines: Iterable<string>): Promise<FileDigest> {
   const hash = createHash('sha256');
   let bytes = 0;
   const handle = await fs.open(file, 'wx');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OccupationRecord } from '../../src/model/occupation.js';
 import { GENERATED_DIR } from '../../src/offline/offlineEnvironment.js';
+import { formatSummary } from '../../src/pipeline/summary.js';
 import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
 
 async function latestId(h: OfflineHarness): Promise<string> {
@@ -161,5 +162,43 @@ describe('offline refresh (flat files, all sources)', () => {
     const recs = await records(h, summary.snapshotId!);
     expect(recs.every((r) => r.wages === null && /not selected/.test(r.missing.wages ?? ''))).toBe(true);
     expect(recs.some((r) => r.soc === '45-3031')).toBe(true);
+  });
+});
+
+describe('quality gates in a refresh', () => {
+  let h: OfflineHarness;
+  beforeEach(async () => {
+    h = await offlineHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('blocks a candidate whose median wages shift too much, keeps latest, and publishes with force', async () => {
+    const first = await h.refresh();
+    expect(first.status).toBe('published');
+    const dataPath = path.join(GENERATED_DIR, 'bls/pub/time.series/oe/oe.data.0.Current');
+    const lines = (await readFile(dataPath, 'utf8')).split('\n');
+    const i = lines.findIndex((l) => l.startsWith('OEUN000000000000029207213'));
+    const cells = lines[i]!.split('\t');
+    cells[3] = '63500'; // 29-2072's median moves 26 %, still below its p75
+    lines[i] = cells.join('\t');
+    h.offline.server.inject(
+      '/bls/pub/time.series/oe/oe.data.0.Current',
+      { kind: 'body', body: lines.join('\n') },
+      2,
+    );
+    const blocked = await h.refresh({ GATE_MAX_WAGE_SHIFT_SHARE: '0.01' });
+    expect(blocked.status).toBe('blocked');
+    expect(blocked.snapshotId).toBe(first.snapshotId);
+    expect(await latestId(h)).toBe(first.snapshotId);
+    expect(formatSummary(blocked, 'var/snapshots')).toMatch(/gate failed: .*median/i);
+
+    const forced = await h.refresh({ GATE_MAX_WAGE_SHIFT_SHARE: '0.01' }, { force: true });
+    expect(forced.status).toBe('published');
+    const manifest = JSON.parse(
+      await readFile(path.join(h.dir, 'snapshots', forced.snapshotId!, 'manifest.json'), 'utf8'),
+    );
+    expect(manifest.forced).toBe(true);
   });
 });
