@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { PACKAGE_ROOT } from '../src/config.js';
-import { FLAT_DIR, type InputManifest, type InputSpec, ensureInputs } from './generate/inputs.js';
+import { ensureInputs, FLAT_DIR, type InputManifest, type InputSpec } from './generate/inputs.js';
 import { buildForBench, built } from './lib/build.js';
 import { runNode } from './lib/child.js';
 import { flatFileLines, GOALS, type Outcome, queueLine, readApiLines, refreshLines } from './lib/lines.js';
@@ -46,8 +46,12 @@ async function outcome<T>(what: string, fn: () => Promise<T>): Promise<Outcome<T
   }
 }
 
-const MAIN: InputSpec = quick ? { name: 'quick', scale: 0.1, parts: 'all' } : { name: 'full', scale: 1, parts: 'all' };
-const HALF: InputSpec = quick ? { name: 'quick-half', scale: 0.05, parts: 'flat' } : { name: 'half', scale: 0.5, parts: 'flat' };
+const MAIN: InputSpec = quick
+  ? { name: 'quick', scale: 0.1, parts: 'all' }
+  : { name: 'full', scale: 1, parts: 'all' };
+const HALF: InputSpec = quick
+  ? { name: 'quick-half', scale: 0.05, parts: 'flat' }
+  : { name: 'half', scale: 0.5, parts: 'flat' };
 const SETTINGS = quick
   ? { reps: 1, loadSec: 3, warmupSec: 1, connections: 50, refreshTimeoutMs: 10 * 60_000 }
   : { reps: 3, loadSec: 10, warmupSec: 2, connections: 50, refreshTimeoutMs: 60 * 60_000 };
@@ -90,7 +94,8 @@ if (['2', '3', '4', '5'].some(wants)) {
   try {
     log('2. whole refresh (careerdata refresh --json over the generated inputs)');
     full = await outcome('careerdata refresh', () => runRefreshCli(envr, SETTINGS.refreshTimeoutMs));
-    if ('ok' in full) log(`  ${(full.ok.wallMs / 1000).toFixed(1)} s, status ${full.ok.summary?.status ?? 'unknown'}`);
+    if ('ok' in full)
+      log(`  ${(full.ok.wallMs / 1000).toFixed(1)} s, status ${full.ok.summary?.status ?? 'unknown'}`);
     let noOp: Outcome<RefreshRun> | null = null;
     if (wants('3')) {
       log('3. no-op night (same refresh again, nothing changed upstream)');
@@ -98,22 +103,29 @@ if (['2', '3', '4', '5'].some(wants)) {
         'ok' in full && full.ok.summary?.status === 'published'
           ? await outcome('careerdata refresh (no-op)', () => runRefreshCli(envr, SETTINGS.refreshTimeoutMs))
           : { unavailable: 'the full refresh did not publish a snapshot' };
-      if ('ok' in noOp) log(`  ${(noOp.ok.wallMs / 1000).toFixed(1)} s, status ${noOp.ok.summary?.status ?? 'unknown'}`);
+      if ('ok' in noOp)
+        log(`  ${(noOp.ok.wallMs / 1000).toFixed(1)} s, status ${noOp.ok.summary?.status ?? 'unknown'}`);
     }
     raw.refresh = { full, noOp };
-    lines.push(...refreshLines(full, noOp));
+    lines.push(...refreshLines(full, noOp, quick ? `${MAIN.scale * 100} % size` : 'full size'));
 
     if (wants('5')) {
       log('5. read API (autocannon)');
       let api: Outcome<ReadApiBench>;
-      if (!hasCommand('serve')) api = { unavailable: '`careerdata serve` is not in this build (src/api in progress)' };
-      else if (!('ok' in full) || full.ok.summary?.status !== 'published') api = { unavailable: 'no snapshot to serve (the refresh did not publish)' };
+      if (!hasCommand('serve'))
+        api = { unavailable: '`careerdata serve` is not in this build (src/api in progress)' };
+      else if (!('ok' in full) || full.ok.summary?.status !== 'published')
+        api = { unavailable: 'no snapshot to serve (the refresh did not publish)' };
       else {
         api = await outcome('read API load test', () =>
           benchReadApi(
             envr.env,
             envr.dir,
-            { connections: SETTINGS.connections, durationSec: SETTINGS.loadSec, warmupSec: SETTINGS.warmupSec },
+            {
+              connections: SETTINGS.connections,
+              durationSec: SETTINGS.loadSec,
+              warmupSec: SETTINGS.warmupSec,
+            },
             log,
           ),
         );
@@ -132,7 +144,9 @@ if (wants('4')) {
   let queue: Outcome<QueueBench>;
   const missing = await missingQueueCommands(help);
   if (missing.length > 0) {
-    queue = { unavailable: `\`careerdata ${missing.join('`/`careerdata ')}\` not in this build (src/queue + jobs/ in progress)` };
+    queue = {
+      unavailable: `\`careerdata ${missing.join('`/`careerdata ')}\` not in this build (src/queue + jobs/ in progress)`,
+    };
   } else if (!('ok' in full)) {
     queue = { unavailable: 'the in-process refresh did not run' };
   } else {
@@ -163,9 +177,15 @@ const meta = {
   cpus: os.cpus().length,
   cpuModel: os.cpus()[0]?.model ?? 'unknown',
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-  loadAverage: { before: loadBefore.map((n) => Number(n.toFixed(2))), after: os.loadavg().map((n) => Number(n.toFixed(2))) },
+  loadAverage: {
+    before: loadBefore.map((n) => Number(n.toFixed(2))),
+    after: os.loadavg().map((n) => Number(n.toFixed(2))),
+  },
   inputs: Object.fromEntries(
-    Object.entries(manifests).map(([k, m]) => [k, { scale: m.scale, lines: m.flat.lines, bytes: m.flat.bytes, mix: m.flat.mix }]),
+    Object.entries(manifests).map(([k, m]) => [
+      k,
+      { scale: m.scale, lines: m.flat.lines, bytes: m.flat.bytes, mix: m.flat.mix },
+    ]),
   ),
   goals: GOALS,
 };
@@ -173,7 +193,9 @@ const meta = {
 const header =
   `careerdata benchmark, ${meta.mode} run, ${meta.startedAt} — Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, ` +
   `load average ${meta.loadAverage.before[0]} → ${meta.loadAverage.after[0]}, ${meta.seconds} s`;
-process.stdout.write(`\n${header}\n(figures are noisy; the ratios, measured in the same run, are what count)\n\n${formatTable(lines)}\n`);
+process.stdout.write(
+  `\n${header}\n(figures are noisy; the ratios, measured in the same run, are what count)\n\n${formatTable(lines)}\n`,
+);
 
 if (opts.out) {
   const out = path.resolve(opts.out);

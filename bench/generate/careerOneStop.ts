@@ -19,8 +19,12 @@ const LEVELS = [
 const STATES = ['California', 'Texas', 'New York', 'Florida', 'Illinois', 'Ohio', 'Georgia', 'Washington'];
 const CITIES = ['Springfield', 'Riverton', 'Lakeside', 'Fairview', 'Oakdale', 'Greenville', 'Milltown'];
 
-export function writeCareerOneStopResponses(dir: string, detailed: Array<{ soc: string; title: string }>): number {
-  for (const endpoint of ['occupation', 'certifications', 'training']) mkdirSync(path.join(dir, endpoint), { recursive: true });
+export function writeCareerOneStopResponses(
+  dir: string,
+  detailed: Array<{ soc: string; title: string }>,
+): number {
+  for (const endpoint of ['occupation', 'certifications', 'training'])
+    mkdirSync(path.join(dir, endpoint), { recursive: true });
   let written = 0;
   for (const d of detailed) {
     const rng = random(`c1s:${d.soc}`);
@@ -45,10 +49,15 @@ export function writeCareerOneStopResponses(dir: string, detailed: Array<{ soc: 
           OnetTitle: d.title,
           OnetCode: onetCode,
           OnetDescription: `Generated description of ${d.title}: ${'plans, performs and reviews the work of the occupation. '.repeat(rng.int(2, 6))}`,
-          AlternateTitles: Array.from({ length: rng.int(0, 12) }, (_, i) => `${d.title.split(/[ ,]/)[0]} Specialist ${i + 1}`),
+          AlternateTitles: Array.from(
+            { length: rng.int(0, 12) },
+            (_, i) => `${d.title.split(/[ ,]/)[0]} Specialist ${i + 1}`,
+          ),
           RelatedOnetTitles: related,
           BrightOutlook: bright ? 'Bright' : '',
-          BrightOutlookCategory: bright ? rng.pick(['Rapid Growth', 'Numerous Job Openings', 'Rapid Growth; Numerous Job Openings']) : '',
+          BrightOutlookCategory: bright
+            ? rng.pick(['Rapid Growth', 'Numerous Job Openings', 'Rapid Growth; Numerous Job Openings'])
+            : '',
           Green: '',
           COSVideoURL: `https://cdn.careeronestop.org/OccVids/OccupationVideos/${onetCode}.mp4`,
           EducationTraining: {
@@ -69,7 +78,10 @@ export function writeCareerOneStopResponses(dir: string, detailed: Array<{ soc: 
       ],
       RecordCount: 1,
       DidYouMean: null,
-      MetaData: { Publisher: 'CareerOneStop', CitationSuggested: 'Generated benchmark response (synthetic).' },
+      MetaData: {
+        Publisher: 'CareerOneStop',
+        CitationSuggested: 'Generated benchmark response (synthetic).',
+      },
     };
     const certs = Array.from({ length: rng.int(0, 14) }, (_, i) => ({
       Id: `${d.soc.replace('-', '')}-${i}`,

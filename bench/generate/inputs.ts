@@ -72,7 +72,9 @@ export async function ensureInputs(
   if (matches(existing, spec) && existsSync(path.join(dir, FLAT_DIR, 'oe.data.0.Current'))) {
     return { dir, manifest: existing, generated: false };
   }
-  log(`generating ${spec.parts === 'flat' ? 'flat files' : 'inputs'} at scale ${spec.scale} in bench/data/${spec.name} …`);
+  log(
+    `generating ${spec.parts === 'flat' ? 'flat files' : 'inputs'} at scale ${spec.scale} in bench/data/${spec.name} …`,
+  );
   const t0 = performance.now();
   rmSync(dir, { recursive: true, force: true });
   const sub = (rel: string) => {
@@ -89,7 +91,10 @@ export async function ensureInputs(
     generatedAt: new Date().toISOString(),
     seconds: 0,
     flat,
-    occupations: { codes: occupations.length, detailed: occupations.filter((o) => o.level === 'detailed').length },
+    occupations: {
+      codes: occupations.length,
+      detailed: occupations.filter((o) => o.level === 'detailed').length,
+    },
   };
   if (spec.parts === 'all') {
     const xlsxDir = sub(XLSX_DIR);

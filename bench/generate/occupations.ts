@@ -97,7 +97,13 @@ function aggregate(children: Occupation[]): NationalFigures {
 export function occupationTree(detailedList: Array<{ soc: string; title: string }>): Occupation[] {
   const detailed: Occupation[] = detailedList
     .filter((d) => d.soc !== EP_ONLY_SOC)
-    .map((d) => ({ soc: d.soc, code: d.soc.replace('-', ''), title: d.title, level: 'detailed', ...detailedFigures(d.soc) }));
+    .map((d) => ({
+      soc: d.soc,
+      code: d.soc.replace('-', ''),
+      title: d.title,
+      level: 'detailed',
+      ...detailedFigures(d.soc),
+    }));
   const detailedCodes = new Set(detailed.map((d) => d.soc));
   const groups = new Map<string, { title: string; level: Level; members: Occupation[] }>();
   const addTo = (soc: string, title: string, level: Level, member: Occupation) => {
@@ -112,14 +118,27 @@ export function occupationTree(detailedList: Array<{ soc: string; title: string 
     const major = d.soc.slice(0, 2);
     addTo('00-0000', 'All Occupations', 'total', d);
     addTo(`${major}-0000`, `${MAJOR_TITLES[major] ?? `Group ${major}`} Occupations`, 'major', d);
-    addTo(`${d.soc.slice(0, 4)}000`, `${MAJOR_TITLES[major] ?? major} Workers, Group ${d.soc.slice(3, 4)}`, 'minor', d);
+    addTo(
+      `${d.soc.slice(0, 4)}000`,
+      `${MAJOR_TITLES[major] ?? major} Workers, Group ${d.soc.slice(3, 4)}`,
+      'minor',
+      d,
+    );
     const broad = `${d.soc.slice(0, 6)}0`;
-    if (!detailedCodes.has(broad)) addTo(broad, `${d.title.replace(/,.*$/, '')} and Related Workers`, 'broad', d);
+    if (!detailedCodes.has(broad))
+      addTo(broad, `${d.title.replace(/,.*$/, '')} and Related Workers`, 'broad', d);
   }
   const all: Occupation[] = [...detailed];
   for (const [soc, g] of groups) {
     if (detailedCodes.has(soc)) continue;
-    all.push({ soc, code: soc.replace('-', ''), title: g.title, level: g.level, wages: 'both', national: aggregate(g.members) });
+    all.push({
+      soc,
+      code: soc.replace('-', ''),
+      title: g.title,
+      level: g.level,
+      wages: 'both',
+      national: aggregate(g.members),
+    });
   }
   return all.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

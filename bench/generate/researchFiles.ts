@@ -31,7 +31,10 @@ const TRAINING = [
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** Table 1.2 rows: a Summary row per total/major/minor/broad group, a Line item per detailed code. */
-export function epRows(occupations: Occupation[], detailed: Array<{ soc: string; title: string }>): EpProjection[] {
+export function epRows(
+  occupations: Occupation[],
+  detailed: Array<{ soc: string; title: string }>,
+): EpProjection[] {
   const rows: EpProjection[] = [];
   const lineItem = (soc: string, title: string, employment: number): EpProjection => {
     const rng = random(`ep:${soc}`);
@@ -54,7 +57,15 @@ export function epRows(occupations: Occupation[], detailed: Array<{ soc: string;
     if (o.level === 'detailed') rows.push(lineItem(o.soc, o.title, o.national.employment));
     else {
       const base = Math.max(0.1, round1(o.national.employment / 1000));
-      rows.push({ soc: o.soc, title: o.title, type: 'Summary', base, target: round1(base * 1.031), selfEmployed: 5, openings: round1(base * 0.1) });
+      rows.push({
+        soc: o.soc,
+        title: o.title,
+        type: 'Summary',
+        base,
+        target: round1(base * 1.031),
+        selfEmployed: 5,
+        openings: round1(base * 0.1),
+      });
     }
   }
   const extra = detailed.find((d) => d.soc === EP_ONLY_SOC && !bySoc.has(d.soc));
@@ -75,10 +86,17 @@ export function exposureText(detailed: Array<{ soc: string; title: string }>): s
       const a = rng.int(0, Math.floor(tasks / 3));
       const b = Math.min(tasks, a + rng.int(0, Math.floor(tasks / 2)));
       const g = Math.min(tasks, b + rng.int(0, Math.floor(tasks / 3)));
-      return { code, title, tasks, dv: [a, b, g] as [number, number, number], human: [a, b, g] as [number, number, number] };
+      return {
+        code,
+        title,
+        tasks,
+        dv: [a, b, g] as [number, number, number],
+        human: [a, b, g] as [number, number, number],
+      };
     };
     const out = [one(`${d.soc}.00`, d.title)];
-    if (rng.chance(1 / 12)) for (let i = 1; i <= rng.int(1, 3); i++) out.push(one(`${d.soc}.0${i}`, `${d.title} (specialty ${i})`));
+    if (rng.chance(1 / 12))
+      for (let i = 1; i <= rng.int(1, 3); i++) out.push(one(`${d.soc}.0${i}`, `${d.title} (specialty ${i})`));
     return out;
   });
   return exposureCsv(rows);

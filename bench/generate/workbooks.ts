@@ -58,7 +58,11 @@ function row(area: Area, o: Occupation, e: Estimate): Array<string | number | nu
 }
 
 async function writeXlsx(file: string, sheetName: string, areas: Area[], occupations: Occupation[]) {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: true });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useStyles: false,
+    useSharedStrings: true,
+  });
   const sheet = wb.addWorksheet(sheetName);
   sheet.addRow([...OEWS_HEADER]).commit();
   let rows = 0;

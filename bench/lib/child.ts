@@ -52,7 +52,9 @@ export function startNode(script: string, args: string[], opts: ChildOptions = {
     stderr = (stderr + d).slice(-20_000);
   });
   const timer =
-    opts.timeoutMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs).unref() : undefined;
+    opts.timeoutMs !== undefined
+      ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs).unref()
+      : undefined;
   const done = new Promise<ChildRun>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', async (code, signal) => {

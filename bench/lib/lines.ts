@@ -2,10 +2,11 @@
  * Measured results → table lines, with the goals of the issue in one place. Pure: results in,
  * lines out.
  */
+
+import type { FlatFileBench } from '../scenarios/flatFile.js';
 import type { QueueBench } from '../scenarios/queue.js';
 import type { ReadApiBench } from '../scenarios/readApi.js';
 import type { RefreshRun } from '../scenarios/refresh.js';
-import type { FlatFileBench } from '../scenarios/flatFile.js';
 import { type BenchLine, mb, mib, notAvailable, perSec, rate, secs } from './table.js';
 
 export const GOALS = {
@@ -67,7 +68,9 @@ export function flatFileLines(result: Outcome<FlatFileBench>): BenchLine[] {
       ratio: reader.maxRssKiB / csvParse.maxRssKiB,
       goal: `reader ≤ ${GOALS.readerPeakRssMiB} MiB`,
       met: reader.maxRssKiB / 1024 <= GOALS.readerPeakRssMiB,
-      notes: [`the kept estimates occupy ${mb(reader.resultHeapBytes)} of heap after GC (output, not buffering)`],
+      notes: [
+        `the kept estimates occupy ${mb(reader.resultHeapBytes)} of heap after GC (output, not buffering)`,
+      ],
     },
     {
       id: '1d',
@@ -99,10 +102,21 @@ export function stagesText(stages: Record<string, number>): string {
     .join(', ');
 }
 
-export function refreshLines(full: Outcome<RefreshRun>, noOp: Outcome<RefreshRun> | null): BenchLine[] {
+export function refreshLines(
+  full: Outcome<RefreshRun>,
+  noOp: Outcome<RefreshRun> | null,
+  size: string,
+): BenchLine[] {
   const lines: BenchLine[] = [];
   if ('unavailable' in full) {
-    lines.push(notAvailable('2', 'Whole refresh (offline inputs, real CLI)', `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`, full.unavailable));
+    lines.push(
+      notAvailable(
+        '2',
+        'Whole refresh (offline inputs, real CLI)',
+        `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`,
+        full.unavailable,
+      ),
+    );
   } else {
     const r = full.ok;
     const stages = r.summary?.stages ?? {};
@@ -110,7 +124,7 @@ export function refreshLines(full: Outcome<RefreshRun>, noOp: Outcome<RefreshRun
     const rssMiB = (r.maxRssKiB ?? Number.POSITIVE_INFINITY) / 1024;
     lines.push({
       id: '2',
-      measure: 'Whole refresh, full size (wall, peak RSS)',
+      measure: `Whole refresh, ${size} (wall, peak RSS)`,
       figure: `${secs(r.wallMs)}, ${mib(r.maxRssKiB)}`,
       baseline: `RSS budget ${GOALS.refreshPeakRssMiB} MiB`,
       ratio: rssMiB / GOALS.refreshPeakRssMiB,
@@ -138,7 +152,8 @@ export function refreshLines(full: Outcome<RefreshRun>, noOp: Outcome<RefreshRun
   }
   const n = noOp.ok;
   const share = n.wallMs / full.ok.wallMs;
-  const noSnapshot = n.summary?.status === 'unchanged' && n.summary.snapshotId === full.ok.summary?.snapshotId;
+  const noSnapshot =
+    n.summary?.status === 'unchanged' && n.summary.snapshotId === full.ok.summary?.snapshotId;
   const zeroBodies = n.served.fileBodyBytes === 0 && n.summary?.downloadedBytes === 0;
   lines.push({
     id: '3',
@@ -151,7 +166,9 @@ export function refreshLines(full: Outcome<RefreshRun>, noOp: Outcome<RefreshRun
     notes: [
       `requests: ${n.served.requests} (${Object.entries(n.served.byStatus)
         .map(([s, c]) => `${s} ×${c}`)
-        .join(', ')}), ${n.served.careerOneStopRequests} to CareerOneStop; stages: ${stagesText(n.summary?.stages ?? {})}`,
+        .join(
+          ', ',
+        )}), ${n.served.careerOneStopRequests} to CareerOneStop; stages: ${stagesText(n.summary?.stages ?? {})}`,
       `peak RSS ${mib(n.maxRssKiB)}`,
     ],
   });
@@ -173,7 +190,7 @@ export function queueLine(queue: Outcome<QueueBench>, full: Outcome<RefreshRun>)
     goal,
     met: ratio <= GOALS.queueVsInProcess,
     notes: [
-      `worker peak RSS: ${queue.ok.workerMaxRssKiB.map(mib).join(', ')}; ${queue.ok.careerOneStopRequests} CareerOneStop requests; ${mb(queue.ok.fileBodyBytes)} of files served`,
+      `worker peak RSS: ${queue.ok.workerMaxRssKiB.map(mib).join(', ')}; ${queue.ok.careerOneStopRequests} CareerOneStop requests; ${mb(queue.ok.fileBodyBytes)} of files served; trigger: created ${String(queue.ok.summary?.created ?? 'unknown')}, status ${String(queue.ok.summary?.status ?? 'unknown')}`,
     ],
   };
 }
@@ -210,7 +227,11 @@ export function readApiLines(result: Outcome<ReadApiBench>): BenchLine[] {
     };
   };
   return [
-    line('5a', `Read API GET /v1/occupations/{soc} (${result.ok.connections} conns, ${result.ok.durationSec} s)`, 'plain'),
+    line(
+      '5a',
+      `Read API GET /v1/occupations/{soc} (${result.ok.connections} conns, ${result.ok.durationSec} s)`,
+      'plain',
+    ),
     line('5b', 'Read API, matching If-None-Match (304)', 'conditional'),
   ];
 }

@@ -5,5 +5,7 @@
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
 export function reportResult(result: object): void {
-  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...result, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(
+    `${RESULT_PREFIX}${JSON.stringify({ ...result, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+  );
 }

@@ -15,7 +15,8 @@ export interface BenchLine {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
-export const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
+export const mib = (kib: number | undefined) =>
+  kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`;
 export const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 export const perSec = (n: number, ms: number) => n / (ms / 1000);
 export function rate(n: number, unit: string): string {
@@ -23,7 +24,8 @@ export function rate(n: number, unit: string): string {
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k ${unit}`;
   return `${n.toFixed(0)} ${unit}`;
 }
-export const ratioText = (r: number | null) => (r === null || !Number.isFinite(r) ? '—' : `${r.toFixed(r < 0.1 ? 3 : 2)}×`);
+export const ratioText = (r: number | null) =>
+  r === null || !Number.isFinite(r) ? '—' : `${r.toFixed(r < 0.1 ? 3 : 2)}×`;
 
 /** A line whose measurement could not be made, saying why (never an invented figure). */
 export function notAvailable(id: string, measure: string, goal: string, reason: string): BenchLine {
@@ -35,7 +37,15 @@ const verdict = (met: boolean | null) => (met === null ? '' : met ? 'met' : 'MIS
 /** Fixed-width text table; notes are printed under it, keyed by line id. */
 export function formatTable(lines: BenchLine[]): string {
   const head = ['#', 'measure', 'figure', 'baseline (same run)', 'ratio', 'goal', ''];
-  const rows = lines.map((l) => [l.id, l.measure, l.figure, l.baseline, ratioText(l.ratio), l.goal, verdict(l.met)]);
+  const rows = lines.map((l) => [
+    l.id,
+    l.measure,
+    l.figure,
+    l.baseline,
+    ratioText(l.ratio),
+    l.goal,
+    verdict(l.met),
+  ]);
   const widths = head.map((h, i) => Math.min(64, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const fmt = (cells: string[]) =>
     cells

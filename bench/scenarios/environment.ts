@@ -39,8 +39,14 @@ function baseEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
 }
 
-export async function startBenchEnvironment(dataDir: string, extraEnv: Record<string, string> = {}): Promise<BenchEnvironment> {
-  const routes = careerOneStopRoutes({ fixturesDir: path.join(dataDir, CAREERONESTOP_DIR), ...CAREERONESTOP });
+export async function startBenchEnvironment(
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchEnvironment> {
+  const routes = careerOneStopRoutes({
+    fixturesDir: path.join(dataDir, CAREERONESTOP_DIR),
+    ...CAREERONESTOP,
+  });
   const server = await startFixtureServer({ root: dataDir, routes, port: 0 });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'careerdata-bench-'));
   const u = server.url;
@@ -70,7 +76,13 @@ export async function startBenchEnvironment(dataDir: string, extraEnv: Record<st
     dir,
     env,
     servedSince(mark) {
-      const out: ServedTraffic = { requests: 0, bodyBytes: 0, byStatus: {}, fileBodyBytes: 0, careerOneStopRequests: 0 };
+      const out: ServedTraffic = {
+        requests: 0,
+        bodyBytes: 0,
+        byStatus: {},
+        fileBodyBytes: 0,
+        careerOneStopRequests: 0,
+      };
       for (const r of server.requests.slice(mark)) {
         out.requests++;
         out.bodyBytes += r.bodyBytes;

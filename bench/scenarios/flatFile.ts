@@ -40,10 +40,16 @@ const CONTENDERS = {
 
 const TIMEOUT_MS = 15 * 60_000;
 
-async function runContender<T extends ContenderResult>(name: keyof typeof CONTENDERS, oeDir: string): Promise<T> {
+async function runContender<T extends ContenderResult>(
+  name: keyof typeof CONTENDERS,
+  oeDir: string,
+): Promise<T> {
   const arg = name === 'reader' ? oeDir : path.join(oeDir, 'oe.data.0.Current');
   // --expose-gc lets the reader split its heap into output and streaming cost; the others never call gc.
-  const run = await runNode(built(CONTENDERS[name]), [arg], { nodeArgs: ['--expose-gc'], timeoutMs: TIMEOUT_MS });
+  const run = await runNode(built(CONTENDERS[name]), [arg], {
+    nodeArgs: ['--expose-gc'],
+    timeoutMs: TIMEOUT_MS,
+  });
   return resultOf<T>(run, `contender ${name}`);
 }
 
@@ -58,17 +64,26 @@ export async function benchFlatFile(
   repetitions: number,
   log: (line: string) => void,
 ): Promise<FlatFileBench> {
-  const runs: { [K in keyof typeof CONTENDERS]: ContenderResult[] } = { rawScan: [], csvParse: [], handSplit: [], reader: [] };
+  const runs: { [K in keyof typeof CONTENDERS]: ContenderResult[] } = {
+    rawScan: [],
+    csvParse: [],
+    handSplit: [],
+    reader: [],
+  };
   const half: ReaderResult[] = [];
   for (let i = 0; i < repetitions; i++) {
     for (const name of Object.keys(CONTENDERS) as (keyof typeof CONTENDERS)[]) {
       const r = await runContender(name, fullOeDir);
       runs[name].push(r);
-      log(`  ${name} #${i + 1}: ${(r.ms / 1000).toFixed(1)} s, ${(r.maxRssKiB / 1024).toFixed(0)} MB peak RSS`);
+      log(
+        `  ${name} #${i + 1}: ${(r.ms / 1000).toFixed(1)} s, ${(r.maxRssKiB / 1024).toFixed(0)} MB peak RSS`,
+      );
     }
     const h = await runContender<ReaderResult>('reader', halfOeDir);
     half.push(h);
-    log(`  reader (half size) #${i + 1}: ${(h.ms / 1000).toFixed(1)} s, ${(h.maxRssKiB / 1024).toFixed(0)} MB peak RSS`);
+    log(
+      `  reader (half size) #${i + 1}: ${(h.ms / 1000).toFixed(1)} s, ${(h.maxRssKiB / 1024).toFixed(0)} MB peak RSS`,
+    );
   }
   return {
     reader: best(runs.reader as ReaderResult[]),

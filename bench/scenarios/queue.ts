@@ -36,7 +36,9 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** A throw-away redis-server on a free port (no persistence), so the benchmark shares nothing. */
-export async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> } | { unavailable: string }> {
+export async function startPrivateRedis(): Promise<
+  { url: string; stop(): Promise<void> } | { unavailable: string }
+> {
   if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
     return { unavailable: 'no redis-server binary on PATH (apt-get install redis-server)' };
   }
@@ -72,14 +74,26 @@ export async function benchQueue(
   opts: { workers: number; timeoutMs: number },
   log: (line: string) => void,
 ): Promise<QueueBench> {
-  const env = { ...envr.env, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${process.pid}` };
+  // No watchdog: with no snapshot yet it would start a catch-up run before the measured trigger.
+  const env = {
+    ...envr.env,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: `bench${process.pid}`,
+    WATCHDOG_INTERVAL: '0',
+  };
   const cli = built('src/cli/main.ts');
-  const workers = Array.from({ length: opts.workers }, () => startNode(cli, ['worker'], { env, cwd: envr.dir }));
+  const workers = Array.from({ length: opts.workers }, () =>
+    startNode(cli, ['worker'], { env, cwd: envr.dir }),
+  );
   try {
     // Let the workers connect and register before the clock starts.
     await new Promise((r) => setTimeout(r, 3000));
     const mark = envr.server.requests.length;
-    const trigger = await runNode(cli, ['trigger', '--wait', '--json'], { env, cwd: envr.dir, timeoutMs: opts.timeoutMs });
+    const trigger = await runNode(cli, ['trigger', '--wait', '--json'], {
+      env,
+      cwd: envr.dir,
+      timeoutMs: opts.timeoutMs,
+    });
     const served = envr.servedSince(mark);
     let summary: Record<string, unknown> | null = null;
     try {
@@ -103,7 +117,8 @@ export async function benchQueue(
       careerOneStopRequests: served.careerOneStopRequests,
     };
   } finally {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    for (const w of workers)
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.done.catch(() => undefined)));
   }
 }

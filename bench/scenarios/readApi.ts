@@ -88,7 +88,9 @@ async function collectAnswers(base: string, socs: string[]): Promise<Answer[]> {
     const body = await res.text();
     const etag = res.headers.get('etag');
     if (res.status !== 200 || !etag) {
-      throw new Error(`GET /v1/occupations/${soc}: expected 200 with an ETag, got ${res.status}${etag ? '' : ' without ETag'}`);
+      throw new Error(
+        `GET /v1/occupations/${soc}: expected 200 with an ETag, got ${res.status}${etag ? '' : ' without ETag'}`,
+      );
     }
     out.push({
       soc,
@@ -164,7 +166,9 @@ async function loadServer(
     const plain = await load(base, bodies, false, opts.connections, opts.durationSec);
     log(`  ${label} plain: ${plain.requestsPerSec.toFixed(0)} req/s, p99 ${plain.p99Ms} ms`);
     const conditional = await load(base, bodies, true, opts.connections, opts.durationSec);
-    log(`  ${label} If-None-Match: ${conditional.requestsPerSec.toFixed(0)} req/s, p99 ${conditional.p99Ms} ms`);
+    log(
+      `  ${label} If-None-Match: ${conditional.requestsPerSec.toFixed(0)} req/s, p99 ${conditional.p99Ms} ms`,
+    );
     proc.child.kill('SIGTERM');
     const run = await proc.done;
     return { load: { plain, conditional, maxRssKiB: run.maxRssKiB }, answers: bodies };
@@ -212,7 +216,9 @@ export async function benchReadApi(
       occupations: socs.length,
       connections: opts.connections,
       durationSec: opts.durationSec,
-      bodyBytesMean: Math.round(api.answers.reduce((n, a) => n + Buffer.byteLength(a.body), 0) / api.answers.length),
+      bodyBytesMean: Math.round(
+        api.answers.reduce((n, a) => n + Buffer.byteLength(a.body), 0) / api.answers.length,
+      ),
     };
   } finally {
     await rm(bodiesFile, { force: true });

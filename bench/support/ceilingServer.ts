@@ -39,7 +39,9 @@ const server = http.createServer((req, res) => {
   }
   const hit = url.startsWith(PREFIX) ? bySoc.get(url.slice(PREFIX.length)) : undefined;
   if (!hit) {
-    res.writeHead(404, { 'content-type': 'application/json', 'content-length': notFound.length }).end(notFound);
+    res
+      .writeHead(404, { 'content-type': 'application/json', 'content-length': notFound.length })
+      .end(notFound);
     return;
   }
   if (req.headers['if-none-match'] === hit.etag) {

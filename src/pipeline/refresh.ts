@@ -10,8 +10,9 @@ import type { RawArtifact } from '../sources/artifact.js';
 import { runCareerOneStop } from '../sources/careeronestop/runCareerOneStop.js';
 import type { FileSourceId } from '../sources/registry.js';
 import { RejectCollector } from '../validate/rejects.js';
+import { rememberInputs, unchangedSnapshot } from './noChange.js';
 import { checkExpectedCounts, checkRejectionThresholds } from './qualityChecks.js';
-import type { RunContext } from './runContext.js';
+import { type RunContext, USER_AGENT_PRODUCT } from './runContext.js';
 import {
   type ArtifactsBySource,
   buildRecords,
@@ -63,6 +64,29 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
       for (const id of fileSources)
         artifacts[id] = await fetchSource(ctx, id, { force: opts.refetch ?? false });
     });
+    const noChange = {
+      config: ctx.config,
+      codeVersion: USER_AGENT_PRODUCT,
+      latestId: () => ctx.store.latestId(),
+      now: ctx.now,
+    };
+    if (!opts.force && !opts.refetch) {
+      // Nothing changed upstream since the latest snapshot: skip parsing, building and publishing.
+      const sameAs = await timed('checks', () => unchangedSnapshot(noChange, artifacts));
+      if (sameAs) {
+        ctx.log.info({ snapshotId: sameAs }, 'inputs identical to those of latest: no new snapshot');
+        const latest = await ctx.store.latestManifest();
+        return publishedSummary(
+          runBase(),
+          { status: 'unchanged', snapshotId: sameAs },
+          {
+            occupations: latest?.counts.occupations ?? 0,
+            downloadedBytes: 0,
+            quality: composeQuality(rejects),
+          },
+        );
+      }
+    }
     const bundle = await timed('read', () => readSources(ctx, artifacts, rejects));
     const previous = await ctx.store.latestManifest();
     await timed('checks', () => {
@@ -77,17 +101,21 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
 
     let c1s: Map<string, CareerOneStopFields> | null = null;
     let c1sReport: unknown;
+    let c1sComplete = true;
+    const c1sSocs = ctx.config.sources.includes('careeronestop') ? careerOneStopSocs(bundle) : [];
     if (ctx.config.sources.includes('careeronestop')) {
       const result = await timed('careeronestop', () =>
         runCareerOneStop(
           { http: ctx.http, config: ctx.config, log: ctx.log, now: ctx.now },
-          { socs: careerOneStopSocs(bundle), force: opts.refetch ?? false },
+          { socs: c1sSocs, force: opts.refetch ?? false },
         ),
       );
       c1s = new Map(
         Object.entries(result.fields).map(([soc, f]) => [soc, { ...f, missing: result.missing[soc] ?? {} }]),
       );
       c1sReport = result.quality;
+      const q = result.quality;
+      c1sComplete = !q.stopped && q.records.failed === 0 && q.records.stale === 0;
     }
 
     const built = await timed('build', () => buildRecords(ctx, bundle, c1s));
@@ -114,6 +142,12 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
         { gates: gateConfigFrom(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
       ),
     );
+    if (outcome.status === 'published' || outcome.status === 'unchanged') {
+      const run = { artifacts, careerOneStopSocs: c1sSocs, careerOneStopComplete: c1sComplete };
+      await rememberInputs(noChange, run, outcome.snapshotId).catch((err: unknown) =>
+        ctx.log.warn({ err: errorMessage(err) }, 'could not record the inputs for the no-change check'),
+      );
+    }
     const downloadedBytes = Object.values(artifacts)
       .flat()
       .reduce((n, a) => n + (a?.notModified ? 0 : (a?.bytes ?? 0)), 0);

@@ -6,7 +6,6 @@
  * wage; `—` is "not available"; the word "None" is a category and stays "None".
  */
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
@@ -271,6 +270,8 @@ export async function readEpWorkbook(
   let sheetRead: string | undefined;
   let layout: Layout | undefined;
 
+  // exceljs takes ~0.5 s to load: only when a workbook is read (a no-op refresh reads none).
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.stream, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -6,7 +6,6 @@
  * row number, column, expectation and value, and the rest continue.
  */
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
 import { type FigureField, WAGE_KEYS, type WageFigures, type WageKey } from '../model/occupation.js';
@@ -189,6 +188,8 @@ export async function readOewsWorkbook(
   let dataSheet: string | undefined;
   let titleYear: number | undefined;
 
+  // exceljs takes ~0.5 s to load: only when a workbook is read (a no-op refresh reads none).
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.stream, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

@@ -787,7 +787,7 @@ function validateCandidate(records: readonly OccupationRecord[]): OccupationReco
         { soc, index: i, issues: parsed.error.issues.slice(0, 10) },
       );
     }
-    out.push(process.env.BENCH_EXPERIMENT ? r : parsed.data);
+    out.push(parsed.data);
   });
   out.sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
   for (let i = 1; i < out.length; i++) {

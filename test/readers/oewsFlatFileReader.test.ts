@@ -414,7 +414,9 @@ describe('readOewsFlatFiles', () => {
     expect(detailed.estimates.map((e) => e.soc)).toEqual(['25-2021', '29-1218', '29-2010', '29-2072']);
     expect(detailed.estimates).toEqual(all.estimates.filter((e) => e.group === 'detailed'));
     expect(detailed.stats.parsed).toBe(all.stats.parsed - 4);
-    expect(rejects.rejects.map((r) => [r.row, r.reason])).toEqual([[rows.length + 1, 'occupation not in oe.occupation']]);
+    expect(rejects.rejects.map((r) => [r.row, r.reason])).toEqual([
+      [rows.length + 1, 'occupation not in oe.occupation'],
+    ]);
   });
 
   it('honours keepDatatypes: other fields are null and listed as not available', async () => {

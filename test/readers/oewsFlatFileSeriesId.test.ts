@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
 import { parse as parseSync } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
 import { BLS_TSV_OPTIONS } from '../../src/readers/oewsFlatFileMeta.js';
 import { LineQueue, SeriesLineFilter } from '../../src/readers/oewsFlatFileReader.js';
 import {
