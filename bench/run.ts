@@ -52,6 +52,12 @@ const MAIN: InputSpec = quick
 const HALF: InputSpec = quick
   ? { name: 'quick-half', scale: 0.05, parts: 'flat' }
   : { name: 'half', scale: 0.5, parts: 'flat' };
+const HALF_SAME_OUTPUT: InputSpec = {
+  name: `${MAIN.name}-half-same-output`,
+  scale: MAIN.scale,
+  parts: 'flat',
+  sameOutputHalfOf: MAIN.name,
+};
 const SETTINGS = quick
   ? { reps: 1, loadSec: 3, warmupSec: 1, connections: 50, refreshTimeoutMs: 10 * 60_000 }
   : { reps: 3, loadSec: 10, warmupSec: 2, connections: 50, refreshTimeoutMs: 60 * 60_000 };
@@ -76,9 +82,19 @@ const raw: Record<string, unknown> = {};
 if (wants('1')) {
   const half = await ensureInputs(HALF, log);
   manifests[HALF.name] = half.manifest;
+  const halfSame = await ensureInputs(HALF_SAME_OUTPUT, log);
+  manifests[HALF_SAME_OUTPUT.name] = halfSame.manifest;
   log(`1. flat-file ingest (${reps} repetition(s))`);
   const result: Outcome<FlatFileBench> = await outcome('flat-file contenders', () =>
-    benchFlatFile(path.join(main.dir, FLAT_DIR), path.join(half.dir, FLAT_DIR), reps, log),
+    benchFlatFile(
+      {
+        full: path.join(main.dir, FLAT_DIR),
+        half: path.join(half.dir, FLAT_DIR),
+        halfSameOutput: path.join(halfSame.dir, FLAT_DIR),
+      },
+      reps,
+      log,
+    ),
   );
   raw.flatFile = result;
   lines.push(...flatFileLines(result));

@@ -47,7 +47,8 @@ export async function startBenchEnvironment(
     fixturesDir: path.join(dataDir, CAREERONESTOP_DIR),
     ...CAREERONESTOP,
   });
-  const server = await startFixtureServer({ root: dataDir, routes, port: 0 });
+  // Upstream servers let connections idle for longer than 1 s; so does this one (see the option).
+  const server = await startFixtureServer({ root: dataDir, routes, port: 0, keepAliveTimeoutMs: 10_000 });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'careerdata-bench-'));
   const u = server.url;
   const env: NodeJS.ProcessEnv = {

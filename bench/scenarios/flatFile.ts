@@ -27,7 +27,10 @@ export interface FlatFileBench {
   csvParse: ContenderResult;
   rawScan: ContenderResult;
   handSplit: ContenderResult;
+  /** Half of everything (half the areas and industries): half the output too. */
   readerHalf: ReaderResult;
+  /** Half the bytes, the same used series: the same output. */
+  readerHalfSameOutput: ReaderResult;
   repetitions: number;
 }
 
@@ -59,11 +62,11 @@ function best<T extends ContenderResult>(runs: T[]): T {
 }
 
 export async function benchFlatFile(
-  fullOeDir: string,
-  halfOeDir: string,
+  dirs: { full: string; half: string; halfSameOutput: string },
   repetitions: number,
   log: (line: string) => void,
 ): Promise<FlatFileBench> {
+  const fullOeDir = dirs.full;
   const runs: { [K in keyof typeof CONTENDERS]: ContenderResult[] } = {
     rawScan: [],
     csvParse: [],
@@ -71,6 +74,7 @@ export async function benchFlatFile(
     reader: [],
   };
   const half: ReaderResult[] = [];
+  const halfSame: ReaderResult[] = [];
   for (let i = 0; i < repetitions; i++) {
     for (const name of Object.keys(CONTENDERS) as (keyof typeof CONTENDERS)[]) {
       const r = await runContender(name, fullOeDir);
@@ -79,10 +83,15 @@ export async function benchFlatFile(
         `  ${name} #${i + 1}: ${(r.ms / 1000).toFixed(1)} s, ${(r.maxRssKiB / 1024).toFixed(0)} MB peak RSS`,
       );
     }
-    const h = await runContender<ReaderResult>('reader', halfOeDir);
+    const h = await runContender<ReaderResult>('reader', dirs.half);
     half.push(h);
     log(
-      `  reader (half size) #${i + 1}: ${(h.ms / 1000).toFixed(1)} s, ${(h.maxRssKiB / 1024).toFixed(0)} MB peak RSS`,
+      `  reader (half of everything) #${i + 1}: ${(h.ms / 1000).toFixed(1)} s, ${(h.maxRssKiB / 1024).toFixed(0)} MB peak RSS`,
+    );
+    const s = await runContender<ReaderResult>('reader', dirs.halfSameOutput);
+    halfSame.push(s);
+    log(
+      `  reader (half size, same output) #${i + 1}: ${(s.ms / 1000).toFixed(1)} s, ${(s.maxRssKiB / 1024).toFixed(0)} MB peak RSS`,
     );
   }
   return {
@@ -91,6 +100,7 @@ export async function benchFlatFile(
     rawScan: best(runs.rawScan),
     handSplit: best(runs.handSplit),
     readerHalf: best(half),
+    readerHalfSameOutput: best(halfSame),
     repetitions,
   };
 }

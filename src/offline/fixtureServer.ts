@@ -75,7 +75,18 @@ function pathMatches(pattern: string | RegExp, pathname: string): RegExpExecArra
 }
 
 export async function startFixtureServer(
-  opts: { root?: string; routes?: FixtureRoute[]; host?: string; port?: number } = {},
+  opts: {
+    root?: string;
+    routes?: FixtureRoute[];
+    host?: string;
+    port?: number;
+    /**
+     * Idle keep-alive time of client connections (default 1 s). undici subtracts 1 s from the server's
+     * `Keep-Alive: timeout` hint, so at 1 s it opens a new connection per request; the benchmark
+     * raises it to measure the client, not connection set-up.
+     */
+    keepAliveTimeoutMs?: number;
+  } = {},
 ): Promise<FixtureServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new Error(`fixture server binds to loopback only; got host "${host}"`);
@@ -208,7 +219,7 @@ export async function startFixtureServer(
     });
   });
   // Requests left hanging on purpose must not keep the process (or close()) waiting.
-  server.keepAliveTimeout = 1_000;
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 1_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
