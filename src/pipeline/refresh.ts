@@ -72,7 +72,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     };
     if (!opts.force && !opts.refetch) {
       // Nothing changed upstream since the latest snapshot: skip parsing, building and publishing.
-      const sameAs = await timed('checks', () => unchangedSnapshot(noChange, artifacts));
+      const sameAs = await timed('noChange', () => unchangedSnapshot(noChange, artifacts));
       if (sameAs) {
         ctx.log.info({ snapshotId: sameAs }, 'inputs identical to those of latest: no new snapshot');
         const latest = await ctx.store.latestManifest();

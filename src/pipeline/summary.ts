@@ -3,7 +3,7 @@ import type { BuildReport } from '../model/buildRecords.js';
 import type { PublishResult } from '../store/snapshotStore.js';
 import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
 
-export type StageName = 'fetch' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
+export type StageName = 'fetch' | 'noChange' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
 export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';
 
 export interface QualityReport {

@@ -185,7 +185,6 @@ describe('resilience inputs in an offline refresh', () => {
 
   it('fails naming file, row and field when the exposure file has beta > 1', async () => {
     const first = await h.refresh();
-    const csv = await readFile(path.join(h.dir, '..', path.basename(h.dir)), 'utf8').catch(() => '');
     const res = await fetch(`${h.offline.server.url}/research/occ_level.csv`);
     const lines = (await res.text()).split('\n');
     const i = lines.findIndex((l) => l.startsWith('29-2072.00'));
