@@ -4,7 +4,9 @@
  * Tests read the URL with `inject('redisUrl')` and use their own key prefix / queue names.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 
@@ -42,6 +44,12 @@ function freePort(): Promise<number> {
 let child: ChildProcess | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  const shared = path.resolve(import.meta.dirname, '../../..', 'shared/data');
+  if (!existsSync(shared)) {
+    console.warn(
+      `careerdata tests: ${shared} not found; the tests that read the real upstream files will be skipped.`,
+    );
+  }
   const configured = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const u = new URL(configured);
   if (await ping(u.hostname, Number(u.port || 6379))) {
