@@ -4,7 +4,7 @@
  * figures). A scale below 1 keeps a seeded subset of each, so a half-size input is a subset of the
  * full one with the same mix.
  */
-import { FIPS_TO_POSTAL } from '../../src/model/states.js';
+import { FIPS_TO_POSTAL, STATE_NAMES } from '../../src/model/states.js';
 import { hashString, random } from './random.js';
 
 export interface Area {
@@ -37,62 +37,6 @@ export interface Industry {
 
 export const FULL_COUNTS = { metro: 340, nonmetro: 60, industries: 420 } as const;
 
-const STATE_NAMES: Record<string, string> = {
-  AL: 'Alabama',
-  AK: 'Alaska',
-  AZ: 'Arizona',
-  AR: 'Arkansas',
-  CA: 'California',
-  CO: 'Colorado',
-  CT: 'Connecticut',
-  DE: 'Delaware',
-  DC: 'District of Columbia',
-  FL: 'Florida',
-  GA: 'Georgia',
-  HI: 'Hawaii',
-  ID: 'Idaho',
-  IL: 'Illinois',
-  IN: 'Indiana',
-  IA: 'Iowa',
-  KS: 'Kansas',
-  KY: 'Kentucky',
-  LA: 'Louisiana',
-  ME: 'Maine',
-  MD: 'Maryland',
-  MA: 'Massachusetts',
-  MI: 'Michigan',
-  MN: 'Minnesota',
-  MS: 'Mississippi',
-  MO: 'Missouri',
-  MT: 'Montana',
-  NE: 'Nebraska',
-  NV: 'Nevada',
-  NH: 'New Hampshire',
-  NJ: 'New Jersey',
-  NM: 'New Mexico',
-  NY: 'New York',
-  NC: 'North Carolina',
-  ND: 'North Dakota',
-  OH: 'Ohio',
-  OK: 'Oklahoma',
-  OR: 'Oregon',
-  PA: 'Pennsylvania',
-  RI: 'Rhode Island',
-  SC: 'South Carolina',
-  SD: 'South Dakota',
-  TN: 'Tennessee',
-  TX: 'Texas',
-  UT: 'Utah',
-  VT: 'Vermont',
-  VA: 'Virginia',
-  WA: 'Washington',
-  WV: 'West Virginia',
-  WI: 'Wisconsin',
-  WY: 'Wyoming',
-  GU: 'Guam',
-  PR: 'Puerto Rico',
-  VI: 'Virgin Islands',
-};
 const TERRITORIES = new Set(['66', '72', '78']);
 const PLACE_WORDS = [
   'Spring',
