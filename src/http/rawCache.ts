@@ -7,7 +7,7 @@
  * URLs are scrubbed of secrets before they are hashed or stored.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { scrub } from '../log.js';
@@ -91,6 +91,31 @@ export class RawCache {
     const dir = path.join(this.dir, 'tmp');
     await mkdir(dir, { recursive: true });
     return path.join(dir, `${randomUUID()}.part`);
+  }
+
+  /**
+   * Remove `.part` files left behind by killed downloads. Only files older than `maxAgeMs`, so a
+   * download still in progress in another process is never touched.
+   */
+  async cleanStaleTemp(maxAgeMs = 86_400_000, now = Date.now()): Promise<string[]> {
+    const dir = path.join(this.dir, 'tmp');
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(dir, name);
+      const info = await stat(file).catch(() => null);
+      if (info && now - info.mtimeMs > maxAgeMs) {
+        await rm(file, { force: true });
+        removed.push(name);
+      }
+    }
+    return removed;
   }
 
   /** Move a finished temp file to `blobs/<sha>` (or drop it when that blob already exists intact); returns the blob path. */

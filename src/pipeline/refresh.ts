@@ -61,6 +61,8 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
   try {
     const fileSources = selectedFileSources(ctx.config.sources);
     await timed('fetch', async () => {
+      const stale = await ctx.cache.cleanStaleTemp().catch(() => []);
+      if (stale.length > 0) ctx.log.info({ removed: stale.length }, 'removed downloads left by killed runs');
       for (const id of fileSources)
         artifacts[id] = await fetchSource(ctx, id, { force: opts.refetch ?? false });
     });

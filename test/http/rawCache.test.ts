@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RawCache, writeFileAtomic } from '../../src/http/rawCache.js';
@@ -78,5 +78,20 @@ describe('RawCache', () => {
     await writeFileAtomic(file, '2');
     expect(await readFile(file, 'utf8')).toBe('2');
     expect(await readdir(path.dirname(file))).toEqual(['y.json']);
+  });
+});
+
+describe('RawCache.cleanStaleTemp', () => {
+  it('removes downloads left by killed runs but not a download still in progress', async () => {
+    const cache = new RawCache(tmp.dir);
+    const old = await cache.tempPath();
+    const fresh = await cache.tempPath();
+    await writeFile(old, 'partial');
+    await writeFile(fresh, 'in progress');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await utimes(old, twoDaysAgo, twoDaysAgo);
+    const removed = await cache.cleanStaleTemp();
+    expect(removed).toEqual([path.basename(old)]);
+    expect(await readdir(path.dirname(fresh))).toEqual([path.basename(fresh)]);
   });
 });
