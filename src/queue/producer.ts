@@ -2,14 +2,15 @@
  * The producer side (CLI trigger/runs/schedule, the API's admin routes): one fail-fast Redis
  * connection, the queues and flow producer, the run history. Nothing here processes jobs.
  */
-import { FlowProducer, Queue } from 'bullmq';
+import type { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { EventSink } from '../notify/events.js';
 import { closeRedis, producerRedis, waitForRedis } from './connection.js';
 import type { QueueSet } from './jobDeps.js';
-import { type Keys, keys as keysFor, QUEUES } from './names.js';
+import { type Keys, keys as keysFor } from './names.js';
+import { openQueues } from './queueSet.js';
 import {
   type RefreshRequest,
   type RefreshTicket,
@@ -42,12 +43,7 @@ export function createProducer(
   redis.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
   const prefix = config.QUEUE_PREFIX;
   const keys = keysFor(prefix);
-  const queues: QueueSet = {
-    refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
-    careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
-    control: new Queue(QUEUES.control, { connection: redis, prefix }),
-  };
-  const flows = new FlowProducer({ connection: redis, prefix });
+  const { queues, flows } = openQueues(redis, prefix);
   const runs = new RunStore(redis, keys);
   const deps: RequestDeps = { config, log, runs, flows, queues, events: opts.events };
   return {

@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { FlowProducer, type Job, Queue, Worker, type WorkerOptions } from 'bullmq';
+import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config.js';
 import { secretValues } from '../config.js';
 import { errorMessage } from '../errors.js';
@@ -20,10 +20,11 @@ import { SnapshotStore } from '../store/snapshotStore.js';
 import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './connection.js';
 import { finishDepsOf } from './depsAdapters.js';
 import { finishRun, rootCause } from './finishRun.js';
-import type { JobDeps, QueueSet } from './jobDeps.js';
+import type { JobDeps } from './jobDeps.js';
 import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
 import { createProcessor, type ProcessorState } from './processor.js';
+import { openQueues } from './queueSet.js';
 import { failedOutcome } from './requestRefresh.js';
 import { RunStore } from './runStore.js';
 import { ensureSchedules } from './schedule.js';
@@ -65,12 +66,7 @@ export async function startWorkerProcess(
   }
   const prefix = config.QUEUE_PREFIX;
   const keys = keysFor(prefix);
-  const queues: QueueSet = {
-    refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
-    careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
-    control: new Queue(QUEUES.control, { connection: redis, prefix }),
-  };
-  const flows = new FlowProducer({ connection: redis, prefix });
+  const { queues, flows } = openQueues(redis, prefix);
   const metrics = new ClusterMetrics(redis, keys.metrics, log);
   const base = createRunContext(config, log, {
     onAttempt: (e) => void metrics.upstreamRequest(e.host, e.status),

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
 import { parseNumericText } from './oewsSymbols.js';
-import { cellText, openWorkbookSource, type PlainCell, ZipFormatError } from './zip.js';
+import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'ep';
 
@@ -256,13 +256,10 @@ export async function readEpWorkbook(
   input: { path: string; fileName?: string },
   rejects: RejectCollector,
 ): Promise<EpReadResult> {
-  let source: Awaited<ReturnType<typeof openWorkbookSource>>;
-  try {
-    source = await openWorkbookSource(input.path, input.fileName);
-  } catch (err) {
-    if (err instanceof ZipFormatError) throw new ValidationError(`EP workbook: ${err.message}`, SOURCE);
-    throw err;
-  }
+  const source = await openWorkbookReader(input.path, input.fileName, {
+    source: SOURCE,
+    what: 'EP workbook',
+  });
   const file = input.fileName ? path.basename(input.fileName) : source.name;
   const sheets: string[] = [];
   const rows: EpRow[] = [];
@@ -270,15 +267,7 @@ export async function readEpWorkbook(
   let sheetRead: string | undefined;
   let layout: Layout | undefined;
 
-  // exceljs takes ~0.5 s to load: only when a workbook is read (a no-op refresh reads none).
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.stream, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
+  const { reader } = source;
   try {
     for await (const sheet of reader) {
       const sheetName = (sheet as unknown as { name?: string }).name ?? '';

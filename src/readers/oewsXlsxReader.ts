@@ -19,7 +19,7 @@ import {
   type OewsReadResult,
   topCodeFor,
 } from './oewsTypes.js';
-import { cellText, openWorkbookSource, type PlainCell, ZipFormatError } from './zip.js';
+import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'oews';
 
@@ -174,13 +174,10 @@ export async function readOewsWorkbook(
   input: { path: string; fileName?: string },
   rejects: RejectCollector,
 ): Promise<OewsWorkbookResult> {
-  let source: Awaited<ReturnType<typeof openWorkbookSource>>;
-  try {
-    source = await openWorkbookSource(input.path, input.fileName);
-  } catch (err) {
-    if (err instanceof ZipFormatError) throw new ValidationError(`OEWS workbook: ${err.message}`, SOURCE);
-    throw err;
-  }
+  const source = await openWorkbookReader(input.path, input.fileName, {
+    source: SOURCE,
+    what: 'OEWS workbook',
+  });
   const file = source.name;
   const estimates: OewsEstimate[] = [];
   const seen = new Set<string>();
@@ -188,15 +185,7 @@ export async function readOewsWorkbook(
   let dataSheet: string | undefined;
   let titleYear: number | undefined;
 
-  // exceljs takes ~0.5 s to load: only when a workbook is read (a no-op refresh reads none).
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source.stream, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
+  const { reader } = source;
   try {
     for await (const sheet of reader) {
       const sheetName = (sheet as unknown as { name?: string }).name ?? '(unnamed sheet)';

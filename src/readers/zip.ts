@@ -1,15 +1,15 @@
 /**
  * Zip containers as BLS serves them, and the xlsx inside them (an xlsx is itself a zip).
- * Entries are located through the central directory and inflated as a stream (node:zlib), so an
- * ≈80 MB workbook inside `oesm24all.zip` is never held in memory. Stored (0) and deflate (8) entries,
- * ZIP64 offsets and data descriptors are handled; the central directory is authoritative.
+ * yauzl reads the central directory and inflates entries as streams, so an ≈80 MB workbook inside
+ * `oesm24all.zip` is never held in memory (ZIP64 and data descriptors included).
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, pipeline, type Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
-import { PermanentError } from '../errors.js';
+import type { Readable } from 'node:stream';
+import type ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
+import { PermanentError, ValidationError } from '../errors.js';
 
 /** The file is not a readable zip (truncated download, HTML error page, unsupported method, …). */
 export class ZipFormatError extends PermanentError {
@@ -30,11 +30,7 @@ export interface ZipEntry {
 }
 
 const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
 const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const MAX_COMMENT = 0xffff;
 
 /** True when the file starts like a zip (local header, or the end record of an empty zip). */
 export async function looksLikeZip(file: string): Promise<boolean> {
@@ -50,130 +46,82 @@ export async function looksLikeZip(file: string): Promise<boolean> {
   }
 }
 
-async function readAt(fh: import('node:fs/promises').FileHandle, position: number, length: number) {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fh.read(buf, 0, length, position);
-  return buf.subarray(0, bytesRead);
+/** Open with yauzl (central directory, ZIP64, streamed inflate); its errors become ZipFormatError. */
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => {
+      if (err || !zip) reject(new ZipFormatError(`${path.basename(file)}: ${err?.message ?? 'not a zip'}`));
+      else resolve(zip);
+    });
+  });
+}
+
+/** Walk the entries until `stop` returns a value (or to the end); the zip stays open for the caller. */
+function walkEntries<T>(
+  zip: yauzl.ZipFile,
+  file: string,
+  stop: (e: yauzl.Entry) => T | undefined,
+): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (e: yauzl.Entry) => {
+      const found = stop(e);
+      if (found !== undefined) resolve(found);
+      else zip.readEntry();
+    });
+    zip.on('end', () => resolve(undefined));
+    zip.on('error', (err: Error) => reject(new ZipFormatError(`${path.basename(file)}: ${err.message}`)));
+    zip.readEntry();
+  });
+}
+
+function toEntry(e: yauzl.Entry): ZipEntry {
+  return {
+    name: e.fileName,
+    method: e.compressionMethod,
+    compressedSize: e.compressedSize,
+    uncompressedSize: e.uncompressedSize,
+    localHeaderOffset: e.relativeOffsetOfLocalHeader,
+    isDirectory: e.fileName.endsWith('/'),
+  };
 }
 
 /** List a zip's entries from its central directory. */
 export async function listZipEntries(file: string): Promise<ZipEntry[]> {
-  const fh = await open(file, 'r');
+  const zip = await openZip(file);
+  const entries: ZipEntry[] = [];
   try {
-    const { size } = await fh.stat();
-    const tailLength = Math.min(size, 22 + MAX_COMMENT);
-    const tail = await readAt(fh, size - tailLength, tailLength);
-    let eocd = -1;
-    for (let i = tail.length - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === SIG_EOCD) {
-        eocd = i;
-        break;
-      }
-    }
-    if (eocd < 0) {
-      throw new ZipFormatError(
-        `${path.basename(file)}: not a zip file (no end-of-central-directory record; truncated or not a zip)`,
-      );
-    }
-    let count = tail.readUInt16LE(eocd + 10);
-    let cdSize = tail.readUInt32LE(eocd + 12);
-    let cdOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-      const loc = eocd - 20;
-      if (loc < 0 || tail.readUInt32LE(loc) !== SIG_ZIP64_LOCATOR) {
-        throw new ZipFormatError(`${path.basename(file)}: ZIP64 end record expected but not found`);
-      }
-      const z64 = await readAt(fh, Number(tail.readBigUInt64LE(loc + 8)), 56);
-      if (z64.readUInt32LE(0) !== SIG_ZIP64_EOCD) {
-        throw new ZipFormatError(`${path.basename(file)}: bad ZIP64 end-of-central-directory record`);
-      }
-      count = Number(z64.readBigUInt64LE(32));
-      cdSize = Number(z64.readBigUInt64LE(40));
-      cdOffset = Number(z64.readBigUInt64LE(48));
-    }
-    if (cdOffset + cdSize > size) {
-      throw new ZipFormatError(`${path.basename(file)}: central directory lies past the end of the file`);
-    }
-    const cd = await readAt(fh, cdOffset, cdSize);
-    const entries: ZipEntry[] = [];
-    let p = 0;
-    for (let i = 0; i < count; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== SIG_CENTRAL) {
-        throw new ZipFormatError(`${path.basename(file)}: corrupt central directory at entry ${i + 1}`);
-      }
-      const method = cd.readUInt16LE(p + 10);
-      let compressedSize = cd.readUInt32LE(p + 20);
-      let uncompressedSize = cd.readUInt32LE(p + 24);
-      const nameLength = cd.readUInt16LE(p + 28);
-      const extraLength = cd.readUInt16LE(p + 30);
-      const commentLength = cd.readUInt16LE(p + 32);
-      let localHeaderOffset = cd.readUInt32LE(p + 42);
-      const name = cd.toString('utf8', p + 46, p + 46 + nameLength);
-      // ZIP64 extra field: the 64-bit values appear in this order, only for fields saturated above.
-      let x = p + 46 + nameLength;
-      const extraEnd = x + extraLength;
-      while (x + 4 <= extraEnd) {
-        const id = cd.readUInt16LE(x);
-        const len = cd.readUInt16LE(x + 2);
-        if (id === 0x0001) {
-          let q = x + 4;
-          if (uncompressedSize === 0xffffffff) {
-            uncompressedSize = Number(cd.readBigUInt64LE(q));
-            q += 8;
-          }
-          if (compressedSize === 0xffffffff) {
-            compressedSize = Number(cd.readBigUInt64LE(q));
-            q += 8;
-          }
-          if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(q));
-        }
-        x += 4 + len;
-      }
-      entries.push({
-        name,
-        method,
-        compressedSize,
-        uncompressedSize,
-        localHeaderOffset,
-        isDirectory: name.endsWith('/'),
-      });
-      p = extraEnd + commentLength;
-    }
+    await walkEntries(zip, file, (e) => {
+      entries.push(toEntry(e));
+      return undefined;
+    });
     return entries;
   } finally {
-    await fh.close();
+    zip.close();
   }
 }
 
-/** Stream one entry's uncompressed bytes. */
+/** Stream one entry's uncompressed bytes (the ≈80 MB all-data workbook is never held in memory). */
 export async function openZipEntryStream(file: string, entry: ZipEntry): Promise<Readable> {
   if (entry.method !== 0 && entry.method !== 8) {
     throw new ZipFormatError(
       `${path.basename(file)}: entry ${entry.name} uses compression method ${entry.method}; expected 0 (stored) or 8 (deflate)`,
     );
   }
-  const fh = await open(file, 'r');
-  let dataStart: number;
+  const zip = await openZip(file);
   try {
-    const local = await readAt(fh, entry.localHeaderOffset, 30);
-    if (local.length < 30 || local.readUInt32LE(0) !== SIG_LOCAL) {
-      throw new ZipFormatError(`${path.basename(file)}: bad local header for entry ${entry.name}`);
-    }
-    dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    const found = await walkEntries(zip, file, (e) => (e.fileName === entry.name ? e : undefined));
+    if (!found) throw new ZipFormatError(`${path.basename(file)}: no entry ${entry.name}`);
+    return await new Promise<Readable>((resolve, reject) => {
+      zip.openReadStream(found, (err, stream) => {
+        if (err || !stream)
+          reject(new ZipFormatError(`${path.basename(file)}: ${err?.message ?? 'unreadable entry'}`));
+        else resolve(stream);
+      });
+    });
   } finally {
-    await fh.close();
+    // yauzl keeps the file open until the entry's stream has ended.
+    zip.close();
   }
-  if (entry.compressedSize === 0) {
-    const empty = new PassThrough();
-    empty.end();
-    return empty;
-  }
-  const raw = createReadStream(file, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
-  if (entry.method === 0) return raw;
-  const inflate = createInflateRaw();
-  // pipeline forwards a read error to `inflate`, which is what the caller consumes.
-  pipeline(raw, inflate, () => {});
-  return inflate;
 }
 
 export interface WorkbookSource {
@@ -238,4 +186,33 @@ export function cellText(value: unknown): PlainCell {
     if ('error' in v) return String(v.error);
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Open a workbook (bare xlsx or the one inside a BLS zip) as exceljs's streaming sheet reader. A file
+ * that is not a workbook is a ValidationError naming `label`. exceljs takes ~0.5 s to load, so it loads
+ * only when a workbook is read (a no-op refresh reads none).
+ */
+export async function openWorkbookReader(
+  file: string,
+  fileName: string | undefined,
+  label: { source: string; what: string },
+): Promise<WorkbookSource & { reader: ExcelJS.stream.xlsx.WorkbookReader }> {
+  let source: WorkbookSource;
+  try {
+    source = await openWorkbookSource(file, fileName);
+  } catch (err) {
+    if (err instanceof ZipFormatError)
+      throw new ValidationError(`${label.what}: ${err.message}`, label.source);
+    throw err;
+  }
+  const { default: excel } = await import('exceljs');
+  const reader = new excel.stream.xlsx.WorkbookReader(source.stream, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  return { ...source, reader };
 }

@@ -1,0 +1,16 @@
+/** The queues of one deployment (QUEUE_PREFIX), opened on a shared connection; one place names them. */
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { QueueSet } from './jobDeps.js';
+import { QUEUES } from './names.js';
+
+export function openQueues(redis: Redis, prefix: string): { queues: QueueSet; flows: FlowProducer } {
+  return {
+    queues: {
+      refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
+      careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
+      control: new Queue(QUEUES.control, { connection: redis, prefix }),
+    },
+    flows: new FlowProducer({ connection: redis, prefix }),
+  };
+}
