@@ -1,7 +1,7 @@
 /**
  * The project's OEWS flat-file reader over a generated `oe` folder: parse, decode, validate, keep,
- * called as the pipeline calls it (src/sources/oews.ts: the groups the snapshot publishes). Also reports the heap the kept estimates occupy (after a GC, with and without the result held),
- * so peak RSS can be split into streaming cost and output.
+ * called as the pipeline calls it (src/sources/oews.ts: the groups the snapshot publishes). Also reports the memory the kept estimates occupy (heap plus array buffers after a GC, with the
+ * result held, less the same before the read), so peak RSS can be split into streaming cost and output.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,9 +12,11 @@ import { reportResult } from '../lib/report.js';
 const dir = process.argv[2]!;
 const dataPath = path.join(dir, 'oe.data.0.Current');
 const gc = (globalThis as { gc?: () => void }).gc;
+/** JS heap plus ArrayBuffers: the estimate table keeps its figures in typed arrays, off the heap. */
 const heap = () => {
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 };
 
 /** Read once; the result lives only in this frame, so the heap can be measured without it after. */
@@ -46,10 +48,11 @@ async function read() {
 
 const heapBefore = heap();
 const { heapWithResult, ...outcome } = await read();
-const heapAfter = heap();
 reportResult({
   ...outcome,
   bytes: statSync(dataPath).size,
-  resultHeapBytes: Math.max(0, heapWithResult - heapAfter),
+  // Against the heap before the read: array buffers are released lazily after a GC, so "after"
+  // could still count the dropped result.
+  resultHeapBytes: Math.max(0, heapWithResult - heapBefore),
   baseHeapBytes: heapBefore,
 });

@@ -71,7 +71,7 @@ export function flatFileLines(result: Outcome<FlatFileBench>): BenchLine[] {
       goal: `reader ≤ ${GOALS.readerPeakRssMiB} MiB`,
       met: reader.maxRssKiB / 1024 <= GOALS.readerPeakRssMiB,
       notes: [
-        `the kept estimates occupy ${mb(reader.resultHeapBytes)} of heap after GC (output, not buffering)`,
+        `the kept estimates occupy ${mb(reader.resultHeapBytes)} of heap and array buffers after GC (output, not buffering)`,
       ],
     },
     {

@@ -82,8 +82,10 @@ export function buildOccupationRecords(input: BuildInput): {
 
   const socs = [...new Set([...(wages?.bySoc.keys() ?? []), ...epRows.keys()])].sort();
   const oewsTitles = new Map<string, string>();
-  for (const e of input.oews?.estimates ?? []) {
-    if (e.group === 'detailed' && e.areaType === 'national') oewsTitles.set(e.soc, e.title);
+  const table = input.oews?.estimates;
+  for (let i = 0; table && i < table.length; i++) {
+    if (table.group(i) === 'detailed' && table.areaType(i) === 'national')
+      oewsTitles.set(table.soc(i), table.occupation(i).title);
   }
 
   const missing: BuildReport['missing'] = {};

@@ -1,17 +1,7 @@
 /** OEWS estimates → the `wages` part of occupation records (pure). */
-import type { OewsEstimate, OewsReadResult } from '../readers/oewsTypes.js';
+import type { OewsReadResult } from '../readers/oewsTypes.js';
 import { topCodeFor } from '../readers/oewsTypes.js';
-import type { AreaWageBlock, WageBlock, Wages } from './occupation.js';
-
-function block(e: OewsEstimate): WageBlock {
-  return {
-    employment: e.employment,
-    annual: { ...e.annual },
-    hourly: { ...e.hourly },
-    topCoded: [...e.topCoded],
-    notAvailable: [...e.notAvailable],
-  };
-}
+import type { AreaWageBlock, Wages } from './occupation.js';
 
 export interface WagesIndex {
   release: string;
@@ -31,31 +21,35 @@ export function releaseYear(release: string): number {
 export function indexWages(oews: OewsReadResult): WagesIndex {
   const topCode = topCodeFor(releaseYear(oews.release));
   const bySoc = new Map<string, Wages>();
-  const detailed = oews.estimates.filter((e) => e.group === 'detailed');
+  // Read by index, building each wage block straight from the table (no intermediate estimates).
+  const table = oews.estimates;
+  const detailed: number[] = [];
+  for (let i = 0; i < table.length; i++) if (table.group(i) === 'detailed') detailed.push(i);
   const loaded = {
-    states: detailed.some((e) => e.areaType === 'state' || e.areaType === 'territory'),
-    areas: detailed.some((e) => e.areaType === 'metro' || e.areaType === 'nonmetro'),
+    states: detailed.some((i) => table.areaType(i) === 'state' || table.areaType(i) === 'territory'),
+    areas: detailed.some((i) => table.areaType(i) === 'metro' || table.areaType(i) === 'nonmetro'),
   };
-  for (const e of detailed) {
-    if (e.areaType !== 'national') continue;
-    const w: Wages = { release: oews.release, topCode, national: block(e) };
+  for (const i of detailed) {
+    if (table.areaType(i) !== 'national') continue;
+    const w: Wages = { release: oews.release, topCode, national: table.wageBlock(i) };
     if (loaded.states) w.states = {};
     if (loaded.areas) w.areas = {};
-    bySoc.set(e.soc, w);
+    bySoc.set(table.soc(i), w);
   }
   const orphans = new Set<string>();
-  for (const e of detailed) {
-    if (e.areaType === 'national') continue;
-    const w = bySoc.get(e.soc);
+  for (const i of detailed) {
+    const area = table.area(i);
+    if (area.areaType === 'national') continue;
+    const w = bySoc.get(table.soc(i));
     if (!w) {
-      orphans.add(e.soc);
+      orphans.add(table.soc(i));
       continue;
     }
-    if ((e.areaType === 'state' || e.areaType === 'territory') && e.state) {
-      w.states![e.state] = block(e);
-    } else if (e.areaType === 'metro' || e.areaType === 'nonmetro') {
-      const area: AreaWageBlock = { ...block(e), name: e.areaName, type: e.areaType };
-      w.areas![e.areaCode] = area;
+    if ((area.areaType === 'state' || area.areaType === 'territory') && area.state) {
+      w.states![area.state] = table.wageBlock(i);
+    } else if (area.areaType === 'metro' || area.areaType === 'nonmetro') {
+      const block: AreaWageBlock = { ...table.wageBlock(i), name: area.areaName, type: area.areaType };
+      w.areas![area.areaCode] = block;
     }
   }
   for (const w of bySoc.values()) {

@@ -37,8 +37,11 @@ export function checkExpectedCounts(
   oews: OewsReadResult,
   expected: { minDetailed: number; previousCount: number | null },
 ): void {
-  const national = oews.estimates.filter((e) => e.areaType === 'national' && e.group === 'detailed').length;
-  if (national === 0 && oews.estimates.length > 0) return; // state/metro-only load: nothing national to count
+  const table = oews.estimates;
+  let national = 0;
+  for (let i = 0; i < table.length; i++)
+    if (table.areaType(i) === 'national' && table.group(i) === 'detailed') national++;
+  if (national === 0 && table.length > 0) return; // state/metro-only load: nothing national to count
   if (national < expected.minDetailed) {
     throw new ValidationError(
       `oews: the national ${oews.release} data has ${national} detailed occupations; expected at least ${expected.minDetailed} (MIN_DETAILED_OCCUPATIONS). Is the file complete?`,

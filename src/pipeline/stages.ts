@@ -70,8 +70,9 @@ export async function readSources(
 /** The occupations the snapshot will hold: OEWS detailed (national) ∪ EP line items, sorted. */
 export function careerOneStopSocs(bundle: SourceBundle): string[] {
   const socs = new Set<string>();
-  for (const e of bundle.oews?.estimates ?? [])
-    if (e.group === 'detailed' && e.areaType === 'national') socs.add(e.soc);
+  const table = bundle.oews?.estimates;
+  for (let i = 0; table && i < table.length; i++)
+    if (table.group(i) === 'detailed' && table.areaType(i) === 'national') socs.add(table.soc(i));
   for (const r of bundle.ep?.rows ?? []) if (r.occupationType === 'Line item') socs.add(r.soc);
   return [...socs].sort();
 }

@@ -10,19 +10,17 @@
  * parsed by csv-parse and validated. Memory holds the estimates being built, never rows.
  */
 import { open } from 'node:fs/promises';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { parse } from 'csv-parse';
+import { Transform, type TransformCallback } from 'node:stream';
+import { parse as parseTsv } from 'csv-parse/sync';
 import { ValidationError } from '../errors.js';
-import type { FigureField, WageFigures } from '../model/occupation.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
 import type { RejectCollector } from '../validate/rejects.js';
+import { OewsEstimateTable, SLOT_OF_FIELD, SLOTS, SlotState } from './oewsEstimateTable.js';
 import {
   BLS_TSV_OPTIONS,
-  consumeRecords,
   headerIndex,
   OEWS_SOURCE,
   type OewsArea,
-  type OewsOccupation,
   type OewsRelease,
   readOewsAreas,
   readOewsOccupations,
@@ -38,13 +36,7 @@ import {
   SERIES_ID_EXPECTED,
   seriesLineWanted,
 } from './oewsSeriesId.js';
-import {
-  FIGURE_FIELD_ORDER,
-  type OewsAreaType,
-  type OewsEstimate,
-  type OewsGroup,
-  type OewsReadResult,
-} from './oewsTypes.js';
+import { FIGURE_FIELD_ORDER, type OewsAreaType, type OewsGroup, type OewsReadResult } from './oewsTypes.js';
 
 export const DATA_FILE = 'oe.data.0.Current';
 /** Footnote on a `-` value meaning "at or above the top code" (8 = estimate not released). */
@@ -96,76 +88,73 @@ export interface OewsFlatFileResult extends OewsReadResult {
   stats: OewsFlatFileStats;
 }
 
-// Per-slot state of an estimate being built, indexed like FIGURE_FIELD_ORDER.
-const ABSENT = 0;
-const VALUE = 1;
-const TOP_CODED = 2;
-const NOT_AVAILABLE = 3;
-const SLOT_OF_FIELD = new Map<FigureField, number>(FIGURE_FIELD_ORDER.map((f, i) => [f, i]));
-const SLOTS = FIGURE_FIELD_ORDER.length;
-
-interface EstimateDraft {
-  area: ResolvedArea;
-  occupation: OewsOccupation;
-  /** Offset of this estimate's SLOTS figures in the FigureStore. */
-  base: number;
-}
-
 /**
- * The figures of every estimate being built, in three flat typed arrays (a few hundred thousand
- * estimates × 13 fields), rather than three small arrays per estimate.
+ * The line that gave each figure, for rejects found once an estimate is complete (a percentile
+ * below the one before it). An estimate's series are usually a few lines apart, so each figure
+ * keeps a one-byte distance from its estimate's first line; farther ones go in a map. Chunked like
+ * the table, and dropped when the read ends.
  */
-class FigureStore {
-  state = new Uint8Array(SLOTS * 1024);
-  values = new Float64Array(SLOTS * 1024);
-  /** Line of the row that gave each figure, for rejects found once an estimate is complete. */
-  lines = new Uint32Array(SLOTS * 1024);
-  private used = 0;
-
-  allocate(): number {
-    if (this.used + SLOTS > this.state.length) {
-      const grow = <T extends Uint8Array | Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.state = grow(this.state, (n) => new Uint8Array(n));
-      this.values = grow(this.values, (n) => new Float64Array(n));
-      this.lines = grow(this.lines, (n) => new Uint32Array(n));
+class FigureLines {
+  private first: Uint32Array[] = [];
+  private distance: Uint8Array[] = [];
+  private readonly far = new Map<number, number>();
+  set(row: number, slot: number, line: number): void {
+    const c = row >>> 12;
+    while (this.first.length <= c) {
+      this.first.push(new Uint32Array(4096));
+      this.distance.push(new Uint8Array(4096 * SLOTS));
     }
-    const base = this.used;
-    this.used += SLOTS;
-    return base;
+    const first = this.first[c]!;
+    if (first[row & 4095] === 0) first[row & 4095] = line;
+    const d = line - first[row & 4095]!;
+    if (d >= 0 && d < FAR) this.distance[c]![(row & 4095) * SLOTS + slot] = d;
+    else {
+      this.distance[c]![(row & 4095) * SLOTS + slot] = FAR;
+      this.far.set(row * SLOTS + slot, line);
+    }
+  }
+  get(row: number, slot: number): number {
+    const c = row >>> 12;
+    const d = this.distance[c]?.[(row & 4095) * SLOTS + slot] ?? 0;
+    return d === FAR ? (this.far.get(row * SLOTS + slot) ?? 0) : (this.first[c]?.[row & 4095] ?? 0) + d;
   }
 }
+const FAR = 255;
 
 interface ResolvedArea {
   areaType: OewsAreaType;
   areaCode: string;
   areaName: string;
   state: string | null;
-  rank: number;
 }
 
-/** Original line numbers of the lines the filter let through, consumed in order by the parser's records. */
+/**
+ * Original line numbers of the lines the filter let through, consumed in order by the parser's
+ * records. A growable ring of uint32 (a chunk's worth at most), off the JS heap.
+ */
 export class LineQueue {
-  private items: number[] = [];
+  private items = new Uint32Array(8192);
   private head = 0;
+  private size = 0;
   push(n: number): void {
-    this.items.push(n);
-  }
-  shift(): number | undefined {
-    const n = this.items[this.head];
-    if (n === undefined) return undefined;
-    this.head++;
-    if (this.head > 65_536 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
+    if (this.size === this.items.length) {
+      const bigger = new Uint32Array(this.items.length * 2);
+      for (let i = 0; i < this.size; i++) bigger[i] = this.items[(this.head + i) % this.items.length]!;
+      this.items = bigger;
       this.head = 0;
     }
+    this.items[(this.head + this.size) % this.items.length] = n;
+    this.size++;
+  }
+  shift(): number | undefined {
+    if (this.size === 0) return undefined;
+    const n = this.items[this.head]!;
+    this.head = (this.head + 1) % this.items.length;
+    this.size--;
     return n;
   }
   get pending(): number {
-    return this.items.length - this.head;
+    return this.size;
   }
 }
 
@@ -191,6 +180,7 @@ export class SeriesLineFilter extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    // A stream may hold what it is given: pass copies.
     const out = this.filterChunk(chunk);
     if (out) this.push(out);
     cb();
@@ -198,15 +188,21 @@ export class SeriesLineFilter extends Transform {
 
   override _flush(cb: TransformCallback): void {
     const out = this.filterRest();
-    if (out) this.push(out);
+    if (out) this.push(Buffer.from(out));
     cb();
   }
 
-  /**
-   * The wanted lines of `chunk` (compacted, in a new buffer), or null when there are none. `chunk`
-   * is not kept: the caller may reuse it (see `filteredChunks`).
-   */
+  /** The wanted lines of `chunk` (compacted, in a new buffer), or null when there are none. */
   filterChunk(chunk: Buffer): Buffer | null {
+    const out = this.filterChunkShared(chunk);
+    return out ? Buffer.from(out) : null;
+  }
+
+  /**
+   * Like `filterChunk`, but the result is a view of a buffer the next call overwrites: for a caller
+   * that is done with it before then (`filteredChunks`). `chunk` is not kept either.
+   */
+  filterChunkShared(chunk: Buffer): Buffer | null {
     let pos = 0;
     let o = 0;
     const out = this.spare(chunk.length + (this.carry?.length ?? 0));
@@ -230,17 +226,16 @@ export class SeriesLineFilter extends Transform {
     }
     // Copy the tail: the chunk is not ours to keep.
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
-    // The output buffer is reused for the next chunk; csv-parse gets a right-sized copy.
-    return o > 0 ? Buffer.from(out.subarray(0, o)) : null;
+    return o > 0 ? out.subarray(0, o) : null;
   }
 
-  /** The last line when the input did not end with `\n`, if wanted. */
+  /** The last line when the input did not end with `\n`, if wanted (a view, like `filterChunkShared`). */
   filterRest(): Buffer | null {
     const line = this.carry;
     this.carry = null;
     if (!line || line.length === 0 || !this.wanted(line, 0, line.length)) return null;
     const out = this.spare(line.length);
-    return Buffer.from(out.subarray(0, this.copyLine(line, 0, line.length, out, 0)));
+    return out.subarray(0, this.copyLine(line, 0, line.length, out, 0));
   }
 
   private buffer = Buffer.alloc(0);
@@ -310,18 +305,25 @@ export class SeriesLineFilter extends Transform {
 }
 
 /**
- * The file's wanted lines, read through one reused 1 MB buffer: a stream would allocate a fresh
- * buffer per read, and ~60 MB of them can be garbage at once before a GC — more than the parser's
- * whole working set. Only the (much smaller) filtered output is allocated.
+ * The file's wanted lines, whole lines only, read through one reused buffer and written into
+ * one reused output buffer: a stream would allocate a fresh buffer per read, and tens of MB of them
+ * can be garbage outside the JS heap before a GC notices — more than the parser's whole working set,
+ * and a different amount every run. Each yielded buffer is valid until the next iteration.
  */
+/**
+ * Bytes per read. A chunk's records are all alive while it is handled, and at 1 MB (~4,500 parsed
+ * records) enough of them outlived young-generation GCs to be promoted and grow the old heap.
+ */
+const READ_BYTES = 256 * 1024;
+
 export async function* filteredChunks(path: string, filter: SeriesLineFilter): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
-      const out = filter.filterChunk(buffer.subarray(0, bytesRead));
+      const out = filter.filterChunkShared(buffer.subarray(0, bytesRead));
       if (out) yield out;
     }
     const last = filter.filterRest();
@@ -350,7 +352,7 @@ function resolveArea(
     };
   }
   if (letter === 'N') {
-    return { areaType: 'national', areaCode: '99', areaName: NATIONAL_AREA_NAME, state: null, rank: 0 };
+    return { areaType: 'national', areaCode: '99', areaName: NATIONAL_AREA_NAME, state: null };
   }
   if (letter === 'S') {
     const fips = area.stateCode ?? code.slice(0, 2);
@@ -362,7 +364,6 @@ function resolveArea(
       areaCode: fips,
       areaName: area.name,
       state: postal,
-      rank: territory ? 2 : 1,
     };
   }
   const nonmetro = /nonmetropolitan area/i.test(area.name);
@@ -371,42 +372,6 @@ function resolveArea(
     areaCode: code,
     areaName: area.name,
     state: null,
-    rank: 3,
-  };
-}
-
-function toEstimate(store: FigureStore, p: EstimateDraft): OewsEstimate {
-  const state = store.state.subarray(p.base, p.base + SLOTS);
-  const values = store.values.subarray(p.base, p.base + SLOTS);
-  const topCoded: FigureField[] = [];
-  const notAvailable: FigureField[] = [];
-  const value = (slot: number): number | null => (state[slot] === VALUE ? values[slot]! : null);
-  for (let slot = 0; slot < SLOTS; slot++) {
-    const s = state[slot];
-    if (s === TOP_CODED) topCoded.push(FIGURE_FIELD_ORDER[slot]!);
-    else if (s !== VALUE) notAvailable.push(FIGURE_FIELD_ORDER[slot]!);
-  }
-  const figures = (prefix: 'annual' | 'hourly'): WageFigures => ({
-    p10: value(SLOT_OF_FIELD.get(`${prefix}.p10`)!),
-    p25: value(SLOT_OF_FIELD.get(`${prefix}.p25`)!),
-    median: value(SLOT_OF_FIELD.get(`${prefix}.median`)!),
-    p75: value(SLOT_OF_FIELD.get(`${prefix}.p75`)!),
-    p90: value(SLOT_OF_FIELD.get(`${prefix}.p90`)!),
-    mean: value(SLOT_OF_FIELD.get(`${prefix}.mean`)!),
-  });
-  return {
-    areaType: p.area.areaType,
-    areaCode: p.area.areaCode,
-    areaName: p.area.areaName,
-    state: p.area.state,
-    soc: p.occupation.soc,
-    title: p.occupation.title,
-    group: p.occupation.group,
-    employment: value(SLOT_OF_FIELD.get('employment')!),
-    annual: figures('annual'),
-    hourly: figures('hourly'),
-    topCoded,
-    notAvailable,
   };
 }
 
@@ -440,9 +405,14 @@ export async function readOewsFlatFiles(
     ? occupationMask([...occupations.values()].filter((o) => !groups.has(o.group)).map((o) => o.code))
     : undefined;
 
-  const partials = new Map<string, EstimateDraft>();
-  const store = new FigureStore();
-  const resolvedAreas = new Map<string, ResolvedArea | { expected: string; reason: string }>();
+  const table = new OewsEstimateTable();
+  const lines = new FigureLines();
+  // Row + 1 of each (area, occupation) in the table, one typed array per area (off the JS heap:
+  // V8 sizes the old generation at a multiple of what lives there, so a 125,000-entry Map costs
+  // several times its own size in peak RSS).
+  const rowsOfArea: Int32Array[] = [];
+  const occupationIndex = new Map<string, number>();
+  const resolvedAreas = new Map<string, { index: number } | { expected: string; reason: string }>();
   const queue = new LineQueue();
   const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue, dropOccupation);
   const stats: OewsFlatFileStats = { lines: 0, parsed: 0, kept: 0, rejected: 0 };
@@ -505,17 +475,18 @@ export async function readOewsFlatFiles(
     const areaKey = id.areaType + id.area;
     let area = resolvedAreas.get(areaKey);
     if (!area) {
-      area = resolveArea(id.areaType, id.area, areas);
+      const resolved = resolveArea(id.areaType, id.area, areas);
+      area = 'areaType' in resolved ? { index: table.addArea(resolved) } : resolved;
       resolvedAreas.set(areaKey, area);
     }
-    if (!('areaType' in area)) return reject(line, 'series_id', area.expected, seriesId, area.reason);
+    if (!('index' in area)) return reject(line, 'series_id', area.expected, seriesId, area.reason);
 
     const raw = record[col.value] ?? '';
-    let state: number;
+    let state: SlotState;
     let value = 0;
     if (raw === '-') {
       const footnotes = (record[col.footnotes] ?? '').split(/[\s,;]+/);
-      state = footnotes.includes(TOP_CODE_FOOTNOTE) ? TOP_CODED : NOT_AVAILABLE;
+      state = footnotes.includes(TOP_CODE_FOOTNOTE) ? SlotState.TOP_CODED : SlotState.NOT_AVAILABLE;
     } else if (isNumber(raw)) {
       value = Number(raw);
       if (id.datatype === '01' && !Number.isInteger(value)) {
@@ -527,7 +498,7 @@ export async function readOewsFlatFiles(
           'employment not an integer',
         );
       }
-      state = VALUE;
+      state = SlotState.VALUE;
     } else {
       return reject(
         line,
@@ -538,31 +509,43 @@ export async function readOewsFlatFiles(
       );
     }
 
-    const key = areaKey + id.occupation;
-    let p = partials.get(key);
-    if (!p) {
-      p = { area, occupation, base: store.allocate() };
-      partials.set(key, p);
+    let occupationAt = occupationIndex.get(id.occupation);
+    if (occupationAt === undefined) {
+      occupationAt = table.addOccupation({
+        soc: occupation.soc,
+        title: occupation.title,
+        group: occupation.group,
+      });
+      occupationIndex.set(id.occupation, occupationAt);
     }
-    const at = p.base + slot;
-    if (store.state[at] !== ABSENT) {
+    let rows = rowsOfArea[area.index];
+    if (!rows) {
+      rows = new Int32Array(occupations.size);
+      rowsOfArea[area.index] = rows;
+    }
+    let row = rows[occupationAt]! - 1;
+    if (row < 0) {
+      row = table.addRow(area.index, occupationAt);
+      rows[occupationAt] = row + 1;
+    }
+    if (table.figureState(row, slot) !== SlotState.ABSENT) {
       return reject(line, 'series_id', 'each series once', seriesId, 'duplicate series');
     }
-    store.state[at] = state;
-    store.values[at] = value;
-    store.lines[at] = line;
+    table.setFigure(row, slot, state, value);
+    lines.set(row, slot, line);
     stats.kept++;
     return true;
   };
 
   let records = 0;
-  await consumeRecords<string[]>(
-    [Readable.from(filteredChunks(input.dataPath, filter), { objectMode: false }), parse(BLS_TSV_OPTIONS)],
-    (record) => {
+  // Each chunk is whole lines, so csv-parse's synchronous API parses it completely before the
+  // shared buffer is reused; no stream can hold on to it.
+  for await (const chunk of filteredChunks(input.dataPath, filter)) {
+    for (const record of parseTsv(chunk, BLS_TSV_OPTIONS) as string[][]) {
       records++;
       handle(record, queue.shift() ?? records);
-    },
-  );
+    }
+  }
   if (!col) {
     throw new ValidationError(
       `${OEWS_SOURCE}: ${file} is empty; expected a header row with series_id, value, footnote_codes`,
@@ -580,33 +563,21 @@ export async function readOewsFlatFiles(
   rejects.read(OEWS_SOURCE, stats.parsed);
   rejects.kept(OEWS_SOURCE, stats.kept);
 
-  const drafts = [...partials.values()].sort(byAreaThenOccupation);
-  // The map's keys and table are not needed any more: free them before the estimates are built.
-  partials.clear();
-  const estimates: OewsEstimate[] = [];
-  for (const p of drafts) {
-    const issue = percentileIssue(store, p);
-    if (issue) {
-      reject(
-        store.lines[p.base + issue.slot]!,
-        'value',
-        issue.expected,
-        String(store.values[p.base + issue.slot]),
-        'percentiles decrease',
-      );
-      continue;
-    }
-    estimates.push(toEstimate(store, p));
-  }
+  rowsOfArea.length = 0;
+  const keep = (row: number) => {
+    const issue = percentileIssue(table, lines, row);
+    if (!issue) return true;
+    reject(
+      lines.get(row, issue.slot),
+      'value',
+      issue.expected,
+      String(table.figureValue(row, issue.slot)),
+      'percentiles decrease',
+    );
+    return false;
+  };
+  const estimates = table.finish({ keep, sortByArea: true });
   return { release: release.description, releaseInfo: release, estimates, stats };
-}
-
-function byAreaThenOccupation(a: EstimateDraft, b: EstimateDraft): number {
-  return (
-    a.area.rank - b.area.rank ||
-    compare(a.area.areaCode, b.area.areaCode) ||
-    compare(a.occupation.code, b.occupation.code)
-  );
 }
 
 const PERCENTILE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
@@ -618,18 +589,19 @@ const PERCENTILE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
  * top-coded one is a plain number. A violating estimate is dropped whole (one reject).
  */
 function percentileIssue(
-  store: FigureStore,
-  p: EstimateDraft,
+  table: OewsEstimateTable,
+  lines: FigureLines,
+  row: number,
 ): { slot: number; expected: string } | undefined {
-  const state = (slot: number) => store.state[p.base + slot];
-  const value = (slot: number) => store.values[p.base + slot]!;
-  const line = (slot: number) => store.lines[p.base + slot];
+  const state = (slot: number) => table.figureState(row, slot);
+  const value = (slot: number) => table.figureValue(row, slot);
+  const line = (slot: number) => lines.get(row, slot);
   for (const slots of PERCENTILE_SLOTS) {
     let previous: number | undefined;
     let topCoded: number | undefined;
     for (const slot of slots) {
-      if (state(slot) === TOP_CODED) topCoded ??= slot;
-      if (state(slot) !== VALUE) continue;
+      if (state(slot) === SlotState.TOP_CODED) topCoded ??= slot;
+      if (state(slot) !== SlotState.VALUE) continue;
       const field = FIGURE_FIELD_ORDER[slot];
       if (topCoded !== undefined) {
         return {
@@ -647,8 +619,4 @@ function percentileIssue(
     }
   }
   return undefined;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,6 +4,7 @@
  * For the same figures both readers must produce identical estimates (tested).
  */
 import type { FigureField, WageFigures } from '../model/occupation.js';
+import type { OewsEstimateTable } from './oewsEstimateTable.js';
 
 export type OewsAreaType = 'national' | 'state' | 'territory' | 'metro' | 'nonmetro';
 export type OewsGroup = 'total' | 'major' | 'minor' | 'broad' | 'detailed';
@@ -30,7 +31,8 @@ export interface OewsEstimate {
 export interface OewsReadResult {
   /** e.g. "May 2024". */
   release: string;
-  estimates: OewsEstimate[];
+  /** Stored by column (see oewsEstimateTable.ts); `get(i)` or iteration gives plain estimates. */
+  estimates: OewsEstimateTable;
 }
 
 /** Top codes by release year (bls.md §2): May 2022–2024 $115.00/$239,200; May 2020–2021 $100.00/$208,000. */

@@ -11,6 +11,7 @@ import { errorMessage, ValidationError } from '../errors.js';
 import { type FigureField, WAGE_KEYS, type WageFigures, type WageKey } from '../model/occupation.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { OewsEstimateTable } from './oewsEstimateTable.js';
 import { decodeOewsCell, type OewsCell } from './oewsSymbols.js';
 import {
   type OewsAreaType,
@@ -179,7 +180,7 @@ export async function readOewsWorkbook(
     what: 'OEWS workbook',
   });
   const file = source.name;
-  const estimates: OewsEstimate[] = [];
+  const estimates = new OewsEstimateTable();
   const seen = new Set<string>();
   const skipped = { industry: 0, ownership: 0 };
   let dataSheet: string | undefined;
@@ -298,7 +299,13 @@ export async function readOewsWorkbook(
       message: `OEWS workbook ${file}: file name says May ${year} but Field Descriptions says May ${titleYear}; using May ${year}`,
     });
   }
-  return { release: `May ${year}`, topCode: topCodeFor(year), estimates, file, sheet: dataSheet };
+  return {
+    release: `May ${year}`,
+    topCode: topCodeFor(year),
+    estimates: estimates.finish(),
+    file,
+    sheet: dataSheet,
+  };
 }
 
 function headerColumns(values: PlainCell[]): Map<string, number> {

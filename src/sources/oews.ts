@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { OewsEstimateTable } from '../readers/oewsEstimateTable.js';
 import { PUBLISHED_GROUPS, readOewsFlatFiles } from '../readers/oewsFlatFileReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
 import { readOewsWorkbook } from '../readers/oewsXlsxReader.js';
@@ -48,7 +49,10 @@ export const oewsSource: FileSourceAdapter<OewsReadResult> = {
         'oews',
       );
     }
-    return { release: releases[0] ?? 'unknown', estimates: results.flatMap((r) => r.estimates) };
+    return {
+      release: releases[0] ?? 'unknown',
+      estimates: OewsEstimateTable.concat(results.map((r) => r.estimates)),
+    };
   },
   release: (data) => data.release,
 };

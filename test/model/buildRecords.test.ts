@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getMethodology } from '../../src/methodology/registry.js';
 import { buildOccupationRecords } from '../../src/model/buildRecords.js';
 import type { EpReadResult, EpRow } from '../../src/readers/epXlsxReader.js';
+import { OewsEstimateTable } from '../../src/readers/oewsEstimateTable.js';
 import type { OewsEstimate, OewsReadResult } from '../../src/readers/oewsTypes.js';
 
 const none = { p10: null, p25: null, median: null, p75: null, p90: null, mean: null };
@@ -69,11 +70,11 @@ describe('join of OEWS and EP into occupation records', () => {
   it('keeps the union of OEWS detailed occupations and EP line items, each missing part null with a reason', () => {
     const oews = {
       release: 'May 2024',
-      estimates: [
+      estimates: OewsEstimateTable.from([
         estimate('11-1011', 100),
         estimate('11-1000', 90, { group: 'minor' }),
         estimate('13-2011', 70),
-      ],
+      ]),
     };
     const { records, report } = build(
       oews,
@@ -92,7 +93,10 @@ describe('join of OEWS and EP into occupation records', () => {
   });
 
   it('warns, naming both releases, when EP’s median wage differs from the OEWS median of its base year', () => {
-    const oews = { release: 'May 2024', estimates: [estimate('11-1011', 100), estimate('13-2011', 70)] };
+    const oews = {
+      release: 'May 2024',
+      estimates: OewsEstimateTable.from([estimate('11-1011', 100), estimate('13-2011', 70)]),
+    };
     const { report } = build(oews, ep([epRow('11-1011', 100), epRow('13-2011', 71)]));
     const w = report.warnings.find((x) => /differs/.test(x.message));
     expect(w?.message).toContain('2024-34');
@@ -101,7 +105,7 @@ describe('join of OEWS and EP into occupation records', () => {
   });
 
   it('does not compare medians across different years, and says the snapshot mixes releases', () => {
-    const oews = { release: 'May 2023', estimates: [estimate('13-2011', 70)] };
+    const oews = { release: 'May 2023', estimates: OewsEstimateTable.from([estimate('13-2011', 70)]) };
     const { report } = build(oews, ep([epRow('13-2011', 71)]));
     expect(report.warnings.some((x) => /differs/.test(x.message))).toBe(false);
     expect(report.warnings.some((x) => /mixes releases/.test(x.message))).toBe(true);
@@ -110,7 +114,7 @@ describe('join of OEWS and EP into occupation records', () => {
   it('files state and metro rows under the national record, keyed by postal code and area code', () => {
     const oews = {
       release: 'May 2024',
-      estimates: [
+      estimates: OewsEstimateTable.from([
         estimate('13-2011', 70),
         estimate('13-2011', 80, { areaType: 'state', areaCode: '06', areaName: 'California', state: 'CA' }),
         estimate('13-2011', 90, {
@@ -119,7 +123,7 @@ describe('join of OEWS and EP into occupation records', () => {
           areaName: 'New York-Newark-Jersey City, NY-NJ-PA',
         }),
         estimate('99-9999', 90, { areaType: 'state', areaCode: '06', areaName: 'California', state: 'CA' }),
-      ],
+      ]),
     };
     const { records, report } = build(oews, null);
     const rec = records[0]!;

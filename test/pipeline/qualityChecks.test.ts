@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { checkExpectedCounts, checkRejectionThresholds } from '../../src/pipeline/qualityChecks.js';
+import { OewsEstimateTable } from '../../src/readers/oewsEstimateTable.js';
 import type { OewsEstimate } from '../../src/readers/oewsTypes.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
 
 const figures = { p10: null, p25: null, median: null, p75: null, p90: null, mean: null };
-function estimates(n: number): OewsEstimate[] {
-  return Array.from({ length: n }, (_, i) => ({
+function estimates(n: number): OewsEstimateTable {
+  const list: OewsEstimate[] = Array.from({ length: n }, (_, i) => ({
     areaType: 'national',
     areaCode: '99',
     areaName: 'U.S.',
@@ -20,6 +21,7 @@ function estimates(n: number): OewsEstimate[] {
     topCoded: [],
     notAvailable: [],
   }));
+  return OewsEstimateTable.from(list);
 }
 
 describe('run-level quality checks', () => {

@@ -182,8 +182,8 @@ describe('readOewsFlatFiles', () => {
     expect(rejects.warnings).toEqual([]);
     expect(rejects.counts.get('oews')).toMatchObject({ read: 33 + 8 + 5, kept: 33 + 8 + 5, rejected: 0 });
 
-    const e = byKey(result.estimates);
-    expect(result.estimates).toHaveLength(3);
+    const e = byKey(result.estimates.toArray());
+    expect(result.estimates.toArray()).toHaveLength(3);
     expect(e.get('national|99|29-2072')).toEqual({
       areaType: 'national',
       areaCode: '99',
@@ -208,7 +208,7 @@ describe('readOewsFlatFiles', () => {
       await write('topcoded', dataFile(nationalRows())),
       new RejectCollector(),
     );
-    const obgyn = byKey(result.estimates).get('national|99|29-1218')!;
+    const obgyn = byKey(result.estimates.toArray()).get('national|99|29-1218')!;
     expect(obgyn.annual).toEqual({
       p10: 94750,
       p25: 188130,
@@ -234,7 +234,7 @@ describe('readOewsFlatFiles', () => {
       await write('annual-only', dataFile(nationalRows())),
       new RejectCollector(),
     );
-    const teachers = byKey(result.estimates).get('national|99|25-2021')!;
+    const teachers = byKey(result.estimates.toArray()).get('national|99|25-2021')!;
     expect(teachers.annual.median).toBe(62340);
     expect(teachers.hourly).toEqual({ p10: null, p25: null, median: null, p75: null, p90: null, mean: null });
     expect(teachers.notAvailable).toEqual([
@@ -254,7 +254,7 @@ describe('readOewsFlatFiles', () => {
       [series('S0600000', '292072', '11'), '40000', '2'],
     ];
     const result = await readOewsFlatFiles(await write('footnote8', dataFile(rows)), new RejectCollector());
-    const ca = result.estimates[0]!;
+    const ca = result.estimates.toArray()[0]!;
     expect(ca.employment).toBeNull();
     expect(ca.annual.median).toBeNull();
     expect(ca.annual.p10).toBe(40000);
@@ -273,7 +273,7 @@ describe('readOewsFlatFiles', () => {
     ];
     const result = await readOewsFlatFiles(await write('areas', dataFile(rows)), new RejectCollector());
     expect(
-      result.estimates.map((e) => [e.areaType, e.areaCode, e.areaName, e.state, e.annual.median]),
+      result.estimates.toArray().map((e) => [e.areaType, e.areaCode, e.areaName, e.state, e.annual.median]),
     ).toEqual([
       ['state', '06', 'California', 'CA', 58000],
       ['territory', '72', 'Puerto Rico', 'PR', 25000],
@@ -296,15 +296,15 @@ describe('readOewsFlatFiles', () => {
       ),
       new RejectCollector(),
     );
-    expect(extra.estimates).toEqual(plain.estimates);
-    expect(reordered.estimates).toEqual(plain.estimates);
+    expect(extra.estimates.toArray()).toEqual(plain.estimates.toArray());
+    expect(reordered.estimates.toArray()).toEqual(plain.estimates.toArray());
   });
 
   it('reads CRLF files and a last line without a newline', async () => {
     const text = dataFile(nationalRows()).trimEnd().replaceAll('\n', '\r\n');
     const crlf = await readOewsFlatFiles(await write('crlf', text), new RejectCollector());
     const plain = await readOewsFlatFiles(await write('lf', dataFile(nationalRows())), new RejectCollector());
-    expect(crlf.estimates).toEqual(plain.estimates);
+    expect(crlf.estimates.toArray()).toEqual(plain.estimates.toArray());
   });
 
   it('rejects a non-numeric value with its line number and keeps reading', async () => {
@@ -328,7 +328,7 @@ describe('readOewsFlatFiles', () => {
         reason: 'value not a number',
       },
     ]);
-    const e = result.estimates[0]!;
+    const e = result.estimates.toArray()[0]!;
     expect([e.annual.p10, e.annual.median, e.annual.p75]).toEqual([35780, null, 64070]);
     expect(e.notAvailable).toContain('annual.median');
   });
@@ -357,9 +357,9 @@ describe('readOewsFlatFiles', () => {
       [9, 'series_id', 'duplicate series'],
     ]);
     expect(rejects.rejects[0]!.file).toBe('oe.data.0.Current');
-    expect(result.estimates).toHaveLength(1);
-    expect(result.estimates[0]!.annual.p10).toBe(35780);
-    expect(result.estimates[0]!.annual.p25).toBe(41600);
+    expect(result.estimates.toArray()).toHaveLength(1);
+    expect(result.estimates.toArray()[0]!.annual.p10).toBe(35780);
+    expect(result.estimates.toArray()[0]!.annual.p25).toBe(41600);
     expect(rejects.counts.get('oews')).toMatchObject({ rejected: 7 });
   });
 
@@ -371,7 +371,7 @@ describe('readOewsFlatFiles', () => {
     ];
     const rejects = new RejectCollector();
     const result = await readOewsFlatFiles(await write('decreasing', dataFile(rows)), rejects);
-    expect(result.estimates.map((e) => e.areaType)).toEqual(['state']);
+    expect(result.estimates.toArray().map((e) => e.areaType)).toEqual(['state']);
     expect(rejects.rejects).toEqual([
       expect.objectContaining({ row: 3, field: 'value', got: '30000', reason: 'percentiles decrease' }),
     ]);
@@ -386,7 +386,7 @@ describe('readOewsFlatFiles', () => {
       [series('N0000000', '292072', '01'), '187910'],
     ];
     const result = await readOewsFlatFiles(await write('groups', dataFile(rows)), new RejectCollector());
-    expect(result.estimates.map((e) => [e.soc, e.group])).toEqual([
+    expect(result.estimates.toArray().map((e) => [e.soc, e.group])).toEqual([
       ['00-0000', 'total'],
       ['29-0000', 'major'],
       ['29-2000', 'minor'],
@@ -411,8 +411,15 @@ describe('readOewsFlatFiles', () => {
     const all = await readOewsFlatFiles(paths, new RejectCollector());
     const rejects = new RejectCollector();
     const detailed = await readOewsFlatFiles(paths, rejects, { groups: ['detailed'] });
-    expect(detailed.estimates.map((e) => e.soc)).toEqual(['25-2021', '29-1218', '29-2010', '29-2072']);
-    expect(detailed.estimates).toEqual(all.estimates.filter((e) => e.group === 'detailed'));
+    expect(detailed.estimates.toArray().map((e) => e.soc)).toEqual([
+      '25-2021',
+      '29-1218',
+      '29-2010',
+      '29-2072',
+    ]);
+    expect(detailed.estimates.toArray()).toEqual(
+      all.estimates.toArray().filter((e) => e.group === 'detailed'),
+    );
     expect(detailed.stats.parsed).toBe(all.stats.parsed - 4);
     expect(rejects.rejects.map((r) => [r.row, r.reason])).toEqual([
       [rows.length + 1, 'occupation not in oe.occupation'],
@@ -427,7 +434,7 @@ describe('readOewsFlatFiles', () => {
         keepDatatypes: ['13'],
       },
     );
-    const e = byKey(result.estimates).get('national|99|29-2072')!;
+    const e = byKey(result.estimates.toArray()).get('national|99|29-2072')!;
     expect(e.annual.median).toBe(50250);
     expect(e.employment).toBeNull();
     expect(e.notAvailable).toHaveLength(12);

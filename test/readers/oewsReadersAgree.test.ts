@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OewsEstimateTable } from '../../src/readers/oewsEstimateTable.js';
 import { readOewsFlatFiles } from '../../src/readers/oewsFlatFileReader.js';
 import type { OewsEstimate, OewsReadResult } from '../../src/readers/oewsTypes.js';
 import { readOewsWorkbook } from '../../src/readers/oewsXlsxReader.js';
@@ -33,7 +34,10 @@ beforeAll(async () => {
       ),
     );
   }
-  xlsx = { release: results[0]!.release, estimates: results.flatMap((r) => r.estimates) };
+  xlsx = {
+    release: results[0]!.release,
+    estimates: OewsEstimateTable.concat(results.map((r) => r.estimates)),
+  };
   flat = await readOewsFlatFiles(
     {
       dataPath: path.join(FLAT, 'oe.data.0.Current'),
@@ -60,7 +64,7 @@ describe('OEWS xlsx and flat-file readers agree on the generated fixtures', () =
   ];
   it.each(levels)('give identical estimates for every detailed occupation at %s level', (_level, types) => {
     const pick = (r: OewsReadResult) =>
-      byKey(r.estimates.filter((e) => e.group === 'detailed' && types.includes(e.areaType)));
+      byKey(r.estimates.toArray().filter((e) => e.group === 'detailed' && types.includes(e.areaType)));
     const fromXlsx = pick(xlsx);
     const fromFlat = pick(flat);
     expect(fromXlsx.length).toBeGreaterThan(0);
@@ -70,7 +74,7 @@ describe('OEWS xlsx and flat-file readers agree on the generated fixtures', () =
   });
 
   it('cover national, state, metro and nonmetro areas and both suppression kinds', () => {
-    const detailed = flat.estimates.filter((e) => e.group === 'detailed');
+    const detailed = flat.estimates.toArray().filter((e) => e.group === 'detailed');
     expect(new Set(detailed.map((e) => e.areaType))).toEqual(
       new Set(['national', 'state', 'metro', 'nonmetro']),
     );
@@ -80,11 +84,11 @@ describe('OEWS xlsx and flat-file readers agree on the generated fixtures', () =
   });
 
   it('agree on the aggregate groups too, the flat files listing a broad-and-detailed code once', () => {
-    const xlsxByKey = new Map(xlsx.estimates.map((e) => [key(e), e]));
-    for (const e of flat.estimates) expect(xlsxByKey.get(key(e)), key(e)).toEqual(e);
-    const flatKeys = new Set(flat.estimates.map(key));
+    const xlsxByKey = new Map(xlsx.estimates.toArray().map((e) => [key(e), e]));
+    for (const e of flat.estimates.toArray()) expect(xlsxByKey.get(key(e)), key(e)).toEqual(e);
+    const flatKeys = new Set(flat.estimates.toArray().map(key));
     // The only workbook rows the flat files lack are the broad twins of detailed codes.
-    const missing = xlsx.estimates.filter((e) => !flatKeys.has(key(e)));
+    const missing = xlsx.estimates.toArray().filter((e) => !flatKeys.has(key(e)));
     for (const e of missing) {
       expect(e.group, key(e)).toBe('broad');
       expect(flatKeys.has(key({ ...e, group: 'detailed' })), key(e)).toBe(true);

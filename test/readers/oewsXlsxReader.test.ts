@@ -108,14 +108,14 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
     expect(result.release).toBe('May 2024');
     expect(result.topCode).toEqual({ annual: 239_200, hourly: 115 });
     expect(result.sheet).toBe('national_M2024_dl');
-    const count = (g: string) => result.estimates.filter((e) => e.group === g).length;
+    const count = (g: string) => result.estimates.toArray().filter((e) => e.group === g).length;
     expect([count('total'), count('major'), count('minor'), count('broad'), count('detailed')]).toEqual([
       1, 22, 94, 455, 831,
     ]);
   });
 
   it('gives 29-2072 Medical Records Specialists the published figures', () => {
-    const e = find(result.estimates, '29-2072')!;
+    const e = find(result.estimates.toArray(), '29-2072')!;
     expect(e).toMatchObject({
       areaType: 'national',
       areaCode: '99',
@@ -137,7 +137,7 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
   });
 
   it('publishes top-coded wages as null and names them, keeping the mean above the cap', () => {
-    const e = find(result.estimates, '29-1218')!;
+    const e = find(result.estimates.toArray(), '29-1218')!;
     expect(e.annual.median).toBeNull();
     expect(e.annual.mean).toBe(281_130);
     expect(e.topCoded).toEqual([
@@ -151,7 +151,7 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
   });
 
   it('reads HOURLY-only actors and ANNUAL-only teachers as not available on the other side', () => {
-    const actors = find(result.estimates, '27-2011')!;
+    const actors = find(result.estimates.toArray(), '27-2011')!;
     expect(Object.values(actors.annual).every((v) => v === null)).toBe(true);
     expect(actors.notAvailable).toEqual([
       'annual.p10',
@@ -162,15 +162,15 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
       'annual.mean',
     ]);
     expect(actors.hourly.median).toBe(23.33);
-    const teachers = find(result.estimates, '25-2021')!;
+    const teachers = find(result.estimates.toArray(), '25-2021')!;
     expect(Object.values(teachers.hourly).every((v) => v === null)).toBe(true);
     expect(teachers.annual.median).toBe(62_340);
   });
 
   it('keeps the seven broad/detailed duplicate codes under both groups', () => {
     for (const soc of DUPLICATED) {
-      const broad = find(result.estimates, soc, 'broad');
-      const detailed = find(result.estimates, soc, 'detailed');
+      const broad = find(result.estimates.toArray(), soc, 'broad');
+      const detailed = find(result.estimates.toArray(), soc, 'detailed');
       expect(broad, soc).toBeDefined();
       expect({ ...detailed, group: 'broad' }).toEqual(broad);
     }
@@ -183,7 +183,7 @@ describe.skipIf(!existsSync(REAL_NATIONAL))('readOewsWorkbook on the real May 20
     const fromZip = await readOewsWorkbook({ path: blob }, new RejectCollector());
     expect(fromZip.release).toBe('May 2024');
     expect(fromZip.file).toBe('national_M2024_dl.xlsx');
-    expect(fromZip.estimates).toEqual(result.estimates);
+    expect(fromZip.estimates.toArray()).toEqual(result.estimates.toArray());
   });
 });
 
@@ -203,12 +203,12 @@ describe('readOewsWorkbook on the generated fixtures', () => {
       file: 'national_M2024_dl.xlsx',
       sheet: 'national_M2024_dl',
     });
-    expect(national.estimates).toHaveLength(nationalRows().length);
-    expect(national.estimates.filter((e) => e.group === 'detailed')).toHaveLength(20);
+    expect(national.estimates.toArray()).toHaveLength(nationalRows().length);
+    expect(national.estimates.toArray().filter((e) => e.group === 'detailed')).toHaveLength(20);
   });
 
   it('carries the real May 2024 figures of the table', () => {
-    const e = find(national.estimates, '29-2072')!;
+    const e = find(national.estimates.toArray(), '29-2072')!;
     expect(e.employment).toBe(187_910);
     expect(e.annual).toEqual({
       p10: 35_780,
@@ -219,18 +219,22 @@ describe('readOewsWorkbook on the generated fixtures', () => {
       mean: 55_970,
     });
     expect(e.hourly.median).toBe(24.16);
-    expect(find(national.estimates, '11-1021')!.hourly.median).toBe(49.5);
-    expect(find(national.estimates, '11-1021')!.topCoded).toEqual(['annual.p90', 'hourly.p90']);
-    expect(find(national.estimates, '11-1011')!.topCoded).toEqual([
+    expect(find(national.estimates.toArray(), '11-1021')!.hourly.median).toBe(49.5);
+    expect(find(national.estimates.toArray(), '11-1021')!.topCoded).toEqual(['annual.p90', 'hourly.p90']);
+    expect(find(national.estimates.toArray(), '11-1011')!.topCoded).toEqual([
       'annual.p75',
       'annual.p90',
       'hourly.p75',
       'hourly.p90',
     ]);
-    expect(find(national.estimates, '29-1218')!.annual).toMatchObject({ median: null, mean: 281_130 });
-    expect(find(national.estimates, '27-2011')!.hourly.median).toBe(23.33);
-    expect(find(national.estimates, '25-2021')!.notAvailable).toHaveLength(6);
-    for (const soc of ['13-1020', '51-2090']) expect(find(national.estimates, soc, 'broad')).toBeDefined();
+    expect(find(national.estimates.toArray(), '29-1218')!.annual).toMatchObject({
+      median: null,
+      mean: 281_130,
+    });
+    expect(find(national.estimates.toArray(), '27-2011')!.hourly.median).toBe(23.33);
+    expect(find(national.estimates.toArray(), '25-2021')!.notAvailable).toHaveLength(6);
+    for (const soc of ['13-1020', '51-2090'])
+      expect(find(national.estimates.toArray(), soc, 'broad')).toBeDefined();
   });
 
   it('reads states with their FIPS code and postal code, and ** employment as not available', async () => {
@@ -238,21 +242,23 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     const collector = new RejectCollector();
     const states = await readOewsWorkbook({ path: file, fileName: 'oesm24st.zip' }, collector);
     expect(collector.total()).toBe(0);
-    expect(new Set(states.estimates.map((e) => `${e.areaCode} ${e.state} ${e.areaType}`))).toEqual(
+    expect(new Set(states.estimates.toArray().map((e) => `${e.areaCode} ${e.state} ${e.areaType}`))).toEqual(
       new Set(['06 CA state', '36 NY state', '48 TX state']),
     );
-    const tx = find(states.estimates, '29-1218', 'detailed', '48')!;
+    const tx = find(states.estimates.toArray(), '29-1218', 'detailed', '48')!;
     expect(tx.employment).toBeNull();
     expect(tx.notAvailable).toEqual(['employment']);
-    expect(find(states.estimates, '27-2011', 'detailed', '36')!.notAvailable).toContain('hourly.p90');
+    expect(find(states.estimates.toArray(), '27-2011', 'detailed', '36')!.notAvailable).toContain(
+      'hourly.p90',
+    );
   });
 
   it('reads metro and nonmetro areas with seven-digit codes', async () => {
     const file = await writeTemp('oesm24ma.zip', await oewsReleaseZip('ma', metroRows()));
     const metros = await readOewsWorkbook({ path: file, fileName: 'oesm24ma.zip' }, new RejectCollector());
-    const areas = new Set(metros.estimates.map((e) => `${e.areaType} ${e.areaCode} ${e.state}`));
+    const areas = new Set(metros.estimates.toArray().map((e) => `${e.areaType} ${e.areaCode} ${e.state}`));
     expect(areas).toEqual(new Set(['metro 0035620 null', 'nonmetro 3600003 null']));
-    expect(find(metros.estimates, '29-2072', 'detailed', '0035620')!.areaName).toBe(
+    expect(find(metros.estimates.toArray(), '29-2072', 'detailed', '0035620')!.areaName).toBe(
       'New York-Newark-Jersey City, NY-NJ-PA',
     );
   });
@@ -263,7 +269,7 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     const blob = await writeTemp('9f1c2b7a', xlsx);
     const result = await readOewsWorkbook({ path: blob }, new RejectCollector());
     expect(result.release).toBe('May 2024');
-    expect(result.estimates).toEqual(national.estimates);
+    expect(result.estimates.toArray()).toEqual(national.estimates.toArray());
   });
 
   it('fails with the column and file named when the header lost a column', async () => {
@@ -294,7 +300,7 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     const result = await readOewsWorkbook({ path: file, fileName: 'oesm20nat.zip' }, new RejectCollector());
     expect(result.release).toBe('May 2020');
     expect(result.topCode).toEqual({ annual: 208_000, hourly: 100 });
-    expect(find(result.estimates, '29-2072')!.annual.median).toBe(50_250);
+    expect(find(result.estimates.toArray(), '29-2072')!.annual.median).toBe(50_250);
   });
 
   it('rejects a non-numeric wage with row, column, expectation and value, and keeps the other rows', async () => {
@@ -314,8 +320,8 @@ describe('readOewsWorkbook on the generated fixtures', () => {
         got: '"abc"',
       }),
     ]);
-    expect(find(result.estimates, '29-2072')).toBeUndefined();
-    expect(result.estimates).toHaveLength(nationalRows().length - 1);
+    expect(find(result.estimates.toArray(), '29-2072')).toBeUndefined();
+    expect(result.estimates.toArray()).toHaveLength(nationalRows().length - 1);
     expect(collector.counts.get('oews')).toMatchObject({ read: nationalRows().length, rejected: 1 });
   });
 
@@ -334,9 +340,9 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     expect(byCode(sheetRow('35-2014'))).toContainEqual(['H_MEDIAN', 'ANNUAL/HOURLY flags inconsistent']);
     expect(byCode(sheetRow('31-1131'))).toEqual([]);
     expect(byCode(nationalRows().length + 2)).toEqual([['OCC_CODE', 'duplicate (AREA, OCC_CODE, O_GROUP)']]);
-    expect(find(result.estimates, '31-1131')!.topCoded).toEqual(['annual.p90']);
-    expect(find(result.estimates, '41-2031')).toBeDefined();
-    expect(result.estimates).toHaveLength(nationalRows().length - 2);
+    expect(find(result.estimates.toArray(), '31-1131')!.topCoded).toEqual(['annual.p90']);
+    expect(find(result.estimates.toArray(), '41-2031')).toBeDefined();
+    expect(result.estimates.toArray()).toHaveLength(nationalRows().length - 2);
   });
 
   it('skips industry-specific rows of an all-data workbook and says how many', async () => {
@@ -349,7 +355,7 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     });
     const collector = new RejectCollector();
     const result = await readOewsWorkbook({ path: file, fileName: 'oesm24all.zip' }, collector);
-    expect(result.estimates).toHaveLength(nationalRows().length);
+    expect(result.estimates.toArray()).toHaveLength(nationalRows().length);
     expect(collector.warnings[0]?.message).toMatch(/skipped 1 industry-specific/);
   });
 

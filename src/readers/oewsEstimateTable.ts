@@ -1,0 +1,363 @@
+/**
+ * The OEWS estimates of one read, stored by column: a full national + state + metro load is
+ * ~125,000 estimates × 13 figures, which as plain objects (nested wage objects, boxed decimals,
+ * field lists) take ~450 bytes each and most of a reader's memory. Here each estimate is 13 state
+ * int32 cells (a value in hundredths, or what kind of null it is; a value that is not a whole number
+ * of hundredths is kept aside as it is) and two small indexes into shared area and occupation
+ * tables: ~60 bytes.
+ *
+ * Callers read it by index (`soc(i)`, `wageBlock(i)`, …) or materialise plain `OewsEstimate`
+ * objects one at a time (`get(i)`, iteration, `toArray()` for small data and tests).
+ */
+import type { FigureField, WageBlock, WageFigures } from '../model/occupation.js';
+import { FIGURE_FIELD_ORDER, type OewsAreaType, type OewsEstimate, type OewsGroup } from './oewsTypes.js';
+
+/** What a figure slot holds. ABSENT is "no series for it", published like NOT_AVAILABLE. */
+export const SlotState = {
+  ABSENT: 0,
+  VALUE: 1,
+  TOP_CODED: 2,
+  NOT_AVAILABLE: 3,
+  /** Null and in neither list (e.g. an xlsx row with no annual figures for an hourly-only job). */
+  NULL_UNLISTED: 4,
+} as const;
+export type SlotState = (typeof SlotState)[keyof typeof SlotState];
+
+export const SLOTS = FIGURE_FIELD_ORDER.length;
+export const SLOT_OF_FIELD: ReadonlyMap<FigureField, number> = new Map(
+  FIGURE_FIELD_ORDER.map((f, i) => [f, i]),
+);
+const WAGE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
+  (['p10', 'p25', 'median', 'p75', 'p90', 'mean'] as const).map((k) => SLOT_OF_FIELD.get(`${side}.${k}`)!),
+);
+const EMPLOYMENT_SLOT = SLOT_OF_FIELD.get('employment')!;
+
+export interface OewsAreaInfo {
+  areaType: OewsAreaType;
+  areaCode: string;
+  areaName: string;
+  state: string | null;
+}
+
+export interface OewsOccupationInfo {
+  soc: string;
+  title: string;
+  group: OewsGroup;
+}
+
+// Fixed-size chunks: growing never copies what is already stored, and never holds two copies.
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+const MAX_INDEX = 0xffff;
+/**
+ * A cell: 0 is ABSENT (what a new row holds), n > 0 a value of (n - 1) hundredths, and these codes
+ * for the rest.
+ */
+const CELL_TOP_CODED = -1;
+const CELL_NOT_AVAILABLE = -2;
+const CELL_NULL_UNLISTED = -3;
+const CELL_EXACT = -4;
+const MAX_CENTS = 0x7ffffffe;
+const CELL_OF_STATE: Record<Exclude<SlotState, 1>, number> = {
+  [SlotState.ABSENT]: 0,
+  [SlotState.TOP_CODED]: CELL_TOP_CODED,
+  [SlotState.NOT_AVAILABLE]: CELL_NOT_AVAILABLE,
+  [SlotState.NULL_UNLISTED]: CELL_NULL_UNLISTED,
+};
+
+const AREA_RANK: Record<OewsAreaType, number> = {
+  national: 0,
+  state: 1,
+  territory: 2,
+  metro: 3,
+  nonmetro: 3,
+};
+
+export class OewsEstimateTable implements Iterable<OewsEstimate> {
+  private readonly areas: OewsAreaInfo[] = [];
+  private readonly occupations: OewsOccupationInfo[] = [];
+  private areaKeys: Map<string, number> | null = null;
+  private occupationKeys: Map<string, number> | null = null;
+  private areaOf: Uint16Array[] = [];
+  private occupationOf: Uint16Array[] = [];
+  /** One cell per figure (see CELL_*): BLS figures have at most two decimals. */
+  private cells: Int32Array[] = [];
+  /** Values that are not a whole number of hundredths, by row × SLOTS + slot. */
+  private readonly exact = new Map<number, number>();
+  private stored = 0;
+  /** Set by `finish`: the estimates kept, in output order (positions into the stored rows). */
+  private order: Uint32Array | null = null;
+
+  /** A table holding these estimates, in this order (the xlsx reader, tests). */
+  static from(estimates: Iterable<OewsEstimate>): OewsEstimateTable {
+    const t = new OewsEstimateTable();
+    for (const e of estimates) t.push(e);
+    return t;
+  }
+
+  /** One table holding every estimate of `tables`, in order. */
+  static concat(tables: Iterable<OewsEstimateTable>): OewsEstimateTable {
+    const t = new OewsEstimateTable();
+    for (const table of tables) for (const e of table) t.push(e);
+    return t;
+  }
+
+  get length(): number {
+    return this.order ? this.order.length : this.stored;
+  }
+
+  // ------------------------------------------------------------------ building
+
+  addArea(area: OewsAreaInfo): number {
+    if (this.areas.length > MAX_INDEX)
+      throw new RangeError(`OewsEstimateTable: more than ${MAX_INDEX + 1} areas`);
+    this.areas.push(area);
+    return this.areas.length - 1;
+  }
+
+  addOccupation(occupation: OewsOccupationInfo): number {
+    if (this.occupations.length > MAX_INDEX) {
+      throw new RangeError(`OewsEstimateTable: more than ${MAX_INDEX + 1} occupations`);
+    }
+    this.occupations.push(occupation);
+    return this.occupations.length - 1;
+  }
+
+  /** A new estimate with every figure ABSENT; returns its row for `setFigure`. */
+  addRow(area: number, occupation: number): number {
+    if (this.order) throw new Error('OewsEstimateTable: finished tables are read-only');
+    const row = this.stored++;
+    const c = row >>> CHUNK_BITS;
+    if (c === this.cells.length) {
+      this.areaOf.push(new Uint16Array(CHUNK));
+      this.occupationOf.push(new Uint16Array(CHUNK));
+      this.cells.push(new Int32Array(CHUNK * SLOTS));
+    }
+    this.areaOf[c]![row & MASK] = area;
+    this.occupationOf[c]![row & MASK] = occupation;
+    return row;
+  }
+
+  setFigure(row: number, slot: number, state: SlotState, value = 0): void {
+    const at = (row & MASK) * SLOTS + slot;
+    const cells = this.cells[row >>> CHUNK_BITS]!;
+    this.exact.delete(row * SLOTS + slot);
+    if (state !== SlotState.VALUE) {
+      cells[at] = CELL_OF_STATE[state];
+      return;
+    }
+    const cents = Math.round(value * 100);
+    // Stored as hundredths only when that gives back exactly the same number.
+    if (cents >= 0 && cents <= MAX_CENTS && cents / 100 === value && !Object.is(value, -0)) {
+      cells[at] = cents + 1;
+    } else {
+      cells[at] = CELL_EXACT;
+      this.exact.set(row * SLOTS + slot, value);
+    }
+  }
+
+  figureState(row: number, slot: number): SlotState {
+    const cell = this.cells[row >>> CHUNK_BITS]![(row & MASK) * SLOTS + slot]!;
+    if (cell > 0 || cell === CELL_EXACT) return SlotState.VALUE;
+    if (cell === 0) return SlotState.ABSENT;
+    return cell === CELL_TOP_CODED
+      ? SlotState.TOP_CODED
+      : cell === CELL_NOT_AVAILABLE
+        ? SlotState.NOT_AVAILABLE
+        : SlotState.NULL_UNLISTED;
+  }
+
+  figureValue(row: number, slot: number): number {
+    const cell = this.cells[row >>> CHUNK_BITS]![(row & MASK) * SLOTS + slot]!;
+    if (cell > 0) return (cell - 1) / 100;
+    return cell === CELL_EXACT ? this.exact.get(row * SLOTS + slot)! : 0;
+  }
+
+  /** Append a plain estimate (lossless: `get` gives back an equal object). */
+  push(e: OewsEstimate): void {
+    this.areaKeys ??= new Map();
+    this.occupationKeys ??= new Map();
+    const areaKey = `${e.areaType}\u0000${e.areaCode}\u0000${e.areaName}\u0000${e.state ?? ''}`;
+    let area = this.areaKeys.get(areaKey);
+    if (area === undefined) {
+      area = this.addArea({
+        areaType: e.areaType,
+        areaCode: e.areaCode,
+        areaName: e.areaName,
+        state: e.state,
+      });
+      this.areaKeys.set(areaKey, area);
+    }
+    const occupationKey = `${e.soc}\u0000${e.title}\u0000${e.group}`;
+    let occupation = this.occupationKeys.get(occupationKey);
+    if (occupation === undefined) {
+      occupation = this.addOccupation({ soc: e.soc, title: e.title, group: e.group });
+      this.occupationKeys.set(occupationKey, occupation);
+    }
+    const row = this.addRow(area, occupation);
+    const topCoded = new Set<string>(e.topCoded);
+    const notAvailable = new Set<string>(e.notAvailable);
+    const figure = (field: FigureField): number | null => {
+      if (field === 'employment') return e.employment;
+      const [side, key] = field.split('.') as ['annual' | 'hourly', keyof WageFigures];
+      return e[side][key];
+    };
+    FIGURE_FIELD_ORDER.forEach((field, slot) => {
+      const value = figure(field);
+      const listed = topCoded.has(field)
+        ? SlotState.TOP_CODED
+        : notAvailable.has(field)
+          ? SlotState.NOT_AVAILABLE
+          : null;
+      if (value !== null && listed !== null) {
+        throw new TypeError(
+          `OewsEstimateTable: ${e.soc} ${e.areaCode} ${field} has a value and is listed as null`,
+        );
+      }
+      if (value !== null) this.setFigure(row, slot, SlotState.VALUE, value);
+      else this.setFigure(row, slot, listed ?? SlotState.NULL_UNLISTED);
+    });
+    // Lists out of canonical order would not round-trip: refuse rather than reorder silently.
+    const ordered = (list: readonly string[]) =>
+      list.every(
+        (f, i) =>
+          i === 0 ||
+          FIGURE_FIELD_ORDER.indexOf(f as FigureField) >
+            FIGURE_FIELD_ORDER.indexOf(list[i - 1] as FigureField),
+      );
+    if (
+      !ordered(e.topCoded) ||
+      !ordered(e.notAvailable) ||
+      topCoded.size !== e.topCoded.length ||
+      notAvailable.size !== e.notAvailable.length
+    ) {
+      throw new TypeError(
+        `OewsEstimateTable: ${e.soc} ${e.areaCode}: topCoded/notAvailable must list each field once, in FIGURE_FIELD_ORDER`,
+      );
+    }
+  }
+
+  /**
+   * Seal the table: keep the rows `keep` accepts, in storage order or sorted by area (national,
+   * states, territories, metro and nonmetro areas; then area code) and SOC.
+   */
+  finish(opts: { keep?: (row: number) => boolean; sortByArea?: boolean } = {}): this {
+    let order = new Uint32Array(this.stored);
+    let kept = 0;
+    for (let row = 0; row < this.stored; row++) if (!opts.keep || opts.keep(row)) order[kept++] = row;
+    if (kept < order.length) order = order.slice(0, kept);
+    if (opts.sortByArea) {
+      order.sort((a, b) => {
+        const x = this.areas[this.areaIndex(a)]!;
+        const y = this.areas[this.areaIndex(b)]!;
+        return (
+          AREA_RANK[x.areaType] - AREA_RANK[y.areaType] ||
+          compare(x.areaCode, y.areaCode) ||
+          compare(
+            this.occupations[this.occupationIndex(a)]!.soc,
+            this.occupations[this.occupationIndex(b)]!.soc,
+          )
+        );
+      });
+    }
+    this.order = order;
+    this.areaKeys = this.occupationKeys = null;
+    return this;
+  }
+
+  // ------------------------------------------------------------------ reading (by position)
+
+  private row(i: number): number {
+    if (!this.order) return i;
+    const row = this.order[i];
+    if (row === undefined) throw new RangeError(`OewsEstimateTable: no estimate ${i} of ${this.length}`);
+    return row;
+  }
+  private areaIndex(row: number): number {
+    return this.areaOf[row >>> CHUNK_BITS]![row & MASK]!;
+  }
+  private occupationIndex(row: number): number {
+    return this.occupationOf[row >>> CHUNK_BITS]![row & MASK]!;
+  }
+
+  area(i: number): OewsAreaInfo {
+    return this.areas[this.areaIndex(this.row(i))]!;
+  }
+  occupation(i: number): OewsOccupationInfo {
+    return this.occupations[this.occupationIndex(this.row(i))]!;
+  }
+  soc(i: number): string {
+    return this.occupation(i).soc;
+  }
+  group(i: number): OewsGroup {
+    return this.occupation(i).group;
+  }
+  areaType(i: number): OewsAreaType {
+    return this.area(i).areaType;
+  }
+
+  /** The figures of estimate `i` as a new WageBlock (what records publish). */
+  wageBlock(i: number): WageBlock & { topCoded: FigureField[]; notAvailable: FigureField[] } {
+    const row = this.row(i);
+    const value = (slot: number) =>
+      this.figureState(row, slot) === SlotState.VALUE ? this.figureValue(row, slot) : null;
+    const figures = (slots: number[]): WageFigures => ({
+      p10: value(slots[0]!),
+      p25: value(slots[1]!),
+      median: value(slots[2]!),
+      p75: value(slots[3]!),
+      p90: value(slots[4]!),
+      mean: value(slots[5]!),
+    });
+    const topCoded: FigureField[] = [];
+    const notAvailable: FigureField[] = [];
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const s = this.figureState(row, slot);
+      if (s === SlotState.TOP_CODED) topCoded.push(FIGURE_FIELD_ORDER[slot]!);
+      else if (s === SlotState.ABSENT || s === SlotState.NOT_AVAILABLE)
+        notAvailable.push(FIGURE_FIELD_ORDER[slot]!);
+    }
+    return {
+      employment: value(EMPLOYMENT_SLOT),
+      annual: figures(WAGE_SLOTS[0]!),
+      hourly: figures(WAGE_SLOTS[1]!),
+      topCoded,
+      notAvailable,
+    };
+  }
+
+  /** Estimate `i` as a new plain object. */
+  get(i: number): OewsEstimate {
+    const area = this.area(i);
+    const occupation = this.occupation(i);
+    const { employment, annual, hourly, topCoded, notAvailable } = this.wageBlock(i);
+    return {
+      areaType: area.areaType,
+      areaCode: area.areaCode,
+      areaName: area.areaName,
+      state: area.state,
+      soc: occupation.soc,
+      title: occupation.title,
+      group: occupation.group,
+      employment,
+      annual,
+      hourly,
+      topCoded,
+      notAvailable,
+    };
+  }
+
+  *[Symbol.iterator](): Iterator<OewsEstimate> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+
+  /** Every estimate as plain objects: for small data and tests (a full load is ~55 MB this way). */
+  toArray(): OewsEstimate[] {
+    return [...this];
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
