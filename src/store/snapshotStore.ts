@@ -773,7 +773,12 @@ export class SnapshotStore {
   }
 }
 
-/** Validate and sort the candidate's records; a bad record is a clear error naming SOC and field. */
+/**
+ * Validate and sort the candidate's records; a bad record is a clear error naming SOC and field.
+ * The records themselves are published, not zod's parsed copies: a full-size candidate is tens of
+ * MB of objects, and a second copy would be held through the whole publish. A key the schema does
+ * not know is refused rather than silently stripped, so what is written is what was validated.
+ */
 function validateCandidate(records: readonly OccupationRecord[]): OccupationRecord[] {
   const out: OccupationRecord[] = [];
   records.forEach((r, i) => {
@@ -787,7 +792,16 @@ function validateCandidate(records: readonly OccupationRecord[]): OccupationReco
         { soc, index: i, issues: parsed.error.issues.slice(0, 10) },
       );
     }
-    out.push(parsed.data);
+    const unknown = unknownKey(r, parsed.data, []);
+    if (unknown !== null) {
+      const soc = (r as { soc: string }).soc;
+      throw new ValidationError(
+        `snapshot candidate: record ${soc}, field ${unknown}: not in the occupation schema`,
+        'snapshot',
+        { soc, index: i, field: unknown },
+      );
+    }
+    out.push(r);
   });
   out.sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
   for (let i = 1; i < out.length; i++) {
@@ -798,6 +812,26 @@ function validateCandidate(records: readonly OccupationRecord[]): OccupationReco
     }
   }
   return out;
+}
+
+/** The first key of `given` (with a value) that zod's parsed copy dropped, as a dotted path; else null. */
+function unknownKey(given: unknown, parsed: unknown, path: (string | number)[]): string | null {
+  if (Array.isArray(given) && Array.isArray(parsed)) {
+    for (let i = 0; i < given.length; i++) {
+      const found = unknownKey(given[i], parsed[i], [...path, i]);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (given === null || typeof given !== 'object' || parsed === null || typeof parsed !== 'object')
+    return null;
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(parsed, key)) return [...path, key].join('.');
+    const found = unknownKey(value, (parsed as Record<string, unknown>)[key], [...path, key]);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 async function safeEmit(sink: EventSink, event: ChangeEvent, log: Logger): Promise<void> {

@@ -275,6 +275,21 @@ describe('SnapshotStore', () => {
     expect(await store.latestId()).toBeNull();
   });
 
+  it('publishes the records it validated, refusing a key the schema does not know instead of dropping it', async () => {
+    const records = occupations(3);
+    (records[2]!.missing as Record<string, unknown>) = {};
+    (records[2] as unknown as { sourceStatus: Record<string, unknown> }).sourceStatus = {
+      oews: { status: 'fresh', fetchedAt: null, secretNote: 'x' },
+    };
+    await expect(store.publish(candidate(records), { gates })).rejects.toThrow(
+      /record 11-1002, field sourceStatus\.oews\.secretNote: not in the occupation schema/,
+    );
+    expect(await store.latestId()).toBeNull();
+    const ok = occupations(3);
+    const r = await publishOk(ok);
+    expect(await store.records(r.snapshotId)).toEqual(ok);
+  });
+
   it('sorts records by SOC whatever order they come in', async () => {
     const r = await publishOk(occupations(10).reverse());
     expect((await store.records(r.snapshotId)).map((x) => x.soc)).toEqual(occupations(10).map((x) => x.soc));
