@@ -1,7 +1,7 @@
 /** OEWS estimates → the `wages` part of occupation records (pure). */
 import type { OewsReadResult } from '../readers/oewsTypes.js';
 import { topCodeFor } from '../readers/oewsTypes.js';
-import type { AreaWageBlock, Wages } from './occupation.js';
+import type { AreaWageBlock, WageBlock, Wages } from './occupation.js';
 
 export interface WagesIndex {
   release: string;
@@ -29,36 +29,56 @@ export function indexWages(oews: OewsReadResult): WagesIndex {
     states: detailed.some((i) => table.areaType(i) === 'state' || table.areaType(i) === 'territory'),
     areas: detailed.some((i) => table.areaType(i) === 'metro' || table.areaType(i) === 'nonmetro'),
   };
+  // States and areas are gathered first and each record's maps are built once, sorted, as
+  // prototype-less objects: adding ~500 area codes one by one to plain objects gives every record
+  // its own chain of V8 hidden classes (~40 MB of them at full size).
+  const parts = new Map<string, { states: [string, WageBlock][]; areas: [string, AreaWageBlock][] }>();
   for (const i of detailed) {
     if (table.areaType(i) !== 'national') continue;
     const w: Wages = { release: oews.release, topCode, national: table.wageBlock(i) };
-    if (loaded.states) w.states = {};
-    if (loaded.areas) w.areas = {};
     bySoc.set(table.soc(i), w);
+    parts.set(table.soc(i), { states: [], areas: [] });
   }
   const orphans = new Set<string>();
   for (const i of detailed) {
     const area = table.area(i);
     if (area.areaType === 'national') continue;
-    const w = bySoc.get(table.soc(i));
-    if (!w) {
+    const p = parts.get(table.soc(i));
+    if (!p) {
       orphans.add(table.soc(i));
       continue;
     }
     if ((area.areaType === 'state' || area.areaType === 'territory') && area.state) {
-      w.states![area.state] = table.wageBlock(i);
+      p.states.push([area.state, table.wageBlock(i)]);
     } else if (area.areaType === 'metro' || area.areaType === 'nonmetro') {
-      const block: AreaWageBlock = { ...table.wageBlock(i), name: area.areaName, type: area.areaType };
-      w.areas![area.areaCode] = block;
+      // A literal, not `{ ...block, name, type }`: V8 gives every spread-then-extended object a
+      // hidden class of its own (95,000 of them at full size).
+      const b = table.wageBlock(i);
+      p.areas.push([
+        area.areaCode,
+        {
+          employment: b.employment,
+          annual: b.annual,
+          hourly: b.hourly,
+          topCoded: b.topCoded,
+          notAvailable: b.notAvailable,
+          name: area.areaName,
+          type: area.areaType,
+        },
+      ]);
     }
   }
-  for (const w of bySoc.values()) {
-    if (w.states) w.states = sortKeys(w.states);
-    if (w.areas) w.areas = sortKeys(w.areas);
+  for (const [soc, w] of bySoc) {
+    const p = parts.get(soc)!;
+    if (loaded.states) w.states = sortedRecord(p.states);
+    if (loaded.areas) w.areas = sortedRecord(p.areas);
   }
   return { release: oews.release, bySoc, withoutNational: [...orphans].sort(), loaded };
 }
 
-function sortKeys<V>(o: Record<string, V>): Record<string, V> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+function sortedRecord<V>(entries: [string, V][]): Record<string, V> {
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const out = Object.create(null) as Record<string, V>;
+  for (const [k, v] of entries) out[k] = v;
+  return out;
 }

@@ -66,6 +66,8 @@ const CELL_OF_STATE: Record<Exclude<SlotState, 1>, number> = {
   [SlotState.NULL_UNLISTED]: CELL_NULL_UNLISTED,
 };
 
+const NO_FIELDS = Object.freeze([]) as unknown as FigureField[];
+
 const AREA_RANK: Record<OewsAreaType, number> = {
   national: 0,
   state: 1,
@@ -322,8 +324,9 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
       employment: value(EMPLOYMENT_SLOT),
       annual: figures(WAGE_SLOTS[0]!),
       hourly: figures(WAGE_SLOTS[1]!),
-      topCoded,
-      notAvailable,
+      // Most lists are empty: one shared frozen array instead of ~250,000 empty ones at full size.
+      topCoded: topCoded.length > 0 ? topCoded : NO_FIELDS,
+      notAvailable: notAvailable.length > 0 ? notAvailable : NO_FIELDS,
     };
   }
 

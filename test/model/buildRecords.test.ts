@@ -135,4 +135,36 @@ describe('join of OEWS and EP into occupation records', () => {
     expect(records).toHaveLength(1);
     expect(report.unmatched.stateOrAreaWithoutNational).toEqual(['99-9999']);
   });
+
+  it('orders each record’s states and areas by code whatever order the estimates came in', () => {
+    const state = (code: string, postal: string) =>
+      estimate('13-2011', 80, { areaType: 'state', areaCode: code, areaName: postal, state: postal });
+    const metro = (code: string) =>
+      estimate('13-2011', 90, { areaType: 'metro', areaCode: code, areaName: code });
+    const oews = {
+      release: 'May 2024',
+      estimates: OewsEstimateTable.from([
+        metro('0035620'),
+        state('48', 'TX'),
+        estimate('13-2011', 70),
+        metro('0010180'),
+        state('06', 'CA'),
+        state('01', 'AL'),
+      ]),
+    };
+    const [rec] = build(oews, null).records;
+    expect(Object.keys(rec!.wages!.states!)).toEqual(['AL', 'CA', 'TX']);
+    expect(Object.keys(rec!.wages!.areas!)).toEqual(['0010180', '0035620']);
+    expect(rec!.wages!.areas!['0010180']).toMatchObject({
+      type: 'metro',
+      name: '0010180',
+      annual: { median: 90 },
+    });
+    // Serialised like any object (the snapshot writes canonical JSON of the record).
+    expect(JSON.parse(JSON.stringify(rec!.wages!.states))).toEqual({
+      AL: rec!.wages!.states!.AL,
+      CA: rec!.wages!.states!.CA,
+      TX: rec!.wages!.states!.TX,
+    });
+  });
 });
