@@ -89,37 +89,39 @@ export interface OewsFlatFileResult extends OewsReadResult {
 }
 
 /**
- * The line that gave each figure, for rejects found once an estimate is complete (a percentile
- * below the one before it). An estimate's series are usually a few lines apart, so each figure
- * keeps a one-byte distance from its estimate's first line; farther ones go in a map. Chunked like
- * the table, and dropped when the read ends.
+ * The line that gave each figure of the estimates still being filled, for the reject when the
+ * finished estimate's percentiles turn out to decrease. An estimate is checked as soon as its last
+ * series arrives, then forgotten: in a file sorted by series id (as BLS publishes it) only a handful
+ * are open at a time, instead of a line number per figure for the whole read.
  */
-class FigureLines {
-  private first: Uint32Array[] = [];
-  private distance: Uint8Array[] = [];
-  private readonly far = new Map<number, number>();
-  set(row: number, slot: number, line: number): void {
-    const c = row >>> 12;
-    while (this.first.length <= c) {
-      this.first.push(new Uint32Array(4096));
-      this.distance.push(new Uint8Array(4096 * SLOTS));
+class OpenEstimates {
+  private readonly open = new Map<number, Uint32Array>();
+  /** Closed rows' arrays, reused: one small typed array per estimate would churn malloc. */
+  private readonly spare: Uint32Array[] = [];
+  /** Records `line` for the figure; true when that completes the row (`expected` figures set). */
+  set(row: number, slot: number, line: number, expected: number): boolean {
+    let lines = this.open.get(row);
+    if (!lines) {
+      lines = this.spare.pop()?.fill(0) ?? new Uint32Array(SLOTS + 1);
+      this.open.set(row, lines);
     }
-    const first = this.first[c]!;
-    if (first[row & 4095] === 0) first[row & 4095] = line;
-    const d = line - first[row & 4095]!;
-    if (d >= 0 && d < FAR) this.distance[c]![(row & 4095) * SLOTS + slot] = d;
-    else {
-      this.distance[c]![(row & 4095) * SLOTS + slot] = FAR;
-      this.far.set(row * SLOTS + slot, line);
-    }
+    lines[slot] = line;
+    lines[SLOTS]! += 1;
+    return lines[SLOTS] === expected;
   }
-  get(row: number, slot: number): number {
-    const c = row >>> 12;
-    const d = this.distance[c]?.[(row & 4095) * SLOTS + slot] ?? 0;
-    return d === FAR ? (this.far.get(row * SLOTS + slot) ?? 0) : (this.first[c]?.[row & 4095] ?? 0) + d;
+  line(row: number, slot: number): number {
+    return this.open.get(row)?.[slot] ?? 0;
+  }
+  close(row: number): void {
+    const lines = this.open.get(row);
+    if (lines && this.spare.length < 1024) this.spare.push(lines);
+    this.open.delete(row);
+  }
+  /** Rows never completed (a series missing from the file), in the order they were opened. */
+  rows(): number[] {
+    return [...this.open.keys()];
   }
 }
-const FAR = 255;
 
 interface ResolvedArea {
   areaType: OewsAreaType;
@@ -406,12 +408,33 @@ export async function readOewsFlatFiles(
     : undefined;
 
   const table = new OewsEstimateTable();
-  const lines = new FigureLines();
+  const openEstimates = new OpenEstimates();
+  const figuresPerEstimate = new Set(slotOfDatatype.values()).size;
+  /** Rows dropped whole for decreasing percentiles (rare). */
+  const dropped = new Set<number>();
+  const checkPercentiles = (row: number) => {
+    const issue = percentileIssue(table, (slot) => openEstimates.line(row, slot), row);
+    if (issue) {
+      dropped.add(row);
+      reject(
+        openEstimates.line(row, issue.slot),
+        'value',
+        issue.expected,
+        String(table.figureValue(row, issue.slot)),
+        'percentiles decrease',
+      );
+    }
+    openEstimates.close(row);
+  };
   // Row + 1 of each (area, occupation) in the table, one typed array per area (off the JS heap:
   // V8 sizes the old generation at a multiple of what lives there, so a 125,000-entry Map costs
   // several times its own size in peak RSS).
   const rowsOfArea: Int32Array[] = [];
   const occupationIndex = new Map<string, number>();
+  // Occupations of other groups are dropped before they get an index.
+  const reachableOccupations = groups
+    ? [...occupations.values()].filter((o) => groups.has(o.group)).length
+    : occupations.size;
   const resolvedAreas = new Map<string, { index: number } | { expected: string; reason: string }>();
   const queue = new LineQueue();
   const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue, dropOccupation);
@@ -520,7 +543,7 @@ export async function readOewsFlatFiles(
     }
     let rows = rowsOfArea[area.index];
     if (!rows) {
-      rows = new Int32Array(occupations.size);
+      rows = new Int32Array(reachableOccupations);
       rowsOfArea[area.index] = rows;
     }
     let row = rows[occupationAt]! - 1;
@@ -532,8 +555,8 @@ export async function readOewsFlatFiles(
       return reject(line, 'series_id', 'each series once', seriesId, 'duplicate series');
     }
     table.setFigure(row, slot, state, value);
-    lines.set(row, slot, line);
     stats.kept++;
+    if (openEstimates.set(row, slot, line, figuresPerEstimate)) checkPercentiles(row);
     return true;
   };
 
@@ -564,19 +587,8 @@ export async function readOewsFlatFiles(
   rejects.kept(OEWS_SOURCE, stats.kept);
 
   rowsOfArea.length = 0;
-  const keep = (row: number) => {
-    const issue = percentileIssue(table, lines, row);
-    if (!issue) return true;
-    reject(
-      lines.get(row, issue.slot),
-      'value',
-      issue.expected,
-      String(table.figureValue(row, issue.slot)),
-      'percentiles decrease',
-    );
-    return false;
-  };
-  const estimates = table.finish({ keep, sortByArea: true });
+  for (const row of openEstimates.rows()) checkPercentiles(row);
+  const estimates = table.finish({ keep: (row) => !dropped.has(row), sortByArea: true });
   return { release: release.description, releaseInfo: release, estimates, stats };
 }
 
@@ -590,12 +602,11 @@ const PERCENTILE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
  */
 function percentileIssue(
   table: OewsEstimateTable,
-  lines: FigureLines,
+  line: (slot: number) => number,
   row: number,
 ): { slot: number; expected: string } | undefined {
   const state = (slot: number) => table.figureState(row, slot);
   const value = (slot: number) => table.figureValue(row, slot);
-  const line = (slot: number) => lines.get(row, slot);
   for (const slots of PERCENTILE_SLOTS) {
     let previous: number | undefined;
     let topCoded: number | undefined;
