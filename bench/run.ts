@@ -14,13 +14,21 @@ import { PACKAGE_ROOT } from '../src/config.js';
 import { ensureInputs, FLAT_DIR, type InputManifest, type InputSpec } from './generate/inputs.js';
 import { buildForBench, built } from './lib/build.js';
 import { runNode } from './lib/child.js';
-import { flatFileLines, GOALS, type Outcome, queueLine, readApiLines, refreshLines } from './lib/lines.js';
+import {
+  changedNightLine,
+  flatFileLines,
+  GOALS,
+  type Outcome,
+  queueLine,
+  readApiLines,
+  refreshLines,
+} from './lib/lines.js';
 import { type BenchLine, formatTable, markdownTable } from './lib/table.js';
 import { startBenchEnvironment } from './scenarios/environment.js';
 import { benchFlatFile, type FlatFileBench } from './scenarios/flatFile.js';
 import { benchQueue, missingQueueCommands, type QueueBench, startPrivateRedis } from './scenarios/queue.js';
 import { benchReadApi, type ReadApiBench } from './scenarios/readApi.js';
-import { type RefreshRun, runRefreshCli } from './scenarios/refresh.js';
+import { type RefreshRun, runChangedNight, runRefreshCli } from './scenarios/refresh.js';
 
 const opts = new Command('bench')
   .description('careerdata benchmark suite (not part of npm test)')
@@ -149,6 +157,23 @@ if (['2', '3', '4', '5'].some(wants)) {
       raw.readApi = api;
       lines.push(...readApiLines(api));
     }
+  } finally {
+    await envr.close();
+  }
+}
+
+// 2b. A changed night: fresh dirs, an earlier snapshot from a refresh without CareerOneStop.
+if (wants('2')) {
+  log('2b. changed night (refresh publishing over an earlier, different snapshot)');
+  const envr = await startBenchEnvironment(main.dir, { SHUTDOWN_TIMEOUT: '5s' });
+  try {
+    const changed = await outcome('changed-night refresh', () =>
+      runChangedNight(envr, SETTINGS.refreshTimeoutMs),
+    );
+    if ('ok' in changed)
+      log(`  ${(changed.ok.wallMs / 1000).toFixed(1)} s, status ${changed.ok.summary?.status ?? 'unknown'}`);
+    raw.changedNight = changed;
+    lines.push(changedNightLine(changed, quick ? `${MAIN.scale * 100} % size` : 'full size'));
   } finally {
     await envr.close();
   }

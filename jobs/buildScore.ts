@@ -21,7 +21,7 @@ export interface BuildScoreResult {
   downloadedBytes: number;
 }
 
-export const CANDIDATE_FILE = 'candidate.json';
+export const CANDIDATE_FILE = 'candidate.ndjson';
 
 export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => {
   const p = parsePayload(RunPayload, job.data, job.name);
@@ -51,7 +51,7 @@ export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => 
   deps.reader.forget();
   const quality = composeQuality(rejects, built.report, careeronestopQuality);
   const all = Object.values(artifacts).flat();
-  const candidate: CandidateSnapshot = {
+  const { records, ...head }: CandidateSnapshot = {
     records: built.records,
     sources: Object.fromEntries(
       Object.entries(artifacts).map(([id, list]) => [
@@ -64,7 +64,8 @@ export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => 
     run: { id: p.runId, trigger: p.trigger },
   };
   return {
-    candidate: await deps.stageFiles.write(p.runId, CANDIDATE_FILE, candidate),
+    // One record per line: the candidate is never one ~70 MB string.
+    candidate: await deps.stageFiles.writeLines(p.runId, CANDIDATE_FILE, head, records),
     occupations: built.records.length,
     rejectedRows: rejects.total(),
     downloadedBytes: all.reduce((n, a) => n + (a.notModified ? 0 : a.bytes), 0),

@@ -19,7 +19,11 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job, io) => {
   const p = parsePayload(RunPayload, job.data, job.name);
   const ctx = deps.ctxFor(p);
   const built = await stageResult<BuildScoreResult>(deps.queues.refresh, jobIds.build(p.runId));
-  const candidate = await deps.stageFiles.read<CandidateSnapshot>(p.runId, built.candidate);
+  const { head, items } = await deps.stageFiles.readLines<
+    Omit<CandidateSnapshot, 'records'>,
+    CandidateSnapshot['records'][number]
+  >(p.runId, built.candidate);
+  const candidate: CandidateSnapshot = { ...head, records: items };
   const result = await ctx.store.publish(candidate, {
     gates: gateConfigFrom(ctx.config),
     force: p.force,

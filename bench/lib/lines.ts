@@ -249,3 +249,25 @@ export function readApiLines(result: Outcome<ReadApiBench>): BenchLine[] {
     line('5b', 'Read API, matching If-None-Match (304)', 'conditional'),
   ];
 }
+
+/** Line 2b: the same budget as line 2, for a refresh publishing over an existing, different snapshot. */
+export function changedNightLine(run: Outcome<RefreshRun>, size: string): BenchLine {
+  const measure = `Changed night (CLI), ${size}: publish over an earlier snapshot`;
+  const goal = `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`;
+  if ('unavailable' in run) return notAvailable('2b', measure, goal, run.unavailable);
+  const r = run.ok;
+  const rssMiB = (r.maxRssKiB ?? Number.POSITIVE_INFINITY) / 1024;
+  return {
+    id: '2b',
+    measure,
+    figure: `${secs(r.wallMs)}, ${mib(r.maxRssKiB)}`,
+    baseline: `RSS budget ${GOALS.refreshPeakRssMiB} MiB`,
+    ratio: rssMiB / GOALS.refreshPeakRssMiB,
+    goal,
+    met: r.summary?.status === 'published' && rssMiB <= GOALS.refreshPeakRssMiB,
+    notes: [
+      `status ${r.summary?.status ?? `unknown (exit ${r.exitCode})`} over ${r.summary?.previousId ?? 'no earlier snapshot'}; stages: ${stagesText(r.summary?.stages ?? {})}`,
+      ...(r.summary?.status === 'published' ? [] : [`stderr: ${r.stderrTail}`]),
+    ],
+  };
+}

@@ -6,12 +6,38 @@ import type { OccupationRecord } from '../model/occupation.js';
 import type { QualityReport } from './quality.js';
 import type { GateCheck, GateConfig, GateReport } from './report.js';
 
+/**
+ * What the gates read of a record: the latest snapshot's records are reduced to this while they are
+ * streamed (`baselineFacts`), so a publish never holds two full snapshots.
+ */
+export interface GateFacts {
+  soc: string;
+  wages: {
+    national: { annual: { median: number | null }; hourly: { median: number | null } } | null;
+  } | null;
+  resilience: { score: number | null } | null;
+}
+
 export interface GateInput {
-  candidate: readonly OccupationRecord[];
+  candidate: readonly GateFacts[];
   quality: QualityReport;
   /** Latest snapshot, or null when there is none yet (comparison gates are skipped). */
-  baseline: { id: string; records: readonly OccupationRecord[] } | null;
+  baseline: { id: string; records: readonly GateFacts[] } | null;
   config: GateConfig;
+}
+
+/** The part of a record the gates read, as a small object of its own. */
+export function gateFacts(r: OccupationRecord): GateFacts {
+  const n = r.wages?.national;
+  return {
+    soc: r.soc,
+    wages: r.wages
+      ? {
+          national: n ? { annual: { median: n.annual.median }, hourly: { median: n.hourly.median } } : null,
+        }
+      : null,
+    resilience: r.resilience ? { score: r.resilience.score } : null,
+  };
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
@@ -62,7 +88,7 @@ function occupationCountCheck({ candidate, baseline, config }: GateInput): GateC
 }
 
 /** Annual median when both sides have one, else hourly median, else nothing to compare. */
-function medianPair(a: OccupationRecord, b: OccupationRecord): [number, number] | null {
+function medianPair(a: GateFacts, b: GateFacts): [number, number] | null {
   const na = a.wages?.national;
   const nb = b.wages?.national;
   if (!na || !nb) return null;
@@ -124,7 +150,7 @@ function wageShiftCheck({ candidate, baseline, config }: GateInput): GateCheck {
   };
 }
 
-function scoredShare(records: readonly OccupationRecord[]): number {
+function scoredShare(records: readonly GateFacts[]): number {
   if (records.length === 0) return 0;
   return records.filter((r) => r.resilience?.score != null).length / records.length;
 }

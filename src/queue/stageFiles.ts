@@ -5,8 +5,9 @@
  * must be shared by every worker (one volume), as the raw cache already is.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { lazyLines } from '../store/ndjson.js';
 import { RUN_ID_PATTERN } from './names.js';
 import type { StageRef } from './payloads.js';
 
@@ -39,21 +40,68 @@ export class StageFiles {
     return { name, sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text) };
   }
 
-  async read<T>(runId: string, ref: StageRef): Promise<T> {
-    const file = path.join(this.dir(runId), ref.name);
-    let text: string;
+  /**
+   * A large hand-over (the candidate snapshot) as NDJSON: `head` on the first line, then one line
+   * per item, written in ~1 MB pieces — never one string of the whole (~70 MB at full size).
+   */
+  async writeLines(runId: string, name: string, head: unknown, items: Iterable<unknown>): Promise<StageRef> {
+    const file = path.join(this.dir(runId), name);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const handle = await open(tmp, 'wx');
     try {
-      text = await readFile(file, 'utf8');
+      let pending: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        const buf = Buffer.from(pending.join(''), 'utf8');
+        hash.update(buf);
+        bytes += buf.length;
+        await handle.write(buf);
+        pending = [];
+        size = 0;
+      };
+      for (const value of [head, ...items]) {
+        const line = `${JSON.stringify(value)}\n`;
+        pending.push(line);
+        size += line.length;
+        if (size >= 1_000_000) await flush();
+      }
+      await flush();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+    return { name, sha256: hash.digest('hex'), bytes };
+  }
+
+  /** What `writeLines` wrote: the head and the items, each line parsed on its own. */
+  async readLines<H, T>(runId: string, ref: StageRef): Promise<{ head: H; items: T[] }> {
+    const buf = await this.readChecked(runId, ref);
+    const [head, ...items] = lazyLines<unknown>(buf);
+    return { head: head as H, items: items as T[] };
+  }
+
+  private async readChecked(runId: string, ref: StageRef): Promise<Buffer> {
+    const file = path.join(this.dir(runId), ref.name);
+    let buf: Buffer;
+    try {
+      buf = await readFile(file);
     } catch (err) {
       throw new StageFileError(
         `stage file ${file} is missing (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); is CACHE_DIR shared by every worker?`,
       );
     }
-    const digest = createHash('sha256').update(text).digest('hex');
+    const digest = createHash('sha256').update(buf).digest('hex');
     if (digest !== ref.sha256) {
       throw new StageFileError(`stage file ${file} has sha256 ${digest}, expected ${ref.sha256}`);
     }
-    return JSON.parse(text) as T;
+    return buf;
+  }
+
+  async read<T>(runId: string, ref: StageRef): Promise<T> {
+    return JSON.parse((await this.readChecked(runId, ref)).toString('utf8')) as T;
   }
 
   async removeRun(runId: string): Promise<void> {

@@ -94,22 +94,28 @@ export function diffValues(a: unknown, b: unknown, path: Path = [], out: FieldCh
   return out;
 }
 
+/**
+ * The diff from `from` to `to`. `from.records` is read once, in one pass, so it can be a stream of
+ * the older snapshot's records parsed one at a time (the publish path) rather than all of them.
+ */
 export function diffRecords(
-  from: { id: string | null; records: readonly OccupationRecord[] },
+  from: { id: string | null; records: Iterable<OccupationRecord> },
   to: { id: string; records: readonly OccupationRecord[] },
   maxChangesPerOccupation = MAX_CHANGES_PER_OCCUPATION,
 ): SnapshotDiff {
-  const before = new Map(from.records.map((r) => [r.soc, r]));
   const after = new Map(to.records.map((r) => [r.soc, r]));
-  const added = [...after.keys()].filter((s) => !before.has(s)).sort();
-  const removed = [...before.keys()].filter((s) => !after.has(s)).sort();
+  const seen = new Set<string>();
+  const removed: string[] = [];
   const changed: ChangedOccupation[] = [];
   const fields: Record<string, number> = {};
   let unchanged = 0;
-  for (const soc of [...after.keys()].sort()) {
-    const old = before.get(soc);
-    if (!old) continue;
-    const now = after.get(soc)!;
+  for (const old of from.records) {
+    seen.add(old.soc);
+    const now = after.get(old.soc);
+    if (!now) {
+      removed.push(old.soc);
+      continue;
+    }
     const changes = diffValues(old, now);
     if (changes.length === 0) {
       unchanged += 1;
@@ -118,13 +124,16 @@ export function diffRecords(
     const tops = new Set(changes.map((c) => /^[^.[]+/.exec(c.path)?.[0] ?? c.path));
     for (const t of tops) fields[t] = (fields[t] ?? 0) + 1;
     changed.push({
-      soc,
+      soc: old.soc,
       title: now.title,
       changeCount: changes.length,
       changes: changes.slice(0, maxChangesPerOccupation),
       truncated: changes.length > maxChangesPerOccupation,
     });
   }
+  const added = [...after.keys()].filter((s) => !seen.has(s)).sort();
+  removed.sort();
+  changed.sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
   return {
     from: from.id,
     to: to.id,

@@ -17,3 +17,8 @@ export function splitLines(buf: Buffer): Buffer[] {
 export function parseLines<T>(buf: Buffer): T[] {
   return splitLines(buf).map((line) => JSON.parse(line.toString('utf8')) as T);
 }
+
+/** The lines of `buf` parsed one at a time, as the iterable is read: one record alive at a time. */
+export function* lazyLines<T>(buf: Buffer): Generator<T> {
+  for (const line of splitLines(buf)) yield JSON.parse(line.toString('utf8')) as T;
+}

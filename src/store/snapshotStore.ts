@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { ValidationError } from '../errors.js';
-import { evaluateGates } from '../gates/evaluate.js';
+import { evaluateGates, type GateFacts, gateFacts } from '../gates/evaluate.js';
 import { QualityReport, type QualityReportInput } from '../gates/quality.js';
 import { describeFailures, type GateConfig, type GateReport } from '../gates/report.js';
 import { type Logger, silentLogger } from '../log.js';
@@ -51,7 +51,7 @@ import {
   SNAPSHOT_FILES,
   type SnapshotCounts,
 } from './manifest.js';
-import { parseLines } from './ndjson.js';
+import { lazyLines, parseLines } from './ndjson.js';
 import { jsonSchema } from './schemas.js';
 import {
   sealTree,
@@ -346,11 +346,24 @@ export class SnapshotStore {
         return { status: 'unchanged', snapshotId: previous.id } as const;
       }
 
-      const previousRecords = previousId ? await this.records(previousId) : [];
+      // The latest snapshot's records are parsed one at a time, compared with the candidate and
+      // dropped: only what the gates read of them is kept (a full snapshot is ~70 MB of objects).
+      const previousFile = previousId ? await this.occupationsFile(previousId) : null;
+      const previousFacts: GateFacts[] = [];
+      const diff = diffRecords(
+        {
+          id: previousId,
+          records: previousFile
+            ? tap(lazyLines<OccupationRecord>(previousFile), (r) => previousFacts.push(gateFacts(r)))
+            : [],
+        },
+        // The id is known once the gates pass; set below.
+        { id: '(candidate)', records },
+      );
       const gateReport = evaluateGates({
         candidate: records,
         quality,
-        baseline: previousId ? { id: previousId, records: previousRecords } : null,
+        baseline: previousId ? { id: previousId, records: previousFacts } : null,
         config: opts.gates,
       });
       const failures = describeFailures(gateReport);
@@ -383,7 +396,7 @@ export class SnapshotStore {
 
       const ids = await this.listIds();
       const id = newSnapshotId(at, hash, ids.at(-1) ?? null);
-      const diff = diffRecords({ id: previousId, records: previousRecords }, { id, records });
+      diff.to = id;
       const manifest = await this.writeSnapshot(lock, {
         id,
         at,
@@ -832,6 +845,13 @@ function unknownKey(given: unknown, parsed: unknown, path: (string | number)[]):
     if (found !== null) return found;
   }
   return null;
+}
+
+function* tap<T>(items: Iterable<T>, each: (item: T) => void): Generator<T> {
+  for (const item of items) {
+    each(item);
+    yield item;
+  }
 }
 
 async function safeEmit(sink: EventSink, event: ChangeEvent, log: Logger): Promise<void> {

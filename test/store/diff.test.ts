@@ -25,6 +25,26 @@ describe('diffRecords', () => {
     expect(d.summary).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 2, fields: { title: 1 } });
   });
 
+  it('reads the older side once, as a stream, and still reports everything sorted by SOC', () => {
+    const before = occupations(6);
+    const after = occupations(6).slice(2);
+    after[3]!.title = 'Renamed';
+    after[0]!.title = 'Renamed too';
+    let reads = 0;
+    // Newest first, as a one-shot generator: the publish path streams the latest snapshot's file.
+    const stream = (function* () {
+      for (const r of [...before].reverse()) {
+        reads += 1;
+        yield r;
+      }
+    })();
+    const d = diffRecords({ id: 'a', records: stream }, { id: 'b', records: after });
+    expect(reads).toBe(6);
+    expect(d.removed).toEqual(['11-1000', '11-1001']);
+    expect(d.changed.map((c) => c.soc)).toEqual(['11-1002', '11-1005']);
+    expect(d.summary).toMatchObject({ added: 0, removed: 2, changed: 2, unchanged: 2 });
+  });
+
   it('names array elements and absent keys, and ignores fetch times', () => {
     const a = occupation('29-2072');
     const b = structuredClone(a);
