@@ -10,9 +10,11 @@ import { composeQuality } from '../src/pipeline/summary.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { jobIds } from '../src/queue/names.js';
 import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
+import { decodeReadOutput } from '../src/queue/readHandOver.js';
 import { loadArtifacts, stageResult } from '../src/queue/stageResults.js';
 import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
 import type { CareerOneStopHandOver, CareerOneStopStageResult } from './careeronestop.js';
+import type { ReadValidateResult } from './readValidate.js';
 
 export interface BuildScoreResult {
   candidate: StageRef;
@@ -27,7 +29,11 @@ export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => 
   const p = parsePayload(RunPayload, job.data, job.name);
   const ctx = deps.ctxFor(p);
   const artifacts = await loadArtifacts(deps.queues.refresh, ctx.cache, p);
-  const { bundle, rejects } = await deps.reader.read(ctx, artifacts);
+  const { bundle, rejects } = await deps.reader.read(ctx, artifacts, async () => {
+    const read = await stageResult<ReadValidateResult>(deps.queues.refresh, jobIds.read(p.runId));
+    if (!read.bundle) throw new Error('the read stage stored no hand-over');
+    return decodeReadOutput(await deps.stageFiles.readText(p.runId, read.bundle));
+  });
 
   let careeronestop: Map<string, CareerOneStopFields> | null = null;
   let careeronestopQuality: unknown;

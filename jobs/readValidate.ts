@@ -7,23 +7,28 @@
 import { checkExpectedCounts, checkRejectionThresholds } from '../src/pipeline/qualityChecks.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
+import { encodeReadOutput } from '../src/queue/readHandOver.js';
 import { careerOneStopSocs } from '../src/queue/sourceReader.js';
 import { loadArtifacts } from '../src/queue/stageResults.js';
 
 export interface ReadValidateResult {
   socs: StageRef;
+  /** Parsed sources and rejects, for a build stage that runs on another worker. */
+  bundle?: StageRef;
   occupations: number;
   rejectedRows: number;
   sources: Record<string, { read: number; kept: number; rejected: number }>;
 }
 
 export const SOCS_FILE = 'socs.json';
+export const BUNDLE_FILE = 'read-output.json';
 
 export const readValidateJob: JobHandler<ReadValidateResult> = async (deps, job, io) => {
   const p = parsePayload(RunPayload, job.data, job.name);
   const ctx = deps.ctxFor(p);
   const artifacts = await loadArtifacts(deps.queues.refresh, ctx.cache, p);
-  const { bundle, rejects } = await deps.reader.read(ctx, artifacts);
+  const read = await deps.reader.read(ctx, artifacts);
+  const { bundle, rejects } = read;
   const previous = await ctx.store.latestManifest();
   await io.timed('checks', () => {
     checkRejectionThresholds(rejects, ctx.config);
@@ -37,6 +42,7 @@ export const readValidateJob: JobHandler<ReadValidateResult> = async (deps, job,
   const socs = careerOneStopSocs(bundle);
   return {
     socs: await deps.stageFiles.write(p.runId, SOCS_FILE, socs),
+    bundle: await deps.stageFiles.writeText(p.runId, BUNDLE_FILE, encodeReadOutput(read)),
     occupations: socs.length,
     rejectedRows: rejects.total(),
     sources: Object.fromEntries(

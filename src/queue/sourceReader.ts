@@ -1,9 +1,12 @@
 /**
  * Reading the fetched files (parse + validate) for the read stage and again for the build stage.
- * The bundle is too large to pass through Redis or a hand-over file, and reading is deterministic
- * in the artifacts' bytes, so the build stage re-reads — from this process's memo when the same
- * worker ran the read stage (the usual case), else from the content-addressed raw cache.
+ * The bundle is too large to pass through Redis, so the read stage stores it as a stage file
+ * (readHandOver.ts); the build stage takes it from this process's memo when the same worker ran the
+ * read stage, else from that file, and only if both fail reads the raw files again (reading is
+ * deterministic in their bytes).
  */
+
+import { errorMessage } from '../errors.js';
 import type { RunContext } from '../pipeline/runContext.js';
 import { type ArtifactsBySource, readSources, type SourceBundle } from '../pipeline/stages.js';
 import { RejectCollector } from '../validate/rejects.js';
@@ -16,7 +19,15 @@ export interface ReadOutput {
 export class SourceReader {
   private last: { key: string; value: Promise<ReadOutput> } | undefined;
 
-  async read(ctx: RunContext, artifacts: ArtifactsBySource): Promise<ReadOutput> {
+  /**
+   * `handedOver` loads what the read stage stored for this run (another worker's read): used
+   * when this process has no memo of the same inputs; if it fails, the files are read again.
+   */
+  async read(
+    ctx: RunContext,
+    artifacts: ArtifactsBySource,
+    handedOver?: () => Promise<ReadOutput>,
+  ): Promise<ReadOutput> {
     const key = JSON.stringify([
       ctx.config.sources,
       ctx.config.OEWS_FORMAT,
@@ -32,6 +43,16 @@ export class SourceReader {
       }
     }
     const value = (async () => {
+      if (handedOver) {
+        try {
+          return await handedOver();
+        } catch (err) {
+          ctx.log.warn(
+            { err: errorMessage(err) },
+            'could not load the read stage hand-over: reading the files',
+          );
+        }
+      }
       const rejects = new RejectCollector();
       const bundle = await readSources(ctx, artifacts, rejects);
       return { bundle, rejects };

@@ -31,7 +31,10 @@ export class StageFiles {
   }
 
   async write(runId: string, name: string, value: unknown): Promise<StageRef> {
-    const text = JSON.stringify(value);
+    return this.writeText(runId, name, JSON.stringify(value));
+  }
+
+  async writeText(runId: string, name: string, text: string): Promise<StageRef> {
     const file = path.join(this.dir(runId), name);
     await mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -101,7 +104,11 @@ export class StageFiles {
   }
 
   async read<T>(runId: string, ref: StageRef): Promise<T> {
-    return JSON.parse((await this.readChecked(runId, ref)).toString('utf8')) as T;
+    return JSON.parse(await this.readText(runId, ref)) as T;
+  }
+
+  async readText(runId: string, ref: StageRef): Promise<string> {
+    return (await this.readChecked(runId, ref)).toString('utf8');
   }
 
   async removeRun(runId: string): Promise<void> {

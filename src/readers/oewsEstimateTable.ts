@@ -9,6 +9,7 @@
  * Callers read it by index (`soc(i)`, `wageBlock(i)`, …) or materialise plain `OewsEstimate`
  * objects one at a time (`get(i)`, iteration, `toArray()` for small data and tests).
  */
+import os from 'node:os';
 import type { FigureField, WageBlock, WageFigures } from '../model/occupation.js';
 import { FIGURE_FIELD_ORDER, type OewsAreaType, type OewsEstimate, type OewsGroup } from './oewsTypes.js';
 
@@ -351,6 +352,61 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
     };
   }
 
+  /**
+   * A JSON-safe copy (typed arrays as base64, in output order), for handing a read over to another
+   * process: `fromJSON` gives back an equal table. Also what `JSON.stringify` writes.
+   */
+  toJSON(): SerializedEstimateTable {
+    const n = this.length;
+    const areaOf = new Uint16Array(n);
+    const occupationOf = new Uint16Array(n);
+    const cells = new Int32Array(n * SLOTS);
+    const exact: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      const row = this.row(i);
+      areaOf[i] = this.areaIndex(row);
+      occupationOf[i] = this.occupationIndex(row);
+      const base = (row & MASK) * SLOTS;
+      cells.set(this.cells[row >>> CHUNK_BITS]!.subarray(base, base + SLOTS), i * SLOTS);
+      for (let slot = 0; slot < SLOTS; slot++) {
+        const v = this.exact.get(row * SLOTS + slot);
+        if (v !== undefined) exact.push([i * SLOTS + slot, v]);
+      }
+    }
+    return {
+      format: TABLE_FORMAT,
+      endianness: os.endianness(),
+      length: n,
+      areas: this.areas,
+      occupations: this.occupations,
+      areaOf: base64(areaOf),
+      occupationOf: base64(occupationOf),
+      cells: base64(cells),
+      exact,
+    };
+  }
+
+  static fromJSON(s: SerializedEstimateTable): OewsEstimateTable {
+    if (s.format !== TABLE_FORMAT || s.endianness !== os.endianness()) {
+      throw new TypeError(`OewsEstimateTable.fromJSON: unsupported format ${s.format}/${s.endianness}`);
+    }
+    const areaOf = new Uint16Array(bytesOf(s.areaOf));
+    const occupationOf = new Uint16Array(bytesOf(s.occupationOf));
+    const cells = new Int32Array(bytesOf(s.cells));
+    if (areaOf.length !== s.length || occupationOf.length !== s.length || cells.length !== s.length * SLOTS) {
+      throw new TypeError('OewsEstimateTable.fromJSON: column lengths disagree');
+    }
+    const t = new OewsEstimateTable();
+    for (const a of s.areas) t.addArea(a);
+    for (const o of s.occupations) t.addOccupation(o);
+    for (let i = 0; i < s.length; i++) {
+      const row = t.addRow(areaOf[i]!, occupationOf[i]!);
+      t.cells[row >>> CHUNK_BITS]!.set(cells.subarray(i * SLOTS, (i + 1) * SLOTS), (row & MASK) * SLOTS);
+    }
+    for (const [at, v] of s.exact) t.exact.set(at, v);
+    return t.finish();
+  }
+
   *[Symbol.iterator](): Iterator<OewsEstimate> {
     for (let i = 0; i < this.length; i++) yield this.get(i);
   }
@@ -359,6 +415,33 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
   toArray(): OewsEstimate[] {
     return [...this];
   }
+}
+
+const TABLE_FORMAT = 'oews-estimate-table/1';
+
+export interface SerializedEstimateTable {
+  format: string;
+  /** Typed arrays are written in this machine's byte order; another one refuses them. */
+  endianness: string;
+  length: number;
+  areas: OewsAreaInfo[];
+  occupations: OewsOccupationInfo[];
+  areaOf: string;
+  occupationOf: string;
+  cells: string;
+  exact: [number, number][];
+}
+
+function base64(a: Uint16Array | Int32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+/** A fresh, aligned ArrayBuffer holding the decoded bytes. */
+function bytesOf(text: string): ArrayBuffer {
+  const buf = Buffer.from(text, 'base64');
+  const out = new ArrayBuffer(buf.length);
+  new Uint8Array(out).set(buf);
+  return out;
 }
 
 function compare(a: string, b: string): number {

@@ -65,6 +65,9 @@ describe('OewsEstimateTable', () => {
     expect(table.get(1).topCoded).toEqual(given[1]!.topCoded);
     expect(table.soc(3)).toBe('11-1011');
     expect(table.area(3)).toEqual({ areaType: 'state', areaCode: '06', areaName: 'California', state: 'CA' });
+    // Through JSON (the queue's hand-over between workers), sorted or not, it comes back equal.
+    const back = OewsEstimateTable.fromJSON(JSON.parse(JSON.stringify(table)));
+    expect(back.toArray()).toEqual(given);
     // A wage block is a fresh object each time: callers may keep and change it.
     expect(table.wageBlock(0)).not.toBe(table.wageBlock(0));
     expect(table.wageBlock(0)).toEqual({
