@@ -4,6 +4,7 @@
  * snapshot as latest ("unchanged", same run id) and reports it as published: one snapshot per run.
  */
 import { gateConfigFrom } from '../src/gates/report.js';
+import { compactWageMaps } from '../src/model/wages.js';
 import type { QualityReport } from '../src/pipeline/summary.js';
 import { finishDepsOf } from '../src/queue/depsAdapters.js';
 import { finishRun } from '../src/queue/finishRun.js';
@@ -22,7 +23,7 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job, io) => {
   const { head, items } = await deps.stageFiles.readLines<
     Omit<CandidateSnapshot, 'records'>,
     CandidateSnapshot['records'][number]
-  >(p.runId, built.candidate);
+  >(p.runId, built.candidate, compactWageMaps);
   const candidate: CandidateSnapshot = { ...head, records: items };
   const result = await ctx.store.publish(candidate, {
     gates: gateConfigFrom(ctx.config),

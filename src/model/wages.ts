@@ -82,3 +82,15 @@ function sortedRecord<V>(entries: [string, V][]): Record<string, V> {
   for (const [k, v] of entries) out[k] = v;
   return out;
 }
+
+/**
+ * A record read back from JSON (a stage file, a stored snapshot) with its state and area maps
+ * rebuilt like `indexWages` builds them: JSON.parse gives each record's ~500-key area object a chain
+ * of V8 hidden classes of its own, tens of MB for a whole snapshot held in memory.
+ */
+export function compactWageMaps<R extends { wages: Wages | null }>(record: R): R {
+  const w = record.wages;
+  if (w?.states) w.states = sortedRecord(Object.entries(w.states));
+  if (w?.areas) w.areas = sortedRecord(Object.entries(w.areas));
+  return record;
+}

@@ -79,11 +79,25 @@ export class StageFiles {
     return { name, sha256: hash.digest('hex'), bytes };
   }
 
-  /** What `writeLines` wrote: the head and the items, each line parsed on its own. */
-  async readLines<H, T>(runId: string, ref: StageRef): Promise<{ head: H; items: T[] }> {
+  /**
+   * What `writeLines` wrote: the head and the items, each line parsed on its own and passed through
+   * `each` before the next is parsed.
+   */
+  async readLines<H, T>(
+    runId: string,
+    ref: StageRef,
+    each: (item: T) => T = (item) => item,
+  ): Promise<{ head: H; items: T[] }> {
     const buf = await this.readChecked(runId, ref);
-    const [head, ...items] = lazyLines<unknown>(buf);
-    return { head: head as H, items: items as T[] };
+    let head: H | undefined;
+    const items: T[] = [];
+    let first = true;
+    for (const value of lazyLines<unknown>(buf)) {
+      if (first) head = value as H;
+      else items.push(each(value as T));
+      first = false;
+    }
+    return { head: head as H, items };
   }
 
   private async readChecked(runId: string, ref: StageRef): Promise<Buffer> {
