@@ -5,9 +5,10 @@
  * must be shared by every worker (one volume), as the raw cache already is.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lazyLines } from '../store/ndjson.js';
+import { writeLinesDurable } from '../store/snapshotFiles.js';
 import { RUN_ID_PATTERN } from './names.js';
 import type { StageRef } from './payloads.js';
 
@@ -51,32 +52,13 @@ export class StageFiles {
     const file = path.join(this.dir(runId), name);
     await mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const handle = await open(tmp, 'wx');
-    try {
-      let pending: string[] = [];
-      let size = 0;
-      const flush = async () => {
-        const buf = Buffer.from(pending.join(''), 'utf8');
-        hash.update(buf);
-        bytes += buf.length;
-        await handle.write(buf);
-        pending = [];
-        size = 0;
-      };
-      for (const value of [head, ...items]) {
-        const line = `${JSON.stringify(value)}\n`;
-        pending.push(line);
-        size += line.length;
-        if (size >= 1_000_000) await flush();
-      }
-      await flush();
-    } finally {
-      await handle.close();
-    }
+    const lines = (function* () {
+      yield JSON.stringify(head);
+      for (const item of items) yield JSON.stringify(item);
+    })();
+    const { sha256, bytes } = await writeLinesDurable(tmp, lines);
     await rename(tmp, file);
-    return { name, sha256: hash.digest('hex'), bytes };
+    return { name, sha256, bytes };
   }
 
   /**
