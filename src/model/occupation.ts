@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const SNAPSHOT_SCHEMA_VERSION = '1.0.0';
+export const SNAPSHOT_SCHEMA_VERSION = '1.1.0';
 
 export const SOC_PATTERN = /^\d{2}-\d{4}$/;
 export const Soc = z.string().regex(SOC_PATTERN, 'expected a SOC code NN-NNNN');
@@ -35,6 +35,11 @@ export const WageBlock = z.object({
   topCoded: z.array(z.string()),
   /** Figures BLS gave as `*`, `**` or `-` with footnote 8 (estimate not available / not released). */
   notAvailable: z.array(z.string()),
+  /**
+   * Figures whose upstream row failed validation (the run's rejects say which row and why): null
+   * here. Present only when there are some (added in schema 1.1.0).
+   */
+  rejected: z.array(z.string()).optional(),
 });
 export type WageBlock = z.infer<typeof WageBlock>;
 

@@ -54,18 +54,17 @@ export function indexWages(oews: OewsReadResult): WagesIndex {
       // A literal, not `{ ...block, name, type }`: V8 gives every spread-then-extended object a
       // hidden class of its own (95,000 of them at full size).
       const b = table.wageBlock(i);
-      p.areas.push([
-        area.areaCode,
-        {
-          employment: b.employment,
-          annual: b.annual,
-          hourly: b.hourly,
-          topCoded: b.topCoded,
-          notAvailable: b.notAvailable,
-          name: area.areaName,
-          type: area.areaType,
-        },
-      ]);
+      const block: AreaWageBlock = {
+        employment: b.employment,
+        annual: b.annual,
+        hourly: b.hourly,
+        topCoded: b.topCoded,
+        notAvailable: b.notAvailable,
+        name: area.areaName,
+        type: area.areaType,
+      };
+      if (b.rejected) block.rejected = b.rejected;
+      p.areas.push([area.areaCode, block]);
     }
   }
   for (const [soc, w] of bySoc) {

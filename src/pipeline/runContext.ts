@@ -3,11 +3,12 @@
  * Tests build their own (pointing at fixture servers and temp dirs).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import { secretValues } from '../config.js';
+import { PACKAGE_ROOT, secretValues } from '../config.js';
 import { HttpClient, type HttpClientOptions } from '../http/httpClient.js';
 import { RawCache } from '../http/rawCache.js';
 import type { Logger } from '../log.js';
@@ -28,7 +29,11 @@ export interface RunContext {
   now: () => Date;
 }
 
-export const USER_AGENT_PRODUCT = 'careerdata/0.1.0';
+/** From package.json: also the code version the no-op shortcut compares (bump it when output changes). */
+export const PACKAGE_VERSION: string = JSON.parse(
+  readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'),
+).version;
+export const USER_AGENT_PRODUCT = `careerdata/${PACKAGE_VERSION}`;
 
 export function userAgent(config: Pick<Config, 'BLS_CONTACT_EMAIL'>): string {
   return config.BLS_CONTACT_EMAIL

@@ -21,6 +21,8 @@ export const SlotState = {
   NOT_AVAILABLE: 3,
   /** Null and in neither list (e.g. an xlsx row with no annual figures for an hourly-only job). */
   NULL_UNLISTED: 4,
+  /** The reader refused the row that gave it (named in the rejects): null, listed in `rejected`. */
+  REJECTED: 5,
 } as const;
 export type SlotState = (typeof SlotState)[keyof typeof SlotState];
 
@@ -59,12 +61,14 @@ const CELL_TOP_CODED = -1;
 const CELL_NOT_AVAILABLE = -2;
 const CELL_NULL_UNLISTED = -3;
 const CELL_EXACT = -4;
+const CELL_REJECTED = -5;
 const MAX_CENTS = 0x7ffffffe;
 const CELL_OF_STATE: Record<Exclude<SlotState, 1>, number> = {
   [SlotState.ABSENT]: 0,
   [SlotState.TOP_CODED]: CELL_TOP_CODED,
   [SlotState.NOT_AVAILABLE]: CELL_NOT_AVAILABLE,
   [SlotState.NULL_UNLISTED]: CELL_NULL_UNLISTED,
+  [SlotState.REJECTED]: CELL_REJECTED,
 };
 
 const NO_FIELDS = Object.freeze([]) as unknown as FigureField[];
@@ -164,11 +168,9 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
     const cell = this.cells[row >>> CHUNK_BITS]![(row & MASK) * SLOTS + slot]!;
     if (cell > 0 || cell === CELL_EXACT) return SlotState.VALUE;
     if (cell === 0) return SlotState.ABSENT;
-    return cell === CELL_TOP_CODED
-      ? SlotState.TOP_CODED
-      : cell === CELL_NOT_AVAILABLE
-        ? SlotState.NOT_AVAILABLE
-        : SlotState.NULL_UNLISTED;
+    if (cell === CELL_TOP_CODED) return SlotState.TOP_CODED;
+    if (cell === CELL_NOT_AVAILABLE) return SlotState.NOT_AVAILABLE;
+    return cell === CELL_REJECTED ? SlotState.REJECTED : SlotState.NULL_UNLISTED;
   }
 
   figureValue(row: number, slot: number): number {
@@ -201,6 +203,7 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
     const row = this.addRow(area, occupation);
     const topCoded = new Set<string>(e.topCoded);
     const notAvailable = new Set<string>(e.notAvailable);
+    const rejected = new Set<string>(e.rejected ?? []);
     const figure = (field: FigureField): number | null => {
       if (field === 'employment') return e.employment;
       const [side, key] = field.split('.') as ['annual' | 'hourly', keyof WageFigures];
@@ -212,7 +215,9 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
         ? SlotState.TOP_CODED
         : notAvailable.has(field)
           ? SlotState.NOT_AVAILABLE
-          : null;
+          : rejected.has(field)
+            ? SlotState.REJECTED
+            : null;
       if (value !== null && listed !== null) {
         throw new TypeError(
           `OewsEstimateTable: ${e.soc} ${e.areaCode} ${field} has a value and is listed as null`,
@@ -301,7 +306,11 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
   }
 
   /** The figures of estimate `i` as a new WageBlock (what records publish). */
-  wageBlock(i: number): WageBlock & { topCoded: FigureField[]; notAvailable: FigureField[] } {
+  wageBlock(i: number): WageBlock & {
+    topCoded: FigureField[];
+    notAvailable: FigureField[];
+    rejected?: FigureField[];
+  } {
     const row = this.row(i);
     const value = (slot: number) =>
       this.figureState(row, slot) === SlotState.VALUE ? this.figureValue(row, slot) : null;
@@ -315,13 +324,19 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
     });
     const topCoded: FigureField[] = [];
     const notAvailable: FigureField[] = [];
+    const rejected: FigureField[] = [];
     for (let slot = 0; slot < SLOTS; slot++) {
       const s = this.figureState(row, slot);
       if (s === SlotState.TOP_CODED) topCoded.push(FIGURE_FIELD_ORDER[slot]!);
+      else if (s === SlotState.REJECTED) rejected.push(FIGURE_FIELD_ORDER[slot]!);
       else if (s === SlotState.ABSENT || s === SlotState.NOT_AVAILABLE)
         notAvailable.push(FIGURE_FIELD_ORDER[slot]!);
     }
-    return {
+    const block: WageBlock & {
+      topCoded: FigureField[];
+      notAvailable: FigureField[];
+      rejected?: FigureField[];
+    } = {
       employment: value(EMPLOYMENT_SLOT),
       annual: figures(WAGE_SLOTS[0]!),
       hourly: figures(WAGE_SLOTS[1]!),
@@ -329,14 +344,18 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
       topCoded: topCoded.length > 0 ? topCoded : NO_FIELDS,
       notAvailable: notAvailable.length > 0 ? notAvailable : NO_FIELDS,
     };
+    // Only when there are some: rare, and absent from snapshots made before the list existed.
+    // (Assigned, not spread into the literal: V8 gives spread-built objects hidden classes of their own.)
+    if (rejected.length > 0) block.rejected = rejected;
+    return block;
   }
 
   /** Estimate `i` as a new plain object. */
   get(i: number): OewsEstimate {
     const area = this.area(i);
     const occupation = this.occupation(i);
-    const { employment, annual, hourly, topCoded, notAvailable } = this.wageBlock(i);
-    return {
+    const { employment, annual, hourly, topCoded, notAvailable, rejected } = this.wageBlock(i);
+    const e: OewsEstimate = {
       areaType: area.areaType,
       areaCode: area.areaCode,
       areaName: area.areaName,
@@ -350,6 +369,8 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
       topCoded,
       notAvailable,
     };
+    if (rejected) e.rejected = rejected;
+    return e;
   }
 
   /**

@@ -473,18 +473,6 @@ export async function readOewsFlatFiles(
     if (dropOccupation !== undefined && dropOccupation[Number(id.occupation)] === 1) return false;
     stats.parsed++;
 
-    if (col.year !== undefined) {
-      const year = record[col.year] ?? '';
-      if (year !== releaseYear) {
-        return reject(
-          line,
-          'year',
-          `${release.year} (the release in oe.release)`,
-          JSON.stringify(year),
-          'wrong year',
-        );
-      }
-    }
     const occupation = occupations.get(id.occupation);
     if (!occupation) {
       return reject(
@@ -503,34 +491,6 @@ export async function readOewsFlatFiles(
       resolvedAreas.set(areaKey, area);
     }
     if (!('index' in area)) return reject(line, 'series_id', area.expected, seriesId, area.reason);
-
-    const raw = record[col.value] ?? '';
-    let state: SlotState;
-    let value = 0;
-    if (raw === '-') {
-      const footnotes = (record[col.footnotes] ?? '').split(/[\s,;]+/);
-      state = footnotes.includes(TOP_CODE_FOOTNOTE) ? SlotState.TOP_CODED : SlotState.NOT_AVAILABLE;
-    } else if (isNumber(raw)) {
-      value = Number(raw);
-      if (id.datatype === '01' && !Number.isInteger(value)) {
-        return reject(
-          line,
-          'value',
-          'a whole number of jobs',
-          JSON.stringify(raw),
-          'employment not an integer',
-        );
-      }
-      state = SlotState.VALUE;
-    } else {
-      return reject(
-        line,
-        'value',
-        'a non-negative number, or "-" (top-coded with footnote 5, else not available)',
-        JSON.stringify(raw),
-        'value not a number',
-      );
-    }
 
     let occupationAt = occupationIndex.get(id.occupation);
     if (occupationAt === undefined) {
@@ -554,6 +514,52 @@ export async function readOewsFlatFiles(
     if (table.figureState(row, slot) !== SlotState.ABSENT) {
       return reject(line, 'series_id', 'each series once', seriesId, 'duplicate series');
     }
+    // From here a problem is this figure's: it is published as null, listed in `rejected`.
+    const refuse = (...args: Parameters<typeof reject>): false => {
+      table.setFigure(row, slot, SlotState.REJECTED);
+      if (openEstimates.set(row, slot, line, figuresPerEstimate)) checkPercentiles(row);
+      return reject(...args);
+    };
+    if (col.year !== undefined) {
+      const year = record[col.year] ?? '';
+      if (year !== releaseYear) {
+        return refuse(
+          line,
+          'year',
+          `${release.year} (the release in oe.release)`,
+          JSON.stringify(year),
+          'wrong year',
+        );
+      }
+    }
+    const raw = record[col.value] ?? '';
+    let state: SlotState;
+    let value = 0;
+    if (raw === '-') {
+      const footnotes = (record[col.footnotes] ?? '').split(/[\s,;]+/);
+      state = footnotes.includes(TOP_CODE_FOOTNOTE) ? SlotState.TOP_CODED : SlotState.NOT_AVAILABLE;
+    } else if (isNumber(raw)) {
+      value = Number(raw);
+      if (id.datatype === '01' && !Number.isInteger(value)) {
+        return refuse(
+          line,
+          'value',
+          'a whole number of jobs',
+          JSON.stringify(raw),
+          'employment not an integer',
+        );
+      }
+      state = SlotState.VALUE;
+    } else {
+      return refuse(
+        line,
+        'value',
+        'a non-negative number, or "-" (top-coded with footnote 5, else not available)',
+        JSON.stringify(raw),
+        'value not a number',
+      );
+    }
+
     table.setFigure(row, slot, state, value);
     stats.kept++;
     if (openEstimates.set(row, slot, line, figuresPerEstimate)) checkPercentiles(row);

@@ -26,6 +26,8 @@ export interface OewsEstimate {
   topCoded: FigureField[];
   /** Fields given as `*`, `**` (xlsx) or `-` with footnote 8 / absent (flat files). */
   notAvailable: FigureField[];
+  /** Fields whose row the reader refused (flat files: a bad value or year; named in the rejects). */
+  rejected?: FigureField[];
 }
 
 export interface OewsReadResult {

@@ -144,6 +144,10 @@ describe('offline refresh (flat files, all sources)', () => {
     const recs = await records(h, summary.snapshotId!);
     const mrs = recs.find((r) => r.soc === '29-2072')!;
     expect(mrs.wages?.national?.annual.median).toBeNull();
+    // The snapshot says why: refused upstream row, not a figure BLS withheld.
+    expect(mrs.wages?.national?.rejected).toEqual(['annual.median']);
+    expect(mrs.wages?.national?.notAvailable).not.toContain('annual.median');
+    expect(mrs.careerProgression?.find((l) => l.percentile === 50)?.annual).toBeNull();
   });
 
   it('reads the yearly workbooks (national, state, metro) when OEWS_FORMAT=xlsx', async () => {

@@ -55,8 +55,9 @@ describe('OewsEstimateTable', () => {
           'hourly.median',
           'hourly.p75',
           'hourly.p90',
-          'hourly.mean',
         ],
+        // A figure whose row a reader refused.
+        rejected: ['hourly.mean'],
       }),
     ];
     const table = OewsEstimateTable.from(given);

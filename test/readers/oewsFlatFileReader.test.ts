@@ -330,7 +330,10 @@ describe('readOewsFlatFiles', () => {
     ]);
     const e = result.estimates.toArray()[0]!;
     expect([e.annual.p10, e.annual.median, e.annual.p75]).toEqual([35780, null, 64070]);
-    expect(e.notAvailable).toContain('annual.median');
+    // Null because its row was refused, not because BLS withheld it: listed as such.
+    expect(e.rejected).toEqual(['annual.median']);
+    expect(e.notAvailable).not.toContain('annual.median');
+    expect(e.notAvailable).toContain('annual.p90');
   });
 
   it('rejects bad series ids, unknown occupations and areas, wrong years, fractional jobs and duplicates', async () => {
