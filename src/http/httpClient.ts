@@ -170,8 +170,14 @@ export class HttpClient {
     return scrub(text, this.secrets);
   }
 
+  /** Waits for requests in flight, then closes the connections. */
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** Aborts requests in flight (they fail with the agent's destroy error) and closes at once. */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
   }
 
   private exchange(

@@ -98,10 +98,17 @@ export function createRunContext(
   };
 }
 
-/** Waits (boundedly) for event deliveries still in flight, then closes connections it opened. */
-export async function closeRunContext(ctx: RunContext, opts: { keepRedis?: boolean } = {}): Promise<void> {
+/**
+ * Waits (boundedly) for event deliveries still in flight, then closes connections it opened.
+ * `abortRequests`: do not wait for HTTP requests in flight (a shutting-down worker whose job was
+ * handed back), abort them.
+ */
+export async function closeRunContext(
+  ctx: RunContext,
+  opts: { keepRedis?: boolean; abortRequests?: boolean } = {},
+): Promise<void> {
   await ctx.notifier.close();
-  await ctx.http.close();
+  await (opts.abortRequests ? ctx.http.destroy() : ctx.http.close());
   if (ctx.redis && !opts.keepRedis) ctx.redis.disconnect();
 }
 

@@ -172,9 +172,12 @@ export async function startWorkerProcess(
       // Webhook deliveries in flight get a short, bounded chance to finish.
       await Promise.race([(deps.events as { idle?: () => Promise<unknown> }).idle?.(), sleep(2_000)]);
       await Promise.allSettled([...Object.values(queues).map((q) => q.close()), flows.close()]);
-      // A handed-back job's download may still be in flight; do not wait for its timeout (the
-      // process exits after this, which ends the socket).
-      await Promise.race([closeRunContext(base).catch(() => undefined), sleep(1_000)]);
+      // A handed-back job's download may still be in flight: abort it rather than wait for its
+      // timeout (another worker retries the job). Bounded all the same.
+      await Promise.race([
+        closeRunContext(base, { abortRequests: true }).catch(() => undefined),
+        sleep(1_000),
+      ]);
       await closeRedis(redis);
       log.info('worker stopped');
       resolveClosed();

@@ -150,6 +150,17 @@ describe('HttpClient.request retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('destroy() aborts a request in flight instead of waiting for its timeout (worker shutdown)', async () => {
+    const { http } = testClient({ headersTimeoutMs: 60_000, maxAttempts: 1 });
+    server.inject('/data.txt', { kind: 'hang' });
+    const pending = http.request(`${server.url}/data.txt`).catch((e: unknown) => e);
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await http.destroy();
+    const err = await pending;
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as Error).message)).toMatch(/destroyed|aborted|closed/i);
+  });
+
   it('reports every attempt to the onAttempt hook', async () => {
     const events: AttemptEvent[] = [];
     const { http } = testClient({ onAttempt: (e) => events.push(e) });
