@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lazyLines } from '../store/ndjson.js';
+import { readVerifiedLines } from '../store/ndjson.js';
 import { writeLinesDurable } from '../store/snapshotFiles.js';
 import { RUN_ID_PATTERN } from './names.js';
 import type { StageRef } from './payloads.js';
@@ -63,23 +63,40 @@ export class StageFiles {
 
   /**
    * What `writeLines` wrote: the head and the items, each line parsed on its own and passed through
-   * `each` before the next is parsed.
+   * `each` before the next is parsed. The file is read in pieces, never whole; its sha256 is checked
+   * at the end, and nothing is returned unless it matches.
    */
   async readLines<H, T>(
     runId: string,
     ref: StageRef,
     each: (item: T) => T = (item) => item,
   ): Promise<{ head: H; items: T[] }> {
-    const buf = await this.readChecked(runId, ref);
+    const file = path.join(this.dir(runId), ref.name);
+    try {
+      await stat(file);
+    } catch (err) {
+      throw this.missing(file, err);
+    }
     let head: H | undefined;
     const items: T[] = [];
     let first = true;
-    for (const value of lazyLines<unknown>(buf)) {
+    const lines = readVerifiedLines<unknown>(
+      file,
+      ref.sha256,
+      (actual) => new StageFileError(`stage file ${file} has sha256 ${actual}, expected ${ref.sha256}`),
+    );
+    for await (const value of lines) {
       if (first) head = value as H;
       else items.push(each(value as T));
       first = false;
     }
     return { head: head as H, items };
+  }
+
+  private missing(file: string, err: unknown): StageFileError {
+    return new StageFileError(
+      `stage file ${file} is missing (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); is CACHE_DIR shared by every worker?`,
+    );
   }
 
   private async readChecked(runId: string, ref: StageRef): Promise<Buffer> {
@@ -88,9 +105,7 @@ export class StageFiles {
     try {
       buf = await readFile(file);
     } catch (err) {
-      throw new StageFileError(
-        `stage file ${file} is missing (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}); is CACHE_DIR shared by every worker?`,
-      );
+      throw this.missing(file, err);
     }
     const digest = createHash('sha256').update(buf).digest('hex');
     if (digest !== ref.sha256) {

@@ -95,51 +95,75 @@ export function diffValues(a: unknown, b: unknown, path: Path = [], out: FieldCh
 }
 
 /**
- * The diff from `from` to `to`. `from.records` is read once, in one pass, so it can be a stream of
- * the older snapshot's records parsed one at a time (the publish path) rather than all of them.
+ * A diff built one older record at a time (`add`), so the older snapshot can be streamed from its
+ * file rather than held: the publish path.
  */
+export class RecordDiffer {
+  private readonly after: Map<string, OccupationRecord>;
+  private readonly seen = new Set<string>();
+  private readonly removed: string[] = [];
+  private readonly changed: ChangedOccupation[] = [];
+  private readonly fields: Record<string, number> = {};
+  private unchanged = 0;
+
+  constructor(
+    to: readonly OccupationRecord[],
+    private readonly maxChangesPerOccupation = MAX_CHANGES_PER_OCCUPATION,
+  ) {
+    this.after = new Map(to.map((r) => [r.soc, r]));
+  }
+
+  add(old: OccupationRecord): void {
+    this.seen.add(old.soc);
+    const now = this.after.get(old.soc);
+    if (!now) {
+      this.removed.push(old.soc);
+      return;
+    }
+    const changes = diffValues(old, now);
+    if (changes.length === 0) {
+      this.unchanged += 1;
+      return;
+    }
+    const tops = new Set(changes.map((c) => /^[^.[]+/.exec(c.path)?.[0] ?? c.path));
+    for (const t of tops) this.fields[t] = (this.fields[t] ?? 0) + 1;
+    this.changed.push({
+      soc: old.soc,
+      title: now.title,
+      changeCount: changes.length,
+      changes: changes.slice(0, this.maxChangesPerOccupation),
+      truncated: changes.length > this.maxChangesPerOccupation,
+    });
+  }
+
+  finish(fromId: string | null, toId: string): SnapshotDiff {
+    const added = [...this.after.keys()].filter((s) => !this.seen.has(s)).sort();
+    const removed = [...this.removed].sort();
+    const changed = [...this.changed].sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
+    return {
+      from: fromId,
+      to: toId,
+      summary: {
+        added: added.length,
+        removed: removed.length,
+        changed: changed.length,
+        unchanged: this.unchanged,
+        fields: { ...this.fields },
+      },
+      added,
+      removed,
+      changed,
+    };
+  }
+}
+
+/** The diff from `from` to `to`; `from.records` is read once, in one pass. */
 export function diffRecords(
   from: { id: string | null; records: Iterable<OccupationRecord> },
   to: { id: string; records: readonly OccupationRecord[] },
   maxChangesPerOccupation = MAX_CHANGES_PER_OCCUPATION,
 ): SnapshotDiff {
-  const after = new Map(to.records.map((r) => [r.soc, r]));
-  const seen = new Set<string>();
-  const removed: string[] = [];
-  const changed: ChangedOccupation[] = [];
-  const fields: Record<string, number> = {};
-  let unchanged = 0;
-  for (const old of from.records) {
-    seen.add(old.soc);
-    const now = after.get(old.soc);
-    if (!now) {
-      removed.push(old.soc);
-      continue;
-    }
-    const changes = diffValues(old, now);
-    if (changes.length === 0) {
-      unchanged += 1;
-      continue;
-    }
-    const tops = new Set(changes.map((c) => /^[^.[]+/.exec(c.path)?.[0] ?? c.path));
-    for (const t of tops) fields[t] = (fields[t] ?? 0) + 1;
-    changed.push({
-      soc: old.soc,
-      title: now.title,
-      changeCount: changes.length,
-      changes: changes.slice(0, maxChangesPerOccupation),
-      truncated: changes.length > maxChangesPerOccupation,
-    });
-  }
-  const added = [...after.keys()].filter((s) => !seen.has(s)).sort();
-  removed.sort();
-  changed.sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
-  return {
-    from: from.id,
-    to: to.id,
-    summary: { added: added.length, removed: removed.length, changed: changed.length, unchanged, fields },
-    added,
-    removed,
-    changed,
-  };
+  const differ = new RecordDiffer(to.records, maxChangesPerOccupation);
+  for (const old of from.records) differ.add(old);
+  return differ.finish(from.id, to.id);
 }

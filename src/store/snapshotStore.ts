@@ -24,7 +24,7 @@ import { type ChangeEvent, type EventSink, makeEvent } from '../notify/events.js
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { sha256 } from './canonical.js';
 import { contentSha256, countsOf, recordLineStream, releasesOf } from './content.js';
-import { type DiffSummary, diffRecords, type SnapshotDiff } from './diff.js';
+import { type DiffSummary, diffRecords, RecordDiffer, type SnapshotDiff } from './diff.js';
 import {
   InvalidSnapshotIdError,
   NoLatestSnapshotError,
@@ -51,7 +51,7 @@ import {
   SNAPSHOT_FILES,
   type SnapshotCounts,
 } from './manifest.js';
-import { lazyLines, parseLines } from './ndjson.js';
+import { parseLines, readVerifiedLines } from './ndjson.js';
 import { jsonSchema } from './schemas.js';
 import {
   sealTree,
@@ -289,6 +289,25 @@ export class SnapshotStore {
     return parseLines<OccupationRecord>(await this.occupationsFile(id));
   }
 
+  /** A snapshot's records one at a time, read in pieces; throws at the end if the file's sha256 is off. */
+  private async *streamRecords(id: string): AsyncGenerator<OccupationRecord> {
+    const m = await this.manifest(id);
+    const rel = SNAPSHOT_FILES.occupations;
+    const entry = m.files[rel];
+    if (!entry) throw new SnapshotIntegrityError(id, [`manifest does not list ${rel}`]);
+    const file = path.join(this.dir, id, rel);
+    try {
+      await fs.access(file);
+    } catch {
+      throw new SnapshotNotFoundError(id);
+    }
+    yield* readVerifiedLines<OccupationRecord>(
+      file,
+      entry.sha256,
+      () => new SnapshotIntegrityError(id, [`${rel} does not match its manifest sha256`]),
+    );
+  }
+
   /** One record (the API keeps its own per-record cache; this is for the CLI and tests). */
   async record(id: string, soc: string): Promise<OccupationRecord | null> {
     return (await this.records(id)).find((r) => r.soc === soc) ?? null;
@@ -348,18 +367,16 @@ export class SnapshotStore {
 
       // The latest snapshot's records are parsed one at a time, compared with the candidate and
       // dropped: only what the gates read of them is kept (a full snapshot is ~70 MB of objects).
-      const previousFile = previousId ? await this.occupationsFile(previousId) : null;
+      const differ = new RecordDiffer(records);
       const previousFacts: GateFacts[] = [];
-      const diff = diffRecords(
-        {
-          id: previousId,
-          records: previousFile
-            ? tap(lazyLines<OccupationRecord>(previousFile), (r) => previousFacts.push(gateFacts(r)))
-            : [],
-        },
-        // The id is known once the gates pass; set below.
-        { id: '(candidate)', records },
-      );
+      if (previousId) {
+        // Read in pieces, checked against the manifest's sha256 at the end (before anything is
+        // decided on it): the latest snapshot is never held whole, neither as bytes nor as objects.
+        for await (const r of this.streamRecords(previousId)) {
+          differ.add(r);
+          previousFacts.push(gateFacts(r));
+        }
+      }
       const gateReport = evaluateGates({
         candidate: records,
         quality,
@@ -396,7 +413,7 @@ export class SnapshotStore {
 
       const ids = await this.listIds();
       const id = newSnapshotId(at, hash, ids.at(-1) ?? null);
-      diff.to = id;
+      const diff = differ.finish(previousId, id);
       const manifest = await this.writeSnapshot(lock, {
         id,
         at,
@@ -845,13 +862,6 @@ function unknownKey(given: unknown, parsed: unknown, path: (string | number)[]):
     if (found !== null) return found;
   }
   return null;
-}
-
-function* tap<T>(items: Iterable<T>, each: (item: T) => void): Generator<T> {
-  for (const item of items) {
-    each(item);
-    yield item;
-  }
 }
 
 async function safeEmit(sink: EventSink, event: ChangeEvent, log: Logger): Promise<void> {

@@ -261,6 +261,14 @@ describe('SnapshotStore', () => {
     expect(v.ok).toBe(false);
     expect(v.problems.join('\n')).toMatch(/occupations\.ndjson: sha256 .* manifest says/);
     await expect(store.records(a.snapshotId)).rejects.toBeInstanceOf(SnapshotIntegrityError);
+    // A publish compares with latest as it streams it: an edited latest fails the publish, and
+    // nothing is written or switched.
+    const before = await snapshotDirs();
+    await expect(store.publish(candidate(occupations(41)), { gates })).rejects.toBeInstanceOf(
+      SnapshotIntegrityError,
+    );
+    expect(await snapshotDirs()).toEqual(before);
+    expect(await store.latestId()).toBe(a.snapshotId);
     await fs.writeFile(path.join(dir, a.snapshotId, 'extra.txt'), 'x');
     expect((await store.verify(a.snapshotId)).problems).toContain('extra.txt: not listed in the manifest');
   });
