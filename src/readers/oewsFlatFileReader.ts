@@ -7,7 +7,8 @@
  * industries; RSEs, jobs per 1,000, location quotients).
  * It is streamed, never held: a byte-level filter drops the lines whose series id (fixed offsets at
  * the start of the line) names another industry or an unpublished datatype, and only the rest is
- * parsed by csv-parse and validated. Memory holds the estimates being built, never rows.
+ * parsed by csv-parse and validated. Memory holds the estimates being built (by column, in an
+ * OewsEstimateTable) and one 256 KB chunk of lines, never the file.
  */
 import { open } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
