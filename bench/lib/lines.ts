@@ -135,22 +135,13 @@ export function refreshLines(
     const r = full.ok;
     const stages = r.summary?.stages ?? {};
     const slowest = Object.entries(stages).sort((a, b) => b[1] - a[1])[0];
-    const rssMiB = (r.maxRssKiB ?? Number.POSITIVE_INFINITY) / 1024;
-    lines.push({
-      id: '2',
-      measure: `Whole refresh (CLI), ${size}: wall time, peak RSS`,
-      figure: `${secs(r.wallMs)}, ${mib(r.maxRssKiB)}`,
-      baseline: `RSS budget ${GOALS.refreshPeakRssMiB} MiB`,
-      ratio: rssMiB / GOALS.refreshPeakRssMiB,
-      goal: `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`,
-      met: r.summary?.status === 'published' && rssMiB <= GOALS.refreshPeakRssMiB,
-      notes: [
+    lines.push(
+      refreshBudgetLine('2', `Whole refresh (CLI), ${size}: wall time, peak RSS`, r, [
         `status ${r.summary?.status ?? `unknown (exit ${r.exitCode})`}, ${r.summary?.occupations ?? 0} occupations, ${r.summary?.rejectedRows ?? 0} rejected rows, ${mb(r.served.fileBodyBytes)} of files and ${r.served.careerOneStopRequests} CareerOneStop requests served`,
         `stages: ${stagesText(stages)}${slowest ? `; slowest: ${STAGE_LABELS[slowest[0]] ?? slowest[0]}` : ''}`,
         ...(r.summary?.error ? [`error: ${r.summary.error}`] : []),
-        ...(r.summary?.status === 'published' ? [] : [`stderr: ${r.stderrTail}`]),
-      ],
-    });
+      ]),
+    );
   }
   if (noOp === null) return lines;
   if ('unavailable' in noOp || 'unavailable' in full) {
@@ -253,21 +244,25 @@ export function readApiLines(result: Outcome<ReadApiBench>): BenchLine[] {
 /** Line 2b: the same budget as line 2, for a refresh publishing over an existing, different snapshot. */
 export function changedNightLine(run: Outcome<RefreshRun>, size: string): BenchLine {
   const measure = `Changed night (CLI), ${size}: publish over an earlier snapshot`;
-  const goal = `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`;
-  if ('unavailable' in run) return notAvailable('2b', measure, goal, run.unavailable);
+  if ('unavailable' in run)
+    return notAvailable('2b', measure, `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`, run.unavailable);
   const r = run.ok;
+  return refreshBudgetLine('2b', measure, r, [
+    `status ${r.summary?.status ?? `unknown (exit ${r.exitCode})`} over ${r.summary?.previousId ?? 'no earlier snapshot'}; stages: ${stagesText(r.summary?.stages ?? {})}`,
+  ]);
+}
+
+/** A refresh's wall time and peak RSS against the RSS budget (lines 2 and 2b). */
+function refreshBudgetLine(id: string, measure: string, r: RefreshRun, notes: string[]): BenchLine {
   const rssMiB = (r.maxRssKiB ?? Number.POSITIVE_INFINITY) / 1024;
   return {
-    id: '2b',
+    id,
     measure,
     figure: `${secs(r.wallMs)}, ${mib(r.maxRssKiB)}`,
     baseline: `RSS budget ${GOALS.refreshPeakRssMiB} MiB`,
     ratio: rssMiB / GOALS.refreshPeakRssMiB,
-    goal,
+    goal: `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`,
     met: r.summary?.status === 'published' && rssMiB <= GOALS.refreshPeakRssMiB,
-    notes: [
-      `status ${r.summary?.status ?? `unknown (exit ${r.exitCode})`} over ${r.summary?.previousId ?? 'no earlier snapshot'}; stages: ${stagesText(r.summary?.stages ?? {})}`,
-      ...(r.summary?.status === 'published' ? [] : [`stderr: ${r.stderrTail}`]),
-    ],
+    notes: [...notes, ...(r.summary?.status === 'published' ? [] : [`stderr: ${r.stderrTail}`])],
   };
 }

@@ -8,7 +8,7 @@ import type { GateCheck, GateConfig, GateReport } from './report.js';
 
 /**
  * What the gates read of a record: the latest snapshot's records are reduced to this while they are
- * streamed (`baselineFacts`), so a publish never holds two full snapshots.
+ * streamed (`gateFacts`), so a publish never holds two full snapshots.
  */
 export interface GateFacts {
   soc: string;

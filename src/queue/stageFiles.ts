@@ -72,11 +72,6 @@ export class StageFiles {
     each: (item: T) => T = (item) => item,
   ): Promise<{ head: H; items: T[] }> {
     const file = path.join(this.dir(runId), ref.name);
-    try {
-      await stat(file);
-    } catch (err) {
-      throw this.missing(file, err);
-    }
     let head: H | undefined;
     const items: T[] = [];
     let first = true;
@@ -85,10 +80,15 @@ export class StageFiles {
       ref.sha256,
       (actual) => new StageFileError(`stage file ${file} has sha256 ${actual}, expected ${ref.sha256}`),
     );
-    for await (const value of lines) {
-      if (first) head = value as H;
-      else items.push(each(value as T));
-      first = false;
+    try {
+      for await (const value of lines) {
+        if (first) head = value as H;
+        else items.push(each(value as T));
+        first = false;
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw this.missing(file, err);
+      throw err;
     }
     return { head: head as H, items };
   }

@@ -1,7 +1,7 @@
 /**
  * The OEWS estimates of one read, stored by column: a full national + state + metro load is
  * ~125,000 estimates × 13 figures, which as plain objects (nested wage objects, boxed decimals,
- * field lists) take ~450 bytes each and most of a reader's memory. Here each estimate is 13 state
+ * field lists) take ~450 bytes each and most of a reader's memory. Here each estimate is 13
  * int32 cells (a value in hundredths, or what kind of null it is; a value that is not a whole number
  * of hundredths is kept aside as it is) and two small indexes into shared area and occupation
  * tables: ~60 bytes.
@@ -149,7 +149,7 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
   setFigure(row: number, slot: number, state: SlotState, value = 0): void {
     const at = (row & MASK) * SLOTS + slot;
     const cells = this.cells[row >>> CHUNK_BITS]!;
-    this.exact.delete(row * SLOTS + slot);
+    if (cells[at] === CELL_EXACT) this.exact.delete(row * SLOTS + slot);
     if (state !== SlotState.VALUE) {
       cells[at] = CELL_OF_STATE[state];
       return;
@@ -181,6 +181,44 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
 
   /** Append a plain estimate (lossless: `get` gives back an equal object). */
   push(e: OewsEstimate): void {
+    // Lists out of canonical order, or naming a field twice, would not round-trip: refuse them
+    // (before anything is stored) rather than reorder silently.
+    const lists = [e.topCoded, e.notAvailable, e.rejected ?? []];
+    const rank = (f: string) => FIGURE_FIELD_ORDER.indexOf(f as FigureField);
+    const canonical = (list: readonly string[]) =>
+      list.every((f, i) => rank(f) >= 0 && (i === 0 || rank(f) > rank(list[i - 1]!)));
+    if (!lists.every(canonical)) {
+      throw new TypeError(
+        `OewsEstimateTable: ${e.soc} ${e.areaCode}: topCoded/notAvailable/rejected must list known fields once each, in FIGURE_FIELD_ORDER`,
+      );
+    }
+    const [topCoded, notAvailable, rejected] = lists.map((list) => new Set<string>(list)) as [
+      Set<string>,
+      Set<string>,
+      Set<string>,
+    ];
+    const figure = (field: FigureField): number | null => {
+      if (field === 'employment') return e.employment;
+      const [side, key] = field.split('.') as ['annual' | 'hourly', keyof WageFigures];
+      return e[side][key];
+    };
+    const states = FIGURE_FIELD_ORDER.map((field): [SlotState, number] => {
+      const value = figure(field);
+      const listed = topCoded.has(field)
+        ? SlotState.TOP_CODED
+        : notAvailable.has(field)
+          ? SlotState.NOT_AVAILABLE
+          : rejected.has(field)
+            ? SlotState.REJECTED
+            : null;
+      if (value !== null && listed !== null) {
+        throw new TypeError(
+          `OewsEstimateTable: ${e.soc} ${e.areaCode} ${field} has a value and is listed as null`,
+        );
+      }
+      return value !== null ? [SlotState.VALUE, value] : [listed ?? SlotState.NULL_UNLISTED, 0];
+    });
+
     this.areaKeys ??= new Map();
     this.occupationKeys ??= new Map();
     const areaKey = `${e.areaType}\u0000${e.areaCode}\u0000${e.areaName}\u0000${e.state ?? ''}`;
@@ -201,49 +239,7 @@ export class OewsEstimateTable implements Iterable<OewsEstimate> {
       this.occupationKeys.set(occupationKey, occupation);
     }
     const row = this.addRow(area, occupation);
-    const topCoded = new Set<string>(e.topCoded);
-    const notAvailable = new Set<string>(e.notAvailable);
-    const rejected = new Set<string>(e.rejected ?? []);
-    const figure = (field: FigureField): number | null => {
-      if (field === 'employment') return e.employment;
-      const [side, key] = field.split('.') as ['annual' | 'hourly', keyof WageFigures];
-      return e[side][key];
-    };
-    FIGURE_FIELD_ORDER.forEach((field, slot) => {
-      const value = figure(field);
-      const listed = topCoded.has(field)
-        ? SlotState.TOP_CODED
-        : notAvailable.has(field)
-          ? SlotState.NOT_AVAILABLE
-          : rejected.has(field)
-            ? SlotState.REJECTED
-            : null;
-      if (value !== null && listed !== null) {
-        throw new TypeError(
-          `OewsEstimateTable: ${e.soc} ${e.areaCode} ${field} has a value and is listed as null`,
-        );
-      }
-      if (value !== null) this.setFigure(row, slot, SlotState.VALUE, value);
-      else this.setFigure(row, slot, listed ?? SlotState.NULL_UNLISTED);
-    });
-    // Lists out of canonical order would not round-trip: refuse rather than reorder silently.
-    const ordered = (list: readonly string[]) =>
-      list.every(
-        (f, i) =>
-          i === 0 ||
-          FIGURE_FIELD_ORDER.indexOf(f as FigureField) >
-            FIGURE_FIELD_ORDER.indexOf(list[i - 1] as FigureField),
-      );
-    if (
-      !ordered(e.topCoded) ||
-      !ordered(e.notAvailable) ||
-      topCoded.size !== e.topCoded.length ||
-      notAvailable.size !== e.notAvailable.length
-    ) {
-      throw new TypeError(
-        `OewsEstimateTable: ${e.soc} ${e.areaCode}: topCoded/notAvailable must list each field once, in FIGURE_FIELD_ORDER`,
-      );
-    }
+    for (const [slot, [state, value]] of states.entries()) this.setFigure(row, slot, state, value);
   }
 
   /**

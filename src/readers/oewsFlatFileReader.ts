@@ -16,7 +16,13 @@ import { parse as parseTsv } from 'csv-parse/sync';
 import { ValidationError } from '../errors.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
 import type { RejectCollector } from '../validate/rejects.js';
-import { OewsEstimateTable, SLOT_OF_FIELD, SLOTS, SlotState } from './oewsEstimateTable.js';
+import {
+  type OewsAreaInfo,
+  OewsEstimateTable,
+  SLOT_OF_FIELD,
+  SLOTS,
+  SlotState,
+} from './oewsEstimateTable.js';
 import {
   BLS_TSV_OPTIONS,
   headerIndex,
@@ -37,7 +43,7 @@ import {
   SERIES_ID_EXPECTED,
   seriesLineWanted,
 } from './oewsSeriesId.js';
-import { FIGURE_FIELD_ORDER, type OewsAreaType, type OewsGroup, type OewsReadResult } from './oewsTypes.js';
+import { FIGURE_FIELD_ORDER, type OewsGroup, type OewsReadResult } from './oewsTypes.js';
 
 export const DATA_FILE = 'oe.data.0.Current';
 /** Footnote on a `-` value meaning "at or above the top code" (8 = estimate not released). */
@@ -122,13 +128,6 @@ class OpenEstimates {
   rows(): number[] {
     return [...this.open.keys()];
   }
-}
-
-interface ResolvedArea {
-  areaType: OewsAreaType;
-  areaCode: string;
-  areaName: string;
-  state: string | null;
 }
 
 /**
@@ -308,17 +307,17 @@ export class SeriesLineFilter extends Transform {
 }
 
 /**
- * The file's wanted lines, whole lines only, read through one reused buffer and written into
- * one reused output buffer: a stream would allocate a fresh buffer per read, and tens of MB of them
- * can be garbage outside the JS heap before a GC notices — more than the parser's whole working set,
- * and a different amount every run. Each yielded buffer is valid until the next iteration.
- */
-/**
  * Bytes per read. A chunk's records are all alive while it is handled, and at 1 MB (~4,500 parsed
  * records) enough of them outlived young-generation GCs to be promoted and grow the old heap.
  */
 const READ_BYTES = 256 * 1024;
 
+/**
+ * The file's wanted lines, whole lines only, read through one reused buffer and written into
+ * one reused output buffer: a stream would allocate a fresh buffer per read, and tens of MB of them
+ * can be garbage outside the JS heap before a GC notices — more than the parser's whole working set,
+ * and a different amount every run. Each yielded buffer is valid until the next iteration.
+ */
 export async function* filteredChunks(path: string, filter: SeriesLineFilter): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
@@ -345,7 +344,7 @@ function resolveArea(
   letter: 'N' | 'S' | 'M',
   code: string,
   areas: Map<string, OewsArea>,
-): ResolvedArea | { expected: string; reason: string } {
+): OewsAreaInfo | { expected: string; reason: string } {
   const area = areas.get(code);
   if (!area) return { expected: `area ${code} listed in oe.area`, reason: 'area not in oe.area' };
   if (area.areaTypeCode && area.areaTypeCode !== letter) {
@@ -447,6 +446,18 @@ export async function readOewsFlatFiles(
     return false;
   };
 
+  /** A figure whose own line is refused: null, listed in `rejected`, and the line rejected. */
+  const refuse = (
+    row: number,
+    slot: number,
+    line: number,
+    ...why: [string, string, string, string]
+  ): false => {
+    table.setFigure(row, slot, SlotState.REJECTED);
+    if (openEstimates.set(row, slot, line, figuresPerEstimate)) checkPercentiles(row);
+    return reject(line, ...why);
+  };
+
   const releaseYear = String(release.year);
   let col: { series: number; value: number; footnotes: number; year: number | undefined } | undefined;
 
@@ -516,15 +527,12 @@ export async function readOewsFlatFiles(
       return reject(line, 'series_id', 'each series once', seriesId, 'duplicate series');
     }
     // From here a problem is this figure's: it is published as null, listed in `rejected`.
-    const refuse = (...args: Parameters<typeof reject>): false => {
-      table.setFigure(row, slot, SlotState.REJECTED);
-      if (openEstimates.set(row, slot, line, figuresPerEstimate)) checkPercentiles(row);
-      return reject(...args);
-    };
     if (col.year !== undefined) {
       const year = record[col.year] ?? '';
       if (year !== releaseYear) {
         return refuse(
+          row,
+          slot,
           line,
           'year',
           `${release.year} (the release in oe.release)`,
@@ -543,6 +551,8 @@ export async function readOewsFlatFiles(
       value = Number(raw);
       if (id.datatype === '01' && !Number.isInteger(value)) {
         return refuse(
+          row,
+          slot,
           line,
           'value',
           'a whole number of jobs',
@@ -553,6 +563,8 @@ export async function readOewsFlatFiles(
       state = SlotState.VALUE;
     } else {
       return refuse(
+        row,
+        slot,
         line,
         'value',
         'a non-negative number, or "-" (top-coded with footnote 5, else not available)',

@@ -295,17 +295,16 @@ export class SnapshotStore {
     const rel = SNAPSHOT_FILES.occupations;
     const entry = m.files[rel];
     if (!entry) throw new SnapshotIntegrityError(id, [`manifest does not list ${rel}`]);
-    const file = path.join(this.dir, id, rel);
     try {
-      await fs.access(file);
-    } catch {
-      throw new SnapshotNotFoundError(id);
+      yield* readVerifiedLines<OccupationRecord>(
+        path.join(this.dir, id, rel),
+        entry.sha256,
+        () => new SnapshotIntegrityError(id, [`${rel} does not match its manifest sha256`]),
+      );
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SnapshotNotFoundError(id);
+      throw err;
     }
-    yield* readVerifiedLines<OccupationRecord>(
-      file,
-      entry.sha256,
-      () => new SnapshotIntegrityError(id, [`${rel} does not match its manifest sha256`]),
-    );
   }
 
   /** One record (the API keeps its own per-record cache; this is for the CLI and tests). */

@@ -32,4 +32,10 @@ describe('stage hand-over files', () => {
     await expect(files.readLines(runId, ref)).rejects.toBeInstanceOf(StageFileError);
     await expect(files.readLines(runId, ref)).rejects.toThrow(/has sha256 .*, expected/);
   });
+
+  it('says a hand-over is missing, and where CACHE_DIR must be shared, when its file is gone', async () => {
+    const ref = await files.writeLines(runId, 'candidate.ndjson', {}, [{ a: 1 }]);
+    await rm(path.join(files.dir(runId), 'candidate.ndjson'));
+    await expect(files.readLines(runId, ref)).rejects.toThrow(/is missing \(ENOENT\); is CACHE_DIR shared/);
+  });
 });
