@@ -5,28 +5,9 @@
 import type { EpProjection } from '../../fixtures/figures.js';
 import { epWorkbook } from '../../fixtures/generate/epWorkbook.js';
 import { exposureCsv } from '../../fixtures/generate/exposureCsv.js';
+import { EP_EDUCATION, EP_EXPERIENCE, EP_TRAINING } from '../../src/readers/epXlsxReader.js';
 import { EP_ONLY_SOC, type Occupation } from './occupations.js';
 import { random } from './random.js';
-
-const EDUCATION = [
-  'Doctoral or professional degree',
-  "Master's degree",
-  "Bachelor's degree",
-  "Associate's degree",
-  'Postsecondary nondegree award',
-  'Some college, no degree',
-  'High school diploma or equivalent',
-  'No formal educational credential',
-] as const;
-const EXPERIENCE = ['5 years or more', 'Less than 5 years', 'None'] as const;
-const TRAINING = [
-  'Internship/residency',
-  'Apprenticeship',
-  'Long-term on-the-job training',
-  'Moderate-term on-the-job training',
-  'Short-term on-the-job training',
-  'None',
-] as const;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -48,7 +29,7 @@ export function epRows(
       target,
       selfEmployed: round1(20 * rng.next() ** 2),
       openings: Math.max(0.1, round1(base * (0.06 + 0.1 * rng.next()))),
-      categories: [rng.pick(EDUCATION), rng.pick(EXPERIENCE), rng.pick(TRAINING)],
+      categories: [rng.pick(EP_EDUCATION), rng.pick(EP_EXPERIENCE), rng.pick(EP_TRAINING)],
       ooh: `https://www.bls.gov/ooh/generated/${soc}.htm`,
     };
   };

@@ -4,12 +4,11 @@
  * per-occupation jobs against the fixture API with no delay and no rate limit. Compared with the
  * in-process refresh of line 2.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
+
+import { redisServerOnPath, startRedisServer } from '../../test/support/redisServer.js';
 import { built } from '../lib/build.js';
 import { runNode, startNode } from '../lib/child.js';
 import type { BenchEnvironment } from './environment.js';
-import { freePort } from './readApi.js';
 
 export interface QueueBench {
   wallMs: number;
@@ -21,46 +20,21 @@ export interface QueueBench {
   careerOneStopRequests: number;
 }
 
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
-  });
-}
-
-/** A throw-away redis-server on a free port (no persistence), so the benchmark shares nothing. */
+/**
+ * A throw-away redis-server on a free port (no persistence), so the benchmark shares nothing. (Runs
+ * in the benchmark's own tsx process, which is why it may use the test support module.)
+ */
 export async function startPrivateRedis(): Promise<
   { url: string; stop(): Promise<void> } | { unavailable: string }
 > {
-  if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
+  if (!redisServerOnPath()) {
     return { unavailable: 'no redis-server binary on PATH (apt-get install redis-server)' };
   }
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 50 && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await ping(port))) {
-    child.kill('SIGKILL');
-    return { unavailable: `redis-server did not answer on port ${port}` };
+  try {
+    return await startRedisServer();
+  } catch (err) {
+    return { unavailable: (err as Error).message };
   }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 /** Which queue commands this build lacks (empty when `worker` and `trigger` both exist). */

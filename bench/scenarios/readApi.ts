@@ -5,9 +5,9 @@
  * load generator runs here.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '../../test/support/redisServer.js';
 import { random } from '../generate/random.js';
 import { built } from '../lib/build.js';
 import { startNode } from '../lib/child.js';
@@ -36,17 +36,6 @@ export interface ReadApiBench {
   connections: number;
   durationSec: number;
   bodyBytesMean: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHttp(url: string, timeoutMs: number, exited: () => boolean): Promise<void> {

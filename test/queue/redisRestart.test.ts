@@ -2,18 +2,17 @@
  * A Redis restart in the middle of a run: the workers reconnect and the run completes. Uses its own
  * redis-server on a free port (append-only file on, as in production), never the shared one.
  */
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OwnRedis, redisServerOnPath, startRedisServer } from '../support/redisServer.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
-import { type OwnRedis, startOwnRedis } from './support/redisServer.js';
 
-const hasRedisServer = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
+const hasRedisServer = redisServerOnPath();
 
 describe.skipIf(!hasRedisServer)('a Redis restart mid-run', () => {
   let redis: OwnRedis;
   let h: QueueHarness;
   beforeAll(async () => {
-    redis = await startOwnRedis();
+    redis = await startRedisServer({ appendOnly: true });
     h = await queueHarness(redis.url, { QUEUE_LOCK_DURATION: '4s', QUEUE_STALLED_INTERVAL: '2s' });
   });
   afterAll(async () => {

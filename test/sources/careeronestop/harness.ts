@@ -20,6 +20,30 @@ export const USER_ID = 'uid-SECRET-123';
 export const TOKEN = 'tok-SECRET-456';
 export const FIXTURES_DIR = path.join(PACKAGE_ROOT, 'fixtures', 'careeronestop');
 
+/** The occupations the CareerOneStop tests ask for (two of them, 13-1020 and 45-3031, have no record: 404). */
+export const FIXTURE_SOCS = [
+  '11-1011',
+  '11-1021',
+  '13-1020',
+  '13-1199',
+  '13-2011',
+  '15-1252',
+  '25-2021',
+  '27-2011',
+  '29-1141',
+  '29-1171',
+  '29-1218',
+  '29-2072',
+  '31-1131',
+  '35-2014',
+  '41-2031',
+  '43-4051',
+  '45-3031',
+  '47-2111',
+  '49-3023',
+  '53-3032',
+];
+
 export interface Rig {
   server: FixtureServer;
   faults: CareerOneStopFaults;

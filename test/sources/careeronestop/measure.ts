@@ -9,30 +9,7 @@
 import type { HttpClient } from '../../../src/http/httpClient.js';
 import { TokenBucket } from '../../../src/sources/careeronestop/rateLimiter.js';
 import { runCareerOneStop } from '../../../src/sources/careeronestop/runCareerOneStop.js';
-import { apiRequests, startRig } from './harness.js';
-
-const SOCS = [
-  '11-1011',
-  '11-1021',
-  '13-1020',
-  '13-1199',
-  '13-2011',
-  '15-1252',
-  '25-2021',
-  '27-2011',
-  '29-1141',
-  '29-1171',
-  '29-1218',
-  '29-2072',
-  '31-1131',
-  '35-2014',
-  '41-2031',
-  '43-4051',
-  '45-3031',
-  '47-2111',
-  '49-3023',
-  '53-3032',
-];
+import { apiRequests, FIXTURE_SOCS, startRig } from './harness.js';
 
 const env: Record<string, string> = {};
 if (process.env.CAREERONESTOP_RPS) env.CAREERONESTOP_RPS = process.env.CAREERONESTOP_RPS;
@@ -48,14 +25,20 @@ try {
     },
   };
   const t0 = performance.now();
-  const first = await runCareerOneStop(rig.deps({ http, limiter }), { socs: SOCS, runId: 'measure-1' });
+  const first = await runCareerOneStop(rig.deps({ http, limiter }), {
+    socs: FIXTURE_SOCS,
+    runId: 'measure-1',
+  });
   const firstMs = performance.now() - t0;
   const span = (sent.at(-1)! - sent[0]!) / 1000;
   const achieved = (sent.length - 1) / span;
 
   const before = apiRequests(rig.server).length;
   const t1 = performance.now();
-  const second = await runCareerOneStop(rig.deps({ http, limiter }), { socs: SOCS, runId: 'measure-2' });
+  const second = await runCareerOneStop(rig.deps({ http, limiter }), {
+    socs: FIXTURE_SOCS,
+    runId: 'measure-2',
+  });
   const secondMs = performance.now() - t1;
 
   console.log(
@@ -63,7 +46,7 @@ try {
       {
         configuredRps: rps,
         concurrency: rig.config.CAREERONESTOP_CONCURRENCY,
-        occupations: SOCS.length,
+        occupations: FIXTURE_SOCS.length,
         firstRun: {
           requests: first.quality.requests,
           seenByServer: before,

@@ -8,30 +8,7 @@ import {
   careerOneStopFieldsWithReasons,
   loadStoredEntries,
 } from '../../../src/sources/careeronestop/toRecordFields.js';
-import { apiRequests, listFiles, type Rig, startRig, TOKEN, USER_ID } from './harness.js';
-
-const FIXTURE_SOCS = [
-  '11-1011',
-  '11-1021',
-  '13-1020',
-  '13-1199',
-  '13-2011',
-  '15-1252',
-  '25-2021',
-  '27-2011',
-  '29-1141',
-  '29-1171',
-  '29-1218',
-  '29-2072',
-  '31-1131',
-  '35-2014',
-  '41-2031',
-  '43-4051',
-  '45-3031',
-  '47-2111',
-  '49-3023',
-  '53-3032',
-];
+import { apiRequests, FIXTURE_SOCS, listFiles, type Rig, startRig, TOKEN, USER_ID } from './harness.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {
