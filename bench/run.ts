@@ -34,7 +34,11 @@ const opts = new Command('bench')
   .description('careerdata benchmark suite (not part of npm test)')
   .option('--quick', 'reduced run (10 % file, short load runs), about a minute once inputs exist')
   .option('--out <file>', 'also write the results as JSON to this file')
-  .option('--only <lines>', 'comma-separated line numbers to run (1-5); 3-5 also run 2', '1,2,3,4,5')
+  .option(
+    '--only <lines>',
+    'comma-separated line numbers to run (1-5; 2 includes 2b); 3-5 also run 2',
+    '1,2,3,4,5',
+  )
   .option('--reps <n>', 'repetitions of each flat-file contender (best counts)')
   .parse()
   .opts<{ quick?: boolean; out?: string; only: string; reps?: string }>();
