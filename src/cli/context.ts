@@ -55,6 +55,7 @@ export async function cliContext(opts: {
     format: config.LOG_FORMAT,
     secrets: secretValues(config),
   });
+  for (const warning of config.warnings) log.warn(warning);
   return {
     config,
     log,
