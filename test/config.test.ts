@@ -99,7 +99,8 @@ describe('config', () => {
     });
     expect(problems).toContain('ADMIN_TOKEN: expected at least 16 characters (got 13)');
     const text = problems.join('\n');
-    for (const secret of ['short-secret1', 'hunter2', 'pa55', 'redispass']) expect(text).not.toContain(secret);
+    for (const secret of ['short-secret1', 'hunter2', 'pa55', 'redispass'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('ftp://bob:***@mirror.example.org/occupation.xlsx');
     expect(text).toContain('gopher://alice:***@hooks.example.org/b');
     expect(text).toContain('http://:***@redis.internal:6379');
