@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { ClusterMetrics } from '../metrics/clusterMetrics.js';
 import { notifierFromConfig } from '../notify/notifier.js';
 import { closeRunContext, createRunContext } from '../pipeline/runContext.js';
+import { runAsWork } from '../processGuard.js';
 import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
 import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './connection.js';
@@ -102,7 +103,18 @@ export async function startWorkerProcess(
   await ensureSchedules(queues.control, redis, keys, config, log);
 
   const state: ProcessorState = { shuttingDown: false };
-  const processor = createProcessor(deps, state);
+  const processJob = createProcessor(deps, state);
+  // Each job runs as work with its run and job id, so a fatal error inside it names them.
+  const processor: typeof processJob = (job, ...rest) =>
+    runAsWork(
+      {
+        runId: (job.data as { runId?: string } | undefined)?.runId,
+        jobId: job.id,
+        job: job.name,
+        stage: stageOfJob(job),
+      },
+      () => processJob(job, ...rest),
+    );
   const common: WorkerOptions = {
     connection: redis,
     prefix,

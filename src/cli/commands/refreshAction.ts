@@ -3,6 +3,7 @@ import { runRefresh } from '../../pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
 import { recordRun } from '../../pipeline/runHistory.js';
 import { formatSummary, jsonSummary, type RefreshSummary } from '../../pipeline/summary.js';
+import { runAsWork } from '../../processGuard.js';
 import { cliContext, EXIT } from '../context.js';
 import type { RefreshCommandOptions } from './refresh.js';
 
@@ -19,12 +20,10 @@ export async function refreshAction(opts: RefreshCommandOptions): Promise<void> 
   const cli = await cliContext(opts);
   const ctx = createRunContext(cli.config, cli.log);
   try {
-    const summary = await runRefresh(ctx, {
-      runId: newRunId(),
-      trigger: 'cli',
-      force: opts.force ?? false,
-      refetch: opts.force ?? false,
-    });
+    const runId = newRunId();
+    const summary = await runAsWork({ runId }, () =>
+      runRefresh(ctx, { runId, trigger: 'cli', force: opts.force ?? false, refetch: opts.force ?? false }),
+    );
     await recordRun(path.resolve(cli.config.RUNS_DIR), summary);
     reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json);
   } finally {
