@@ -26,6 +26,7 @@ import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
 import { createProcessor, type ProcessorState } from './processor.js';
 import { openQueues } from './queueSet.js';
+import { RepeatedErrorLog } from './repeatedErrors.js';
 import { failedOutcome } from './requestRefresh.js';
 import { RunStore } from './runStore.js';
 import { ensureSchedules } from './schedule.js';
@@ -58,7 +59,8 @@ export async function startWorkerProcess(
   const url = config.REDIS_URL!;
   const workerName = `${os.hostname()}:${process.pid}`;
   const redis = workerRedis(url, `careerdata-worker:${workerName}`);
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (reconnecting)'));
+  const redisErrors = new RepeatedErrorLog(log);
+  redis.on('error', (err) => redisErrors.report('redis connection error (reconnecting)', err));
   try {
     await waitForRedis(redis, url, opts.connectTimeoutMs ?? 30_000);
   } catch (err) {
@@ -135,13 +137,13 @@ export async function startWorkerProcess(
     new Worker(QUEUES.control, processor, { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
-    w.on('error', (err) => log.warn({ queue: w.name, err: errorMessage(err) }, 'worker error'));
+    w.on('error', (err) => redisErrors.report('worker error', err, { queue: w.name }));
     w.on('stalled', (jobId) =>
       log.warn({ queue: w.name, jobId }, 'stalled job recovered (its worker died?)'),
     );
     w.on('failed', (job, err) => {
       void onFinalFailure(deps, job, err).catch((e: unknown) =>
-        log.error({ err: errorMessage(e), jobId: job?.id }, 'could not record a failed job'),
+        redisErrors.report('could not record a failed job', e, { jobId: job?.id }),
       );
     });
   }
@@ -164,7 +166,23 @@ export async function startWorkerProcess(
   });
 
   const stop = (reason = 'stop requested'): Promise<void> => {
-    stopping ??= (async () => {
+    stopping ??= Promise.race([
+      orderlyStop(reason),
+      // Whatever hangs (a Redis that does not answer makes every close wait), the process stops
+      // within SHUTDOWN_TIMEOUT; BullMQ's stalled-job check recovers what was not handed back.
+      sleep(config.SHUTDOWN_TIMEOUT).then(() => {
+        log.warn(
+          { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT },
+          'shutdown did not complete within SHUTDOWN_TIMEOUT (Redis not answering?); stopping anyway — unfinished jobs are recovered as stalled by another worker',
+        );
+        redis.disconnect();
+      }),
+    ]).then(() => resolveClosed());
+    return stopping;
+  };
+
+  const orderlyStop = (reason: string): Promise<void> =>
+    (async () => {
       const timeout = config.SHUTDOWN_TIMEOUT;
       // Most of the budget waits for active jobs; the rest hands back the unfinished and closes.
       const waitMs = Math.max(0, timeout - Math.min(3_000, Math.floor(timeout * 0.2)));
@@ -177,7 +195,8 @@ export async function startWorkerProcess(
         for (const w of workers) w.cancelAllJobs('worker shutdown');
         const returned = await Promise.race([
           closing.then(() => true),
-          sleep(timeout - waitMs).then(() => false),
+          // Half the rest: closing down below needs a moment too before the hard deadline.
+          sleep((timeout - waitMs) / 2).then(() => false),
         ]);
         if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
       }
@@ -192,10 +211,7 @@ export async function startWorkerProcess(
       ]);
       await closeRedis(redis);
       log.info('worker stopped');
-      resolveClosed();
     })();
-    return stopping;
-  };
 
   if (opts.signals) {
     let signals = 0;

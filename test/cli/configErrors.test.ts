@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support.js';
+import { runCli } from '../queue/support/cli.js';
 
 const COMMANDS = [
   ['refresh'],
@@ -28,7 +28,7 @@ describe('invalid settings stop every command at start-up', { timeout: 120_000 }
   it.each(COMMANDS)(
     'careerdata %s exits 2 naming REFRESH_TZ, REFRESH_CRON, the unitless duration and the short token',
     async (...args) => {
-      const r = await runCli(args, {
+      const { done } = runCli(args, {
         SNAPSHOT_DIR: path.join(dir, 'snapshots'),
         RUNS_DIR: path.join(dir, 'runs'),
         CACHE_DIR: path.join(dir, 'cache'),
@@ -39,6 +39,7 @@ describe('invalid settings stop every command at start-up', { timeout: 120_000 }
         REDIS_URL: 'redis://:redis-pass-9@127.0.0.1:1',
         EP_URL: 'ftp://bob:hunter2@mirror.example.org/occupation.xlsx',
       });
+      const r = await done;
       expect(r.code).toBe(2);
       for (const name of ['REFRESH_TZ', 'REFRESH_CRON', 'HTTP_CONNECT_TIMEOUT', 'EP_URL'])
         expect(r.stderr).toContain(`${name}:`);

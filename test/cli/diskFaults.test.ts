@@ -10,7 +10,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './support.js';
+import { runCli } from '../queue/support/cli.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -51,7 +51,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('local disk faults', { timeout: 120_000 }, () => {
+describe('local disk faults', { timeout: 60_000 }, () => {
   it('a full RUNS_DIR: the refresh that published still reports published, naming the path', async (t) => {
     const runsDir = await unwritableDir(path.join(dir, 'runs-full'), 'full');
     if (!runsDir) return t.skip();
@@ -60,7 +60,7 @@ describe('local disk faults', { timeout: 120_000 }, () => {
       SNAPSHOT_DIR: snapshots,
       CACHE_DIR: path.join(dir, 'cache-a'),
       RUNS_DIR: runsDir,
-    });
+    }).done;
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(summary).toMatchObject({
@@ -75,12 +75,12 @@ describe('local disk faults', { timeout: 120_000 }, () => {
   it('a read-only SNAPSHOT_DIR fails at once, naming the directory, and publishes nothing', async (t) => {
     const snapshots = await unwritableDir(path.join(dir, 'snapshots-ro'), 'readonly');
     if (!snapshots) return t.skip();
-    const r = await runCli(
-      ['refresh', '--offline', '--json'],
-      { SNAPSHOT_DIR: snapshots, CACHE_DIR: path.join(dir, 'cache-b'), RUNS_DIR: path.join(dir, 'runs-b') },
-      // The lock used to retry for 120 s; a run takes a few seconds here.
-      { timeoutMs: 60_000 },
-    );
+    // The lock used to retry for 120 s (beyond this test's timeout); a run takes a few seconds here.
+    const r = await runCli(['refresh', '--offline', '--json'], {
+      SNAPSHOT_DIR: snapshots,
+      CACHE_DIR: path.join(dir, 'cache-b'),
+      RUNS_DIR: path.join(dir, 'runs-b'),
+    }).done;
     expect(r.code).toBe(1);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
     expect(summary.status).toBe('failed');
