@@ -10,7 +10,6 @@ import path from 'node:path';
 import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config.js';
 import { secretValues } from '../config.js';
-import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ClusterMetrics } from '../metrics/clusterMetrics.js';
 import { notifierFromConfig } from '../notify/notifier.js';
