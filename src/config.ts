@@ -3,6 +3,7 @@
  * variable is reported in one message so an operator fixes them all in one go.
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CronExpressionParser } from 'cron-parser';
@@ -204,6 +205,8 @@ const envSchema = z.object({
   QUEUE_STALLED_INTERVAL: duration('30s'),
   /** First retry delay of a failed stage (doubled per attempt). */
   QUEUE_BACKOFF_DELAY: duration('10s'),
+  /** The worker's liveness file, refreshed while it takes jobs (`careerdata healthcheck` reads it). */
+  HEARTBEAT_FILE: z.string().min(1).default(path.join(os.tmpdir(), 'careerdata-worker.heartbeat')),
 });
 
 export type Env = z.input<typeof envSchema>;

@@ -20,6 +20,7 @@ import { SnapshotStore } from '../store/snapshotStore.js';
 import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './connection.js';
 import { finishDepsOf } from './depsAdapters.js';
 import { finishRun, rootCause } from './finishRun.js';
+import { startHeartbeat } from './heartbeat.js';
 import type { JobDeps } from './jobDeps.js';
 import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
@@ -147,6 +148,10 @@ export async function startWorkerProcess(
     });
   }
   for (const w of workers) void w.run();
+  const stopHeartbeat = startHeartbeat(
+    config.HEARTBEAT_FILE,
+    () => redis.status === 'ready' && workers.every((w) => w.isRunning()),
+  );
   log.info(
     {
       redis: safeRedisUrl(url),
@@ -186,6 +191,7 @@ export async function startWorkerProcess(
       // Most of the budget waits for active jobs; the rest hands back the unfinished and closes.
       const waitMs = Math.max(0, timeout - Math.min(3_000, Math.floor(timeout * 0.2)));
       log.info({ reason, waitMs }, 'stopping: taking no new jobs, waiting for active jobs');
+      stopHeartbeat();
       state.shuttingDown = true;
       const closing = Promise.allSettled(workers.map((w) => w.close()));
       const finished = await Promise.race([closing.then(() => true), sleep(waitMs).then(() => false)]);
