@@ -209,6 +209,9 @@ const envSchema = z.object({
   HEARTBEAT_FILE: z.string().min(1).default(path.join(os.tmpdir(), 'careerdata-worker.heartbeat')),
 });
 
+/** Every variable the configuration reads (`.env.example` lists them all; a test checks). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export type Env = z.input<typeof envSchema>;
 type Parsed = z.output<typeof envSchema>;
 
