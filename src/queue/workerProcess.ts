@@ -188,8 +188,10 @@ export async function startWorkerProcess(
   const orderlyStop = (reason: string): Promise<void> =>
     (async () => {
       const timeout = config.SHUTDOWN_TIMEOUT;
-      // Most of the budget waits for active jobs; the rest hands back the unfinished and closes.
-      const waitMs = Math.max(0, timeout - Math.min(3_000, Math.floor(timeout * 0.2)));
+      // Most of the budget waits for active jobs; the reserve hands back the unfinished (first
+      // half) and closes down (second half) before the hard deadline in stop().
+      const reserve = Math.min(5_000, Math.floor(timeout * 0.4));
+      const waitMs = Math.max(0, timeout - reserve);
       log.info({ reason, waitMs }, 'stopping: taking no new jobs, waiting for active jobs');
       stopHeartbeat();
       state.shuttingDown = true;
@@ -200,8 +202,7 @@ export async function startWorkerProcess(
         for (const w of workers) w.cancelAllJobs('worker shutdown');
         const returned = await Promise.race([
           closing.then(() => true),
-          // Half the rest: closing down below needs a moment too before the hard deadline.
-          sleep((timeout - waitMs) / 2).then(() => false),
+          sleep(reserve / 2).then(() => false),
         ]);
         if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
       }
