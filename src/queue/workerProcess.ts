@@ -106,8 +106,9 @@ export async function startWorkerProcess(
 
   const state: ProcessorState = { shuttingDown: false };
   const processJob = createProcessor(deps, state);
-  // Each job runs as work with its run and job id, so a fatal error inside it names them.
-  const processor: typeof processJob = (job, ...rest) =>
+  // Each job runs as work with its run and job id, so a fatal error inside it names them. Three
+  // named parameters: BullMQ passes the cancellation signal only to a processor of arity 3.
+  const processor: typeof processJob = (job, token, signal) =>
     runAsWork(
       {
         runId: (job.data as { runId?: string } | undefined)?.runId,
@@ -115,7 +116,7 @@ export async function startWorkerProcess(
         job: job.name,
         stage: stageOfJob(job),
       },
-      () => processJob(job, ...rest),
+      () => processJob(job, token, signal),
     );
   const common: WorkerOptions = {
     connection: redis,
