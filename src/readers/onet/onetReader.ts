@@ -1,13 +1,12 @@
 /**
  * Reads the O*NET text release (`db_29_2_text.zip`) as O*NET serves it: the archive's entries are
  * walked in central-directory order and only the nine the snapshot uses are inflated, each streamed
- * through csv-parse (tab-separated, no quoting, CRLF/LF/CR line ends); entries skipped are never
+ * through csv-parse in whole-line batches (tsvRecords.ts: tabs, no quoting, CRLF/LF/CR line ends); entries skipped are never
  * read, so memory does not grow with them. Headers are matched by name; every row passes its zod
  * schema, and a failing row is a reject (file, line, field, expected, got).
  */
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import type yauzl from 'yauzl';
 import { ValidationError } from '../../errors.js';
 import { type RejectCollector, rejectsFromZod } from '../../validate/rejects.js';
@@ -22,6 +21,7 @@ import {
   README_FILE,
 } from './onetFiles.js';
 import type { OnetJobZoneReference, OnetOccupation, OnetReadResult } from './onetTypes.js';
+import { tsvRecordBatches } from './tsvRecords.js';
 
 const SOURCE = 'onet';
 /** `Read Me.txt` is a few hundred bytes; more is not the file we know. */
@@ -68,65 +68,52 @@ async function readTable<K extends OnetFileKey>(
 ): Promise<Array<OnetRow<K>>> {
   const spec: OnetFileSpec = ONET_FILES[key];
   const file = spec.file;
-  const parser = stream.pipe(
-    parse({
-      delimiter: '\t',
-      // O*NET does not quote: a `"` is part of the text (`12" ruler`).
-      quote: false,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-    }),
-  );
-  stream.on('error', (err) => parser.destroy(err));
   const out: Array<OnetRow<K>> = [];
   let index: Array<[string, number]> | null = null;
   let width = 0;
+  let line = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!index) {
-        const header = record.map((h) => h.trim());
-        const optional = new Set(spec.optional ?? []);
-        const required = Object.entries(spec.columns)
-          .filter(([field]) => !optional.has(field))
-          .map(([, name]) => name);
-        requireColumns(header, required, SOURCE, file);
-        index = Object.entries(spec.columns)
-          .map(([field, name]) => [field, header.indexOf(name)] as [string, number])
-          .filter(([, i]) => i >= 0);
-        width = header.length;
-        continue;
+    for await (const batch of tsvRecordBatches(stream))
+      for (const record of batch) {
+        line += 1;
+        if (record.length === 1 && record[0] === '') continue;
+        if (!index) {
+          const header = record.map((h) => h.trim());
+          const optional = new Set(spec.optional ?? []);
+          const required = Object.entries(spec.columns)
+            .filter(([field]) => !optional.has(field))
+            .map(([, name]) => name);
+          requireColumns(header, required, SOURCE, file);
+          index = Object.entries(spec.columns)
+            .map(([field, name]) => [field, header.indexOf(name)] as [string, number])
+            .filter(([, i]) => i >= 0);
+          width = header.length;
+          continue;
+        }
+        rejects.read(SOURCE);
+        if (record.length !== width) {
+          rejects.reject({
+            source: SOURCE,
+            file,
+            row: line,
+            field: '(row)',
+            expected: `${width} tab-separated fields`,
+            got: `${record.length}`,
+            reason: 'wrong number of fields',
+          });
+          continue;
+        }
+        const raw: Record<string, string> = {};
+        for (const [field, i] of index) raw[field] = record[i] ?? '';
+        const parsed = spec.row.safeParse(raw);
+        if (!parsed.success) {
+          for (const r of rejectsFromZod(parsed.error, raw, { source: SOURCE, file, row: line }))
+            rejects.reject(r);
+          continue;
+        }
+        rejects.kept(SOURCE);
+        out.push(parsed.data as OnetRow<K>);
       }
-      const line = info.lines;
-      rejects.read(SOURCE);
-      if (record.length !== width) {
-        rejects.reject({
-          source: SOURCE,
-          file,
-          row: line,
-          field: '(row)',
-          expected: `${width} tab-separated fields`,
-          got: `${record.length}`,
-          reason: 'wrong number of fields',
-        });
-        continue;
-      }
-      const raw: Record<string, string> = {};
-      for (const [field, i] of index) raw[field] = record[i] ?? '';
-      const parsed = spec.row.safeParse(raw);
-      if (!parsed.success) {
-        for (const r of rejectsFromZod(parsed.error, raw, { source: SOURCE, file, row: line }))
-          rejects.reject(r);
-        continue;
-      }
-      rejects.kept(SOURCE);
-      out.push(parsed.data as OnetRow<K>);
-    }
   } catch (err) {
     if (err instanceof ValidationError) throw err;
     fail(
