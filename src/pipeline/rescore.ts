@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { errorMessage, ValidationError } from '../errors.js';
 import { gateConfigFrom } from '../gates/report.js';
 import type { CareerOneStopFields } from '../model/buildRecords.js';
+import { ONET_PARTS } from '../model/onetParts.js';
 import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
 import { type FileSourceId, isFileSource } from '../sources/registry.js';
 import { RejectCollector } from '../validate/rejects.js';
@@ -16,7 +17,14 @@ import type { RefreshSummary, StageName } from './summary.js';
 import { composeQuality, failedSummary, publishedSummary } from './summary.js';
 
 /** Parts of a record that the build recomputes (their `missing` reasons are recomputed too). */
-const RECOMPUTED = new Set(['wages', 'projections', 'careerProgression', 'resilience']);
+const RECOMPUTED = new Set<string>([
+  'wages',
+  'projections',
+  'careerProgression',
+  'resilience',
+  ...ONET_PARTS,
+  'alternateTitles',
+]);
 
 export interface RescoreOptions {
   runId: string;
@@ -91,6 +99,7 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
               brightOutlook: r.brightOutlook,
               educationProfile: r.educationProfile,
               training: r.training,
+              video: r.video ?? null,
               sourceStatus: r.sourceStatus.careeronestop!,
               // Reasons for null CareerOneStop parts travel with them; the rest is recomputed.
               missing: Object.fromEntries(Object.entries(r.missing).filter(([k]) => !RECOMPUTED.has(k))),

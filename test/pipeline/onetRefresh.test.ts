@@ -7,6 +7,8 @@ import { ONET_OCCUPATIONS } from '../../fixtures/figures.js';
 import { onetTextFiles, onetTextZip } from '../../fixtures/generate/onetArchive.js';
 import { zipEntries } from '../../fixtures/generate/zip.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { runRescore } from '../../src/pipeline/rescore.js';
+import { newRunId } from '../../src/pipeline/runContext.js';
 import type { SnapshotDiff } from '../../src/store/diff.js';
 import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
 
@@ -134,6 +136,14 @@ describe('O*NET in the offline refresh', () => {
     expect(second.status).toBe('unchanged');
     const onet = h.offline.server.requests.slice(before).filter((r) => r.path === ONET_PATH);
     expect(onet.map((r) => r.status)).toEqual([304]);
+  });
+
+  it('rebuilds the same O*NET parts and video offline in a rescore (content unchanged)', async () => {
+    expect((await h.refresh()).status).toBe('published');
+    await h.offline.close(); // no upstream is reachable from here on
+    const summary = await runRescore(h.context(), { runId: newRunId(), from: 'latest' });
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe('unchanged');
   });
 
   it('publishes a diff naming the O*NET fields a changed archive changed', async () => {
