@@ -46,7 +46,20 @@ export function mergeAlternateTitles(
   }
   return [...byKey.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, e]) => ({ title: e.title, sources: SOURCE_ORDER.filter((s) => e.sources.has(s)) }));
+    .map(([, e]) => ({
+      title: e.title,
+      sources: sharedSources(SOURCE_ORDER.filter((s) => e.sources.has(s))),
+    }));
+}
+
+/** One array per combination of sources (seven at most) instead of one per title of every record. */
+const SOURCE_SETS = new Map<string, TitleSource[]>();
+function sharedSources(list: TitleSource[]): TitleSource[] {
+  const key = list.join(',');
+  const known = SOURCE_SETS.get(key);
+  if (known) return known;
+  SOURCE_SETS.set(key, list);
+  return list;
 }
 
 export function onetParts(

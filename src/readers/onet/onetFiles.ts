@@ -8,6 +8,16 @@ import { ONET_CODE_PATTERN } from './onetTypes.js';
 
 const code = z.string().regex(ONET_CODE_PATTERN, 'an O*NET-SOC code NN-NNNN.NN');
 const text = z.string().trim().min(1, 'non-empty text');
+/** "04,06" → ["04", "06"], one frozen array per distinct text (there are a handful). */
+const SOURCE_LISTS = new Map<string, readonly string[]>();
+function sourceList(s: string): string[] {
+  let list = SOURCE_LISTS.get(s);
+  if (!list) {
+    list = Object.freeze(s.split(',').map((x) => x.trim()));
+    SOURCE_LISTS.set(s, list);
+  }
+  return list as string[];
+}
 const yesNo = z.enum(['Y', 'N'], 'Y or N').transform((v) => v === 'Y');
 const positiveInt = (what: string) =>
   z
@@ -31,7 +41,7 @@ export const ALTERNATE_TITLE_ROW = z.object({
   sources: z
     .string()
     .regex(/^\d{2}(,\s*\d{2})*$/, 'source codes like "04,06"')
-    .transform((s) => s.split(',').map((x) => x.trim())),
+    .transform(sourceList),
 });
 export const REPORTED_TITLE_ROW = z.object({ code, title: text, shownInMyNextMove: yesNo });
 export const TECHNOLOGY_SKILL_ROW = z.object({
@@ -40,8 +50,8 @@ export const TECHNOLOGY_SKILL_ROW = z.object({
   commodityCode: z.string().regex(/^\d{8}$/, 'an 8-digit UNSPSC commodity code'),
   commodityTitle: text,
   hot: yesNo,
-  /** Absent in releases before "In Demand" was published. */
-  inDemand: yesNo.optional(),
+  /** Absent in releases before "In Demand" was published: null. */
+  inDemand: yesNo.optional().transform((v) => v ?? null),
 });
 export const TASK_ROW = z.object({
   code,
@@ -73,6 +83,8 @@ export interface OnetFileSpec {
   columns: Record<string, string>;
   /** Fields that may be absent from the header (older releases). */
   optional?: readonly string[];
+  /** Fields with few distinct values (codes, categories): stored once per distinct value. */
+  interned?: readonly string[];
   row: z.ZodType<unknown, Record<string, string>>;
 }
 
@@ -90,6 +102,7 @@ export const ONET_FILES = {
       shortTitle: 'Short Title',
       sources: 'Source(s)',
     },
+    interned: ['code', 'shortTitle', 'sources'],
     row: ALTERNATE_TITLE_ROW,
   },
   reportedTitles: {
@@ -99,6 +112,7 @@ export const ONET_FILES = {
       title: 'Reported Job Title',
       shownInMyNextMove: 'Shown in My Next Move',
     },
+    interned: ['code'],
     row: REPORTED_TITLE_ROW,
   },
   technologySkills: {
@@ -112,11 +126,13 @@ export const ONET_FILES = {
       inDemand: 'In Demand',
     },
     optional: ['inDemand'],
+    interned: ['code', 'commodityCode', 'commodityTitle'],
     row: TECHNOLOGY_SKILL_ROW,
   },
   tasks: {
     file: 'Task Statements.txt',
     columns: { code: 'O*NET-SOC Code', id: 'Task ID', statement: 'Task', type: 'Task Type' },
+    interned: ['code'],
     row: TASK_ROW,
   },
   jobZones: {
@@ -145,6 +161,7 @@ export const ONET_FILES = {
       tier: 'Relatedness Tier',
       index: 'Index',
     },
+    interned: ['code', 'relatedCode', 'tier'],
     row: RELATED_ROW,
   },
 } as const satisfies Record<string, OnetFileSpec>;

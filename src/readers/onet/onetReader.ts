@@ -65,10 +65,12 @@ async function readTable<K extends OnetFileKey>(
   stream: Readable,
   key: K,
   rejects: RejectCollector,
+  intern: (text: string) => string,
 ): Promise<Array<OnetRow<K>>> {
   const spec: OnetFileSpec = ONET_FILES[key];
   const file = spec.file;
   const out: Array<OnetRow<K>> = [];
+  const interned = new Set<string>(spec.interned ?? []);
   let index: Array<[string, number]> | null = null;
   let width = 0;
   let line = 0;
@@ -104,7 +106,10 @@ async function readTable<K extends OnetFileKey>(
           continue;
         }
         const raw: Record<string, string> = {};
-        for (const [field, i] of index) raw[field] = record[i] ?? '';
+        for (const [field, i] of index) {
+          const value = record[i] ?? '';
+          raw[field] = interned.has(field) ? intern(value) : value;
+        }
         const parsed = spec.row.safeParse(raw);
         if (!parsed.success) {
           for (const r of rejectsFromZod(parsed.error, raw, { source: SOURCE, file, row: line }))
@@ -150,6 +155,14 @@ async function readArchive(
   const rows: Partial<Rows> = {};
   let readMe: string | undefined;
   const seen = new Map<string, string>();
+  // Codes, categories, tiers … repeat on thousands of rows: one string each instead of one per row.
+  const strings = new Map<string, string>();
+  const intern = (text: string) => {
+    const known = strings.get(text);
+    if (known !== undefined) return known;
+    strings.set(text, text);
+    return text;
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('error', (err: Error) => reject(new ZipFormatError(`${label}: ${err.message}`)));
@@ -175,7 +188,7 @@ async function readArchive(
           if (base === README_FILE) readMe = await readSmallText(stream, base);
           else {
             const key = KEY_OF_FILE.get(base)!;
-            (rows as Record<string, unknown>)[key] = await readTable(stream, key, rejects);
+            (rows as Record<string, unknown>)[key] = await readTable(stream, key, rejects, intern);
           }
         };
         handle().then(() => zip.readEntry(), reject);
@@ -238,7 +251,9 @@ function assemble(
     list: T[],
     put: (o: OnetOccupation, items: T[]) => void,
   ) => {
-    for (const [code, items] of groupByCode(list)) {
+    const groups = groupByCode(list);
+    list.length = 0; // the groups hold the rows now
+    for (const [code, items] of groups) {
       const occ = occupations.get(code);
       if (occ) put(occ, items);
       else {
@@ -251,23 +266,18 @@ function assemble(
   attach(ONET_FILES.jobZones.file, rows.jobZones, (o, items) => {
     o.jobZone = items[0]!.jobZone;
   });
+  // The validated rows themselves become the lists (they keep their interned `code`): no copies.
   attach(ONET_FILES.alternateTitles.file, rows.alternateTitles, (o, items) => {
-    o.alternateTitles = items.map(({ title, shortTitle, sources }) => ({ title, shortTitle, sources }));
+    o.alternateTitles = items;
   });
   attach(ONET_FILES.reportedTitles.file, rows.reportedTitles, (o, items) => {
-    o.reportedTitles = items.map(({ title, shownInMyNextMove }) => ({ title, shownInMyNextMove }));
+    o.reportedTitles = items;
   });
   attach(ONET_FILES.technologySkills.file, rows.technologySkills, (o, items) => {
-    o.technologySkills = items.map((t) => ({
-      example: t.example,
-      commodityCode: t.commodityCode,
-      commodityTitle: t.commodityTitle,
-      hot: t.hot,
-      inDemand: t.inDemand ?? null,
-    }));
+    o.technologySkills = items;
   });
   attach(ONET_FILES.tasks.file, rows.tasks, (o, items) => {
-    o.tasks = items.map(({ id, statement, type }) => ({ id, statement, type }));
+    o.tasks = items;
   });
   attach(ONET_FILES.related.file, rows.related, (o, items) => {
     o.related = items
