@@ -7,6 +7,7 @@ import { scoreOccupation } from '../methodology/engine.js';
 import type { MethodologyDefinition } from '../methodology/types.js';
 import type { EpReadResult, EpRow } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { OnetReadResult } from '../readers/onet/onetTypes.js';
 import type { EpochData } from '../sources/epoch.js';
 import type { ExposureData } from '../sources/exposure.js';
 import type { Warning } from '../validate/rejects.js';
@@ -29,6 +30,8 @@ export interface BuildInput {
   ep: EpReadResult | null;
   exposure: ExposureData | null;
   epoch: EpochData | null;
+  /** O*NET by 8-digit code; per-SOC view: onetSocSummaries() in ./onetSoc.ts. */
+  onet?: OnetReadResult | null;
   /** Per-SOC CareerOneStop fields; null when the source is not part of this run. */
   careeronestop: Map<string, CareerOneStopFields> | null;
   methodology: MethodologyDefinition;

@@ -9,6 +9,7 @@ import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } fr
 import type { OccupationRecord } from '../model/occupation.js';
 import type { EpReadResult } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { OnetReadResult } from '../readers/onet/onetTypes.js';
 import type { RawArtifact } from '../sources/artifact.js';
 import type { EpochData } from '../sources/epoch.js';
 import type { ExposureData } from '../sources/exposure.js';
@@ -23,6 +24,8 @@ export interface SourceBundle {
   ep: EpReadResult | null;
   exposure: ExposureData | null;
   epoch: EpochData | null;
+  /** O*NET (8-digit codes); absent or null when the `onet` source is not part of the run. */
+  onet?: OnetReadResult | null;
 }
 
 /** Fetch (or confirm unchanged) every file of one file source. */
