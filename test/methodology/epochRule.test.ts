@@ -6,8 +6,9 @@ import {
 } from '../../src/methodology/humanAdvantage/engine.js';
 import { getEpochRule, registerEpochRule } from '../../src/methodology/humanAdvantage/registry.js';
 import { EPOCH_RULE_1 } from '../../src/methodology/humanAdvantage/rule_1.js';
-import { roundedMedian, ruleSubjectForSoc } from '../../src/methodology/humanAdvantage/subject.js';
+import { ruleSubjectForSoc } from '../../src/methodology/humanAdvantage/subject.js';
 import type { EpochRuleDefinition } from '../../src/methodology/humanAdvantage/types.js';
+import type { OnetSocSummary } from '../../src/readers/onet/onetTypes.js';
 
 const rule = getEpochRule('epoch-rule-1');
 const epochOf = (r: {
@@ -149,45 +150,82 @@ describe('epoch-rule-1: career categories', () => {
   });
 });
 
-describe('epoch-rule-1: a SOC with only detailed O*NET codes', () => {
-  it('takes the category from the SOC, the rounded median job zone and the SOC title', () => {
-    const s = ruleSubjectForSoc('29-2010', 'Clinical Laboratory Technologists and Technicians', {
-      soc: '29-2010',
-      onetCodes: ['29-2011.00', '29-2012.00'],
-      combination: 'children-union',
-      title: null,
-      jobZone: 3.5,
+describe('epoch-rule-1: what is rated for a SOC (O*NET per-SOC summaries)', () => {
+  const summary = (soc: string, over: Partial<OnetSocSummary> = {}): [string, OnetSocSummary] => [
+    soc,
+    { soc, onetCodes: [`${soc}.00`], combination: 'exact', title: `Title ${soc}`, jobZone: 3, ...over },
+  ];
+
+  it('rates a SOC with a .00 code as that code, with its O*NET title and job zone', () => {
+    const s = ruleSubjectForSoc(
+      '29-2072',
+      'Medical Records Specialists (OEWS)',
+      new Map([summary('29-2072', { title: 'Medical Records Specialists' })]),
+    );
+    expect(s).toEqual({
+      subject: { code: '29-2072.00', title: 'Medical Records Specialists', jobZone: 3 },
+      basis: 'base-code',
+      onetCodes: ['29-2072.00'],
+      titleSource: 'onet',
     });
+  });
+
+  it('rates a SOC whose .00 code has no data from the SOC, with the children’s job zone', () => {
+    const s = ruleSubjectForSoc(
+      '15-1299',
+      'Computer Occupations, All Other',
+      new Map([
+        summary('15-1299', {
+          onetCodes: ['15-1299.01', '15-1299.08'],
+          combination: 'children-union',
+          title: 'Computer Occupations, All Other',
+          jobZone: 4,
+        }),
+      ]),
+    );
+    expect(s?.basis).toBe('children');
+    expect(s?.subject).toEqual({ code: '15-1299', title: 'Computer Occupations, All Other', jobZone: 4 });
+    expect(rateByRule(rule, s!.subject).category).toBe('technology');
+  });
+
+  it('combines the detailed SOCs of a broad-group aggregate O*NET does not list (29-2010)', () => {
+    const s = ruleSubjectForSoc(
+      '29-2010',
+      'Clinical Laboratory Technologists and Technicians',
+      new Map([
+        summary('29-2011', { jobZone: 4 }),
+        summary('29-2012', { jobZone: 3 }),
+        summary('29-2021', { jobZone: 5 }),
+      ]),
+    );
     expect(s).toEqual({
       subject: { code: '29-2010', title: 'Clinical Laboratory Technologists and Technicians', jobZone: 4 },
-      basis: 'soc-without-base-code',
+      basis: 'broad-group',
       onetCodes: ['29-2011.00', '29-2012.00'],
       titleSource: 'soc',
     });
-    const r = rateByRule(rule, s.subject);
+    const r = rateByRule(rule, s!.subject);
     expect(r.category).toBe('healthcare-technical');
     expect(r.code).toBe('29-2010.00');
     expect(r.keywordRows.map((k) => k.matched)).toEqual([['technician']]);
   });
 
-  it('rates a SOC with a .00 code as that code, with its O*NET title', () => {
-    const s = ruleSubjectForSoc('29-2072', 'Medical Records Specialists', {
-      soc: '29-2072',
-      onetCodes: ['29-2072.00'],
-      combination: 'exact',
-      title: 'Medical Records Specialists',
-      jobZone: 3,
-    });
-    expect(s.basis).toBe('onet-base-code');
-    expect(s.titleSource).toBe('onet');
-    expect(s.subject).toEqual({ code: '29-2072.00', title: 'Medical Records Specialists', jobZone: 3 });
-  });
-
-  it('rounds the median of children zones half up', () => {
-    expect(roundedMedian([2, 3])).toBe(3);
-    expect(roundedMedian([4, 2, 2])).toBe(2);
-    expect(roundedMedian([1, 2, 4, 5])).toBe(3);
-    expect(roundedMedian([])).toBeNull();
+  it('passes on why a job zone is missing, and finds nothing for a SOC O*NET does not cover', () => {
+    const s = ruleSubjectForSoc(
+      '41-9012',
+      'Models',
+      new Map([
+        summary('41-9012', {
+          jobZone: null,
+          jobZoneMissingReason: 'O*NET publishes no job zone for 41-9012.00',
+        }),
+      ]),
+    );
+    expect(s?.subject.jobZoneMissingReason).toBe('O*NET publishes no job zone for 41-9012.00');
+    expect(
+      ruleSubjectForSoc('21-1018', 'Substance Abuse … Counselors', new Map([summary('21-1011')])),
+    ).toBeNull();
+    expect(ruleSubjectForSoc('45-3031', 'Fishing and Hunting Workers', new Map())).toBeNull();
   });
 });
 

@@ -137,5 +137,5 @@ export const EPOCH_RULE_1: EpochRuleDefinition = {
     },
   ],
   clamp: 'after-each-change',
-  socWithoutBaseCode: { category: 'from-soc', jobZone: 'rounded-median-of-children', title: 'soc-title' },
+  socWithoutBaseCode: { category: 'from-soc', jobZone: 'median-of-children-half-up', title: 'soc-title' },
 };

@@ -1,63 +1,80 @@
 /**
- * What the rule is applied to for one six-digit SOC, from the O*NET source's per-SOC summary.
+ * What the rule is applied to for one six-digit SOC, from the O*NET source's per-SOC summaries
+ * (src/model/onetSoc.ts).
  *
- * A SOC with an O*NET `.00` code is rated as that code: its O*NET title and job zone. A SOC with
- * only detailed O*NET codes (OEWS/EP aggregates such as 13-1020 or 51-2090, whose O*NET codes are
- * 13-1021.00 … 13-1023.00) follows the rule's `socWithoutBaseCode` (epoch-rule-1: category from the
- * SOC itself, job zone as the median of its O*NET codes' zones rounded half up, keywords on the SOC
- * title of the record — O*NET has no title for the aggregate). The record says which was used.
+ * - `base-code`: the SOC's `.00` O*NET code has data: its O*NET title and job zone.
+ * - `children`: the `.00` code has no data (O*NET's "All Other" titles, e.g. 15-1299.00): the rule's
+ *   `socWithoutBaseCode` applies (epoch-rule-1: category from the SOC, job zone the median of the
+ *   children's zones rounded half up, as the O*NET source combines them; title of the `.00` code when
+ *   O*NET lists it, else the SOC title).
+ * - `broad-group`: the SOC is an OEWS/EP broad-group aggregate that O*NET does not list (13-1020,
+ *   29-2010, 51-2090: codes ending in 0), so its detailed SOCs' summaries (13-1021 … 13-1023) are
+ *   combined the same way, with the SOC title. Other aggregates (21-1018, 25-2052, …) are not
+ *   guessed: they have no O*NET data, and the reason says so.
  */
+import { medianJobZone } from '../../model/onetSoc.js';
+import type { OnetSocSummary } from '../../readers/onet/onetTypes.js';
 import type { RuleSubject } from './engine.js';
 
-/** The O*NET source's per-SOC facts the rule needs (the contract of the onet source). */
-export interface OnetSocSummary {
-  soc: string;
-  onetCodes: string[];
-  combination: 'exact' | 'children-union';
-  title: string | null;
-  jobZone: number | null;
-  jobZoneMissingReason?: string;
-}
-
-export type RuleBasis = 'onet-base-code' | 'soc-without-base-code';
+export type RuleBasis = 'base-code' | 'children' | 'broad-group';
 
 export interface RuleSubjectForSoc {
   subject: RuleSubject;
   basis: RuleBasis;
+  /** The O*NET codes whose job zone (and, for `base-code`, title) were used. */
   onetCodes: string[];
   titleSource: 'onet' | 'soc';
 }
 
-/** Median of whole-number zones, a tie between two middle zones rounded up (2 and 3 → 3). */
-export function roundedMedian(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  const median = Number.isInteger(mid)
-    ? ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
-    : (sorted[Math.floor(mid)] ?? 0);
-  return Math.floor(median + 0.5);
-}
+const BROAD_GROUP = /^\d{2}-\d{3}0$/;
 
-export function ruleSubjectForSoc(soc: string, socTitle: string, summary: OnetSocSummary): RuleSubjectForSoc {
-  const zone = summary.jobZone === null ? null : Math.floor(summary.jobZone + 0.5);
-  const missing =
-    zone === null
-      ? { jobZoneMissingReason: summary.jobZoneMissingReason ?? `no O*NET job zone for ${soc}` }
-      : {};
-  if (summary.combination === 'exact') {
-    const code = summary.onetCodes.find((c) => c.endsWith('.00')) ?? `${soc}.00`;
+export function ruleSubjectForSoc(
+  soc: string,
+  socTitle: string,
+  summaries: ReadonlyMap<string, OnetSocSummary>,
+): RuleSubjectForSoc | null {
+  const summary = summaries.get(soc);
+  if (summary) {
+    const zone = summary.jobZone;
+    const missing =
+      zone === null
+        ? { jobZoneMissingReason: summary.jobZoneMissingReason ?? `O*NET publishes no job zone for ${soc}` }
+        : {};
+    const title = summary.title ?? socTitle;
+    const titleSource = summary.title === null ? 'soc' : 'onet';
+    if (summary.combination === 'exact') {
+      const code = summary.onetCodes[0] ?? `${soc}.00`;
+      return {
+        subject: { code, title, jobZone: zone, ...missing },
+        basis: 'base-code',
+        onetCodes: [...summary.onetCodes],
+        titleSource,
+      };
+    }
     return {
-      subject: { code, title: summary.title ?? socTitle, jobZone: zone, ...missing },
-      basis: 'onet-base-code',
-      onetCodes: [code],
-      titleSource: summary.title === null ? 'soc' : 'onet',
+      subject: { code: soc, title, jobZone: zone, ...missing },
+      basis: 'children',
+      onetCodes: [...summary.onetCodes],
+      titleSource,
     };
   }
+  if (!BROAD_GROUP.test(soc)) return null;
+  const prefix = soc.slice(0, 6);
+  const children = [...summaries.values()].filter((s) => s.soc.startsWith(prefix) && s.soc !== soc);
+  if (children.length === 0) return null;
+  const onetCodes = children.flatMap((c) => c.onetCodes).sort();
+  const zone = medianJobZone(children.flatMap((c) => (c.jobZone === null ? [] : [c.jobZone])));
   return {
-    subject: { code: soc, title: socTitle, jobZone: zone, ...missing },
-    basis: 'soc-without-base-code',
-    onetCodes: [...summary.onetCodes],
+    subject: {
+      code: soc,
+      title: socTitle,
+      jobZone: zone,
+      ...(zone === null
+        ? { jobZoneMissingReason: `O*NET publishes no job zone for ${onetCodes.join(', ')}` }
+        : {}),
+    },
+    basis: 'broad-group',
+    onetCodes,
     titleSource: 'soc',
   };
 }

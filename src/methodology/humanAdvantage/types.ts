@@ -78,7 +78,7 @@ export const EpochRuleDefinitionSchema = z
      */
     socWithoutBaseCode: z.strictObject({
       category: z.literal('from-soc'),
-      jobZone: z.literal('rounded-median-of-children'),
+      jobZone: z.literal('median-of-children-half-up'),
       title: z.literal('soc-title'),
     }),
   })
