@@ -16,7 +16,14 @@ import type { RefreshSummary, StageName } from './summary.js';
 import { composeQuality, failedSummary, publishedSummary } from './summary.js';
 
 /** Parts of a record that the build recomputes (their `missing` reasons are recomputed too). */
-const RECOMPUTED = new Set(['wages', 'projections', 'careerProgression', 'resilience']);
+const RECOMPUTED = new Set([
+  'wages',
+  'projections',
+  'careerProgression',
+  'resilience',
+  'category',
+  'resilience.humanAdvantage',
+]);
 
 export interface RescoreOptions {
   runId: string;

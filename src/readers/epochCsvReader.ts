@@ -1,8 +1,10 @@
 /**
- * Reads the curated EPOCH human-advantage ratings (resilience-v2.md, input 3): header
- * `soc,empathy,presence,opinion,creativity,hope,source,rubric_version` (extra columns such as
- * title or notes are allowed). Each rating is an integer 1–5; source is manual or generated; a
- * generated rating names its rubric version (a manual one may leave it blank: it follows no rubric).
+ * Reads the manual EPOCH human-advantage ratings (EPOCH_URL; epoch-rule.md §5): header
+ * `soc,empathy,presence,opinion,creativity,hope,source` (extra columns such as title, notes or the
+ * retired rubric_version are allowed; `notes` is carried into the record). A listed SOC uses these ratings
+ * instead of the rule's. Each rating is an integer 1–5 and every row's source is `manual`: the
+ * judgment-written `generated` rows were retired when the rule replaced them, so a file still
+ * carrying one is refused rather than silently overriding the rule.
  *
  * Like the exposure file, any invalid row (a 6, a duplicate SOC, a blank field) is fatal for the
  * run: a ValidationError lists every bad row, and nothing is scored from a half-valid table.
@@ -13,19 +15,21 @@ import type { Reject, RejectCollector } from '../validate/rejects.js';
 import { failWithRejects, readCsvRecords } from './exposureCsvReader.js';
 
 const SOURCE = 'epoch';
-export const EPOCH_DIMENSIONS = ['empathy', 'presence', 'opinion', 'creativity', 'hope'] as const;
-export const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source', 'rubric_version'] as const;
+
+import { EPOCH_DIMENSIONS } from '../methodology/humanAdvantage/types.js';
+
+export { EPOCH_DIMENSIONS };
+export const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source'] as const;
 const RATING_MIN = 1;
 const RATING_MAX = 5;
 /** A SOC code, or an O*NET-SOC code whose six-digit SOC is taken. */
 const SOC_OR_ONET = /^(\d{2}-\d{4})(\.\d{2})?$/;
-const SOURCES = ['manual', 'generated'] as const;
 
 export interface EpochEntry {
   ratings: EpochRatings;
-  source: 'manual' | 'generated';
-  /** The rubric a generated rating follows; a manual rating may have none (then absent). */
-  rubricVersion?: string;
+  source: 'manual';
+  /** The row's `notes` (why it differs from the rule), when the file has the column and it is not blank. */
+  note?: string;
 }
 
 export interface EpochReadResult {
@@ -88,27 +92,26 @@ export async function readEpochCsv(
     }
 
     const source = raw('source');
-    if (!(SOURCES as readonly string[]).includes(source)) {
-      valid = false;
-      problem(line, 'source', SOURCES.join(' or '), JSON.stringify(source), 'invalid source');
-    }
-    const rubricVersion = raw('rubric_version');
-    if (rubricVersion === '' && source === 'generated') {
+    if (source === 'generated') {
       valid = false;
       problem(
         line,
-        'rubric_version',
-        'a rubric version (e.g. "epoch-rubric-1") on a generated rating',
-        '""',
-        'missing rubric version',
+        'source',
+        'manual (generated ratings are retired: the human-advantage rule rates every occupation without a manual row)',
+        JSON.stringify(source),
+        'retired source',
       );
+    } else if (source !== 'manual') {
+      valid = false;
+      problem(line, 'source', 'manual', JSON.stringify(source), 'invalid source');
     }
+    const note = raw('notes');
 
     if (valid && soc) {
       bySoc.set(soc, {
         ratings: ratings as EpochRatings,
-        source: source as EpochEntry['source'],
-        ...(rubricVersion !== '' ? { rubricVersion } : {}),
+        source: 'manual',
+        ...(note !== '' ? { note } : {}),
       });
     }
   }
