@@ -15,18 +15,20 @@ import type { ExposureData } from '../sources/exposure.js';
 import type { Warning } from '../validate/rejects.js';
 import { categoryOf, type HumanAdvantageSources, humanAdvantageInput } from './humanAdvantage.js';
 import type { OccupationRecord, Projections } from './occupation.js';
-import { onetSocSummaries } from './onetSoc.js';
+import { mergeAlternateTitles, noOnetParts, onetParts } from './onetParts.js';
+import { onetSocGroups, summarizeOnetGroup } from './onetSoc.js';
 import { careerProgression } from './progression.js';
 import { indexWages, releaseYear } from './wages.js';
 
 export type CareerOneStopFields = Pick<
   OccupationRecord,
   'alsoKnownAs' | 'relatedOccupations' | 'brightOutlook' | 'educationProfile' | 'training'
-> & {
-  sourceStatus: OccupationRecord['sourceStatus'][string];
-  /** Why a CareerOneStop field or part is null (merged into the record's `missing`). */
-  missing?: Record<string, string>;
-};
+> &
+  Partial<Pick<OccupationRecord, 'video'>> & {
+    sourceStatus: OccupationRecord['sourceStatus'][string];
+    /** Why a CareerOneStop field or part is null (merged into the record's `missing`). */
+    missing?: Record<string, string>;
+  };
 
 export interface BuildInput {
   selected: SourceId[];
@@ -46,7 +48,13 @@ export interface BuildInput {
 export interface BuildReport {
   occupations: number;
   missing: Record<string, { count: number; reasons: Record<string, number>; socs: string[] }>;
-  unmatched: { oewsNotInEp: string[]; epNotInOews: string[]; stateOrAreaWithoutNational: string[] };
+  unmatched: {
+    oewsNotInEp: string[];
+    epNotInOews: string[];
+    stateOrAreaWithoutNational: string[];
+    /** O*NET codes whose 6-digit SOC is not a record of the snapshot (present when O*NET was read). */
+    onetNotInSnapshot?: string[];
+  };
   scoring: {
     methodology: string;
     scored: number;
@@ -103,6 +111,9 @@ export function buildOccupationRecords(input: BuildInput): {
       oewsTitles.set(table.soc(i), table.occupation(i).title);
   }
 
+  const onetGroups = input.onet ? onetSocGroups(input.onet) : null;
+  const onetLabel = input.onet ? `O*NET ${input.onet.release}` : '';
+
   const missing: BuildReport['missing'] = {};
   const noteMissing = (part: string, soc: string, reason: string) => {
     const m = missing[part] ?? { count: 0, reasons: {}, socs: [] };
@@ -126,7 +137,13 @@ export function buildOccupationRecords(input: BuildInput): {
   const humanSources: HumanAdvantageSources = {
     rule: epochRule,
     manual: input.epoch?.bySoc ?? null,
-    onet: input.onet ? { release: input.onet.release, summaries: onetSocSummaries(input.onet) } : null,
+    onet:
+      input.onet && onetGroups
+        ? {
+            release: input.onet.release,
+            summaries: new Map([...onetGroups].map(([soc, g]) => [soc, summarizeOnetGroup(g)])),
+          }
+        : null,
   };
   const scoring: BuildReport['scoring'] = {
     methodology: input.methodology.version,
@@ -141,6 +158,7 @@ export function buildOccupationRecords(input: BuildInput): {
     counts[key] = (counts[key] ?? 0) + 1;
   };
   const records: OccupationRecord[] = [];
+  const socSet = new Set(socs);
   for (const soc of socs) {
     const w = wages?.bySoc.get(soc) ?? null;
     const epRow = epRows.get(soc);
@@ -159,6 +177,14 @@ export function buildOccupationRecords(input: BuildInput): {
       brightOutlook: null,
       educationProfile: null,
       training: null,
+      onet: null,
+      description: null,
+      tasks: null,
+      technologySkills: null,
+      alternateTitles: null,
+      jobZone: null,
+      onetRelatedOccupations: null,
+      video: null,
       sourceStatus: {},
       missing: {},
     };
@@ -242,6 +268,42 @@ export function buildOccupationRecords(input: BuildInput): {
       };
       rec.missing.careeronestop = reason;
     }
+    if (!rec.video) {
+      rec.video = null;
+      const reason = c1s
+        ? (c1s.missing?.video ?? `CareerOneStop gives no career video for ${soc}`)
+        : rec.missing.careeronestop;
+      rec.missing.video = reason ?? 'no CareerOneStop career video';
+      noteMissing('video', soc, c1s ? 'no CareerOneStop career video' : 'no CareerOneStop result');
+    }
+
+    const group = onetGroups?.get(soc);
+    const onet =
+      group && input.onet
+        ? onetParts(group, input.onet)
+        : noOnetParts(input.onet ? `no O*NET occupation for ${soc} in ${onetLabel}` : notSelected('onet'));
+    Object.assign(rec, onet.parts);
+    Object.assign(rec.missing, onet.missing);
+    for (const part of Object.keys(onet.missing)) {
+      noteMissing(
+        part,
+        soc,
+        group ? 'O*NET lists none' : input.onet ? 'no O*NET occupation' : notSelected('onet'),
+      );
+    }
+    const titleLists = [
+      ...(group?.used ?? []).flatMap((o) => [
+        { source: 'onet' as const, titles: o.alternateTitles.map((t) => t.title) },
+        { source: 'onet-reported' as const, titles: o.reportedTitles.map((t) => t.title) },
+      ]),
+      { source: 'careeronestop' as const, titles: rec.alsoKnownAs ?? [] },
+    ];
+    const merged = mergeAlternateTitles(titleLists);
+    rec.alternateTitles = merged.length > 0 ? merged : null;
+    if (merged.length === 0) {
+      rec.missing.alternateTitles = 'no alternate titles from O*NET or CareerOneStop';
+      noteMissing('alternateTitles', soc, 'no alternate titles from O*NET or CareerOneStop');
+    }
     records.push(rec);
   }
 
@@ -260,6 +322,13 @@ export function buildOccupationRecords(input: BuildInput): {
       oewsNotInEp: input.ep ? [...(wages?.bySoc.keys() ?? [])].filter((s) => !epRows.has(s)).sort() : [],
       epNotInOews: wages ? [...epRows.keys()].filter((s) => !wages.bySoc.has(s)).sort() : [],
       stateOrAreaWithoutNational: wages?.withoutNational ?? [],
+      ...(input.onet
+        ? {
+            onetNotInSnapshot: [...input.onet.occupations.keys()].filter(
+              (code) => !socSet.has(code.slice(0, 7)),
+            ),
+          }
+        : {}),
     },
     scoring,
     warnings,

@@ -37,12 +37,13 @@ export async function fetchSource(
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
-    out.push(
-      await fetchArtifact(
-        { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-        { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
-      ),
+    const artifact = await fetchArtifact(
+      { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
+      { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
     );
+    if (file.license) artifact.license = file.license;
+    if (file.attribution) artifact.attribution = file.attribution;
+    out.push(artifact);
   }
   return out;
 }
