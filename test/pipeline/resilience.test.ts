@@ -13,6 +13,7 @@ import { runRefresh } from '../../src/pipeline/refresh.js';
 import { runRescore } from '../../src/pipeline/rescore.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
 import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
+import { SHARED_ONET, zipOnetFolder } from '../support/onetArchive.js';
 
 const SHARED = path.resolve(import.meta.dirname, '../../..', 'shared/data');
 const REAL = {
@@ -20,7 +21,7 @@ const REAL = {
   ep: path.join(SHARED, 'ep_2024-34_occupation.xlsx'),
   exposure: path.join(SHARED, 'occ_level.csv'),
 };
-const haveReal = Object.values(REAL).every((p) => existsSync(p));
+const haveReal = Object.values(REAL).every((p) => existsSync(p)) && existsSync(SHARED_ONET);
 
 async function snapshotRecords(dir: string, id: string): Promise<OccupationRecord[]> {
   const text = await readFile(path.join(dir, id, 'occupations.ndjson'), 'utf8');
@@ -39,15 +40,16 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('scores 29-2072 exactly as the reference page, with May 2024 progression bands', {
+  it('scores 29-2072 exactly as the reference page, its human advantage from the rule (no EPOCH_URL), with May 2024 progression bands', {
     timeout: 180_000,
   }, async () => {
     const config = loadConfig({
-      SOURCES: 'oews,ep,exposure,epoch',
+      SOURCES: 'oews,ep,exposure,epoch,onet',
       OEWS_FORMAT: 'xlsx',
       OEWS_XLSX_URLS: pathToFileURL(REAL.oews).href,
       EP_URL: pathToFileURL(REAL.ep).href,
       EXPOSURE_URL: pathToFileURL(REAL.exposure).href,
+      ONET_URL: pathToFileURL(zipOnetFolder(SHARED_ONET)).href,
       SNAPSHOT_DIR: path.join(dir, 'snapshots'),
       CACHE_DIR: path.join(dir, 'cache'),
     });
@@ -60,6 +62,7 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
       expect(summary.occupations).toBe(832);
       const recs = await snapshotRecords(path.join(dir, 'snapshots'), summary.snapshotId!);
       const mrs = recs.find((r) => r.soc === '29-2072')!;
+      expect(mrs.category).toBe('healthcare-technical');
       expect(mrs.resilience).toEqual({
         methodology: '2.0',
         score: 3,
@@ -82,9 +85,81 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
           sum: 15,
           label: 'Moderate',
           points: 1,
-          source: 'manual',
+          source: 'rule',
+          rule: {
+            version: 'epoch-rule-1',
+            code: '29-2072.00',
+            basis: 'base-code',
+            onetCodes: ['29-2072.00'],
+            category: 'healthcare-technical',
+            categoryStep: 'minor-group',
+            title: 'Medical Records Specialists',
+            titleSource: 'onet',
+            jobZone: 3,
+            jobZoneAdjustment: 0,
+            keywordRows: [{ row: 4, matched: ['specialist'], changes: { opinion: 1 } }],
+          },
         },
       });
+      // The other worked examples of epoch-rule.md, through the real O*NET 29.2 titles and zones.
+      const sums = Object.fromEntries(
+        ['15-1252', '29-1141', '43-4171', '11-2022', '41-9012', '11-1011', '53-3032'].map((soc) => [
+          soc,
+          recs.find((r) => r.soc === soc)?.resilience?.humanAdvantage?.sum,
+        ]),
+      );
+      expect(sums).toEqual({
+        '15-1252': 15,
+        '29-1141': 22,
+        '43-4171': 7,
+        '11-2022': 17,
+        '41-9012': 14,
+        '11-1011': 21,
+        '53-3032': 9,
+      });
+      expect(recs.every((r) => r.resilience?.humanAdvantage?.source !== 'manual')).toBe(true);
+      // 21-1014 Mental Health Counselors is inside the OEWS aggregate 21-1018, which O*NET does not list.
+      expect(recs.find((r) => r.soc === '21-1018')?.missing['resilience.humanAdvantage']).toBe(
+        'no manual rating for 21-1018 and no O*NET 29.2 occupation for it',
+      );
+      // A broad-group aggregate is rated from its detailed SOCs (documented rule).
+      expect(recs.find((r) => r.soc === '13-1020')?.resilience?.humanAdvantage?.rule).toMatchObject({
+        basis: 'broad-group',
+        onetCodes: ['13-1021.00', '13-1022.00', '13-1023.00'],
+        titleSource: 'soc',
+      });
+      const scoring = summary.quality.scoring!;
+      // Measured on these files (reported in the issue's note): every occupation with an exposure
+      // row and projections is scored; the rest are counted by cause.
+      expect({
+        scored: scoring.scored,
+        unscored: scoring.unscored,
+        byCause: scoring.byCause,
+        byClassification: scoring.byClassification,
+        humanAdvantage: scoring.humanAdvantage,
+      }).toMatchInlineSnapshot(`
+        {
+          "byCause": {
+            "no O*NET data": 5,
+            "no exposure row": 59,
+          },
+          "byClassification": {
+            "AI-Augmented": 435,
+            "AI-Resilient": 87,
+            "High Disruption Risk": 72,
+            "In Transition": 179,
+          },
+          "humanAdvantage": {
+            "manual": 0,
+            "missing": 5,
+            "rule": 827,
+            "ruleVersion": "epoch-rule-1",
+          },
+          "scored": 773,
+          "unscored": 59,
+        }
+      `);
+
       const expected = [35780, 41600, 50250, 64070, 80950];
       expect(mrs.careerProgression?.map((l) => l.annual)).toEqual(expected);
       mrs.careerProgression!.forEach((l, i) => {
