@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_EPOCH_FILE, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { registerMethodology } from '../../src/methodology/registry.js';
 import { METHODOLOGY_V2_0 } from '../../src/methodology/v2_0.js';
@@ -196,60 +196,95 @@ describe('resilience inputs in an offline refresh', () => {
     await h.close();
   });
 
-  it('publishes an occupation with no EPOCH row unscored, with the reason, and counts it', async () => {
-    const ratings = (await readFile(DEFAULT_EPOCH_FILE, 'utf8')).split('\n');
-    const without = ratings.filter((l) => !l.startsWith('15-1252')).join('\n');
-    const file = path.join(h.dir, 'epoch.csv');
-    await writeFile(file, without);
+  it('scores the fixture occupations with the rule, and counts those without O*NET data as unscored', async () => {
+    const summary = await h.refresh();
+    expect(summary.status).toBe('published');
+    const recs = await snapshotRecords(path.join(h.dir, 'snapshots'), summary.snapshotId!);
+    const mrs = recs.find((r) => r.soc === '29-2072')!;
+    expect(mrs.resilience).toMatchObject({ score: 3, classification: 'AI-Augmented' });
+    expect(mrs.resilience?.humanAdvantage).toMatchObject({ sum: 15, source: 'rule' });
+    expect(mrs.resilience?.humanAdvantage?.rule).toMatchObject({
+      category: 'healthcare-technical',
+      jobZone: 3,
+    });
+    expect(mrs.category).toBe('healthcare-technical');
+    // The fixture O*NET release has no occupation for 45-3031 and 51-2090 (fixtures/figures.ts).
+    const assemblers = recs.find((r) => r.soc === '51-2090')!;
+    expect(assemblers.resilience?.humanAdvantage).toBeNull();
+    expect(assemblers.resilience?.score).toBeNull();
+    expect(assemblers.missing['resilience.humanAdvantage']).toMatch(/no O\*NET 29.2 occupation for it/);
+    const rated = recs.filter((r) => r.resilience?.humanAdvantage?.source === 'rule').map((r) => r.soc);
+    expect(rated.length).toBeGreaterThan(15);
+    const scoring = summary.quality.scoring!;
+    expect(scoring.byCause?.['no O*NET data']).toBeGreaterThanOrEqual(2);
+    expect(scoring.scored + scoring.unscored).toBe(recs.length);
+  });
+
+  it('uses a manual row for its SOC (marked manual, with its note) and the rule for the others', async () => {
+    const file = path.join(h.dir, 'manual.csv');
+    await writeFile(
+      file,
+      [
+        'soc,title,empathy,presence,opinion,creativity,hope,source,notes',
+        '15-1252,Software Developers,2,1,3,4,2,manual,product review: less judgment than the technology default',
+      ].join('\n'),
+    );
     const summary = await h.refresh({ EPOCH_URL: pathToFileURL(file).href });
     expect(summary.status).toBe('published');
     const recs = await snapshotRecords(path.join(h.dir, 'snapshots'), summary.snapshotId!);
-    const dev = recs.find((r) => r.soc === '15-1252')!;
-    expect(dev.resilience).toMatchObject({
-      score: null,
-      classification: null,
-      rationale: null,
-      humanAdvantage: null,
+    expect(recs.find((r) => r.soc === '15-1252')!.resilience?.humanAdvantage).toEqual({
+      ratings: { empathy: 2, presence: 1, opinion: 3, creativity: 4, hope: 2 },
+      sum: 12,
+      label: 'Moderate',
+      points: 1,
+      source: 'manual',
+      note: 'product review: less judgment than the technology default',
     });
-    expect(dev.resilience?.unscoredReason).toMatch(/EPOCH/);
-    expect(dev.resilience?.exposure).not.toBeNull();
-    expect(dev.resilience?.growth).not.toBeNull();
-    const scoring = summary.quality.build!.scoring;
-    expect(Object.entries(scoring.unscoredByReason).some(([r, n]) => /EPOCH/.test(r) && n >= 1)).toBe(true);
+    expect(recs.find((r) => r.soc === '29-2072')!.resilience?.humanAdvantage?.source).toBe('rule');
+    expect(summary.quality.scoring?.humanAdvantage?.manual).toBe(1);
   });
 
-  const badRatings: Array<[string, (lines: string[]) => string[], RegExp]> = [
+  const MANUAL = [
+    'soc,empathy,presence,opinion,creativity,hope,source,notes',
+    '15-1252,2,1,3,4,2,manual,reviewed',
+    '29-1141,5,5,4,3,5,manual,reviewed',
+  ];
+  const badRatings: Array<[string, string[], RegExp]> = [
     [
       'a rating of 6',
-      (lines) =>
-        lines.map((l) => (l.startsWith('29-2072') ? l.replace(/^(29-2072[^,]*,[^,]*,)3,/, '$16,') : l)),
-      /epoch-ratings\.csv.*row \d+.*empathy/s,
+      [MANUAL[0]!, '15-1252,2,1,3,4,6,manual,reviewed'],
+      /manual\.csv.*row 2, hope: expected an integer 1–5, got "6"/s,
     ],
     [
       'a duplicate SOC',
-      (lines) => [...lines.filter(Boolean), lines.find((l) => l.startsWith('29-2072'))!],
-      /29-2072/,
+      [...MANUAL, '15-1252.00,2,1,3,4,2,manual,'],
+      /manual\.csv.*row 4, soc: .*15-1252 also on row 2/s,
     ],
     [
       'a missing column',
-      (lines) =>
-        lines.map((l) =>
-          l
-            .split(',')
-            .filter((_, i) => i !== 3)
-            .join(','),
-        ),
-      /presence|opinion|column/,
+      MANUAL.map((l) =>
+        l
+          .split(',')
+          .filter((_, i) => i !== 3)
+          .join(','),
+      ),
+      /manual\.csv.*header lacks column "opinion"/s,
+    ],
+    [
+      'a retired generated row',
+      [MANUAL[0]!, '15-1252,2,1,3,4,2,generated,'],
+      /manual\.csv.*row 2, source: expected manual \(generated ratings are retired/s,
     ],
   ];
-  for (const [what, edit, pattern] of badRatings) {
-    it(`fails with a clear error and publishes nothing when the ratings file has ${what}`, async () => {
-      const first = await h.refresh();
+  for (const [what, lines, pattern] of badRatings) {
+    it(`fails naming file, row and field, and publishes nothing, when the manual ratings file has ${what}`, async () => {
+      const dir = await mkdtemp(path.join(h.dir, 'manual-'));
+      const good = path.join(dir, 'good.csv');
+      await writeFile(good, MANUAL.join('\n'));
+      const first = await h.refresh({ EPOCH_URL: pathToFileURL(good).href });
       expect(first.status).toBe('published');
-      const lines = (await readFile(DEFAULT_EPOCH_FILE, 'utf8')).split('\n');
-      const dir = await mkdtemp(path.join(h.dir, 'bad-'));
-      const file = path.join(dir, 'epoch-ratings.csv');
-      await writeFile(file, edit(lines).join('\n'));
+      const file = path.join(dir, 'manual.csv');
+      await writeFile(file, lines.join('\n'));
       const summary = await h.refresh({ EPOCH_URL: pathToFileURL(file).href });
       expect(summary.status).toBe('failed');
       expect(summary.error).toMatch(pattern);
