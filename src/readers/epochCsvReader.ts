@@ -2,9 +2,10 @@
  * Reads the manual EPOCH human-advantage ratings (EPOCH_URL; epoch-rule.md §5): header
  * `soc,empathy,presence,opinion,creativity,hope,source` (extra columns such as title, notes or the
  * retired rubric_version are allowed; `notes` is carried into the record). A listed SOC uses these ratings
- * instead of the rule's. Each rating is an integer 1–5 and every row's source is `manual`: the
- * judgment-written `generated` rows were retired when the rule replaced them, so a file still
- * carrying one is refused rather than silently overriding the rule.
+ * instead of the rule's. Each rating is an integer 1–5. A row's source is `manual`; rows marked
+ * `generated` (the judgment-written ratings the rule replaced) are ignored with a warning, so an
+ * older file — or the cached file of an older snapshot being re-scored — still works and its
+ * generated rows no longer override the rule.
  *
  * Like the exposure file, any invalid row (a 6, a duplicate SOC, a blank field) is fatal for the
  * run: a ValidationError lists every bad row, and nothing is scored from a half-valid table.
@@ -49,6 +50,7 @@ export async function readEpochCsv(
     problems.push({ source: SOURCE, file: label, row, field, expected, got, reason });
   const firstLineOf = new Map<string, number>();
   const bySoc = new Map<string, EpochEntry>();
+  const retired: string[] = [];
 
   for (const { line, record } of rows) {
     const raw = (field: string) => (record[field] ?? '').trim();
@@ -92,33 +94,28 @@ export async function readEpochCsv(
     }
 
     const source = raw('source');
-    if (source === 'generated') {
-      valid = false;
-      problem(
-        line,
-        'source',
-        'manual (generated ratings are retired: the human-advantage rule rates every occupation without a manual row)',
-        JSON.stringify(source),
-        'retired source',
-      );
-    } else if (source !== 'manual') {
+    if (source !== 'manual' && source !== 'generated') {
       valid = false;
       problem(line, 'source', 'manual', JSON.stringify(source), 'invalid source');
     }
     const note = raw('notes');
 
     if (valid && soc) {
-      bySoc.set(soc, {
-        ratings: ratings as EpochRatings,
-        source: 'manual',
-        ...(note !== '' ? { note } : {}),
-      });
+      if (source === 'generated') retired.push(`${soc} (row ${line})`);
+      else bySoc.set(soc, { ratings: ratings as EpochRatings, source: 'manual', ...(note !== '' ? { note } : {}) });
     }
   }
 
   if (problems.length > 0) {
     failWithRejects(SOURCE, label, 'no EPOCH rating is used from this file', problems, rejects);
   }
-  rejects.kept(SOURCE, rows.length);
+  if (retired.length > 0) {
+    rejects.warn({
+      source: SOURCE,
+      message: `${label}: ${retired.length} generated rating(s) ignored: judgment-written ratings are retired and the human-advantage rule rates these occupations (to keep one, mark it manual with a note saying why it differs from the rule)`,
+      details: { ignored: retired.slice(0, 50) },
+    });
+  }
+  rejects.kept(SOURCE, bySoc.size);
   return { bySoc };
 }

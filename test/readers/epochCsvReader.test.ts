@@ -110,20 +110,36 @@ describe('readEpochCsv', () => {
     expect(err.details).toMatchObject({ file: 'no-hope.csv', missingColumns: ['hope'] });
   });
 
-  it('rejects an unknown source, a bad SOC code and a retired generated row, listing all of them', async () => {
-    const file = await csv('several.csv', [
-      HEADER,
-      '29-2072,3,4,4,2,2,curated',
-      '292072,3,4,4,2,2,manual',
-      '15-1252,2,1,3,4,2,generated',
-    ]);
+  it('rejects an unknown source and a bad SOC code, listing both', async () => {
+    const file = await csv('several.csv', [HEADER, '29-2072,3,4,4,2,2,curated', '292072,3,4,4,2,2,manual']);
     const err = await failure(file);
-    expect(err.message).toContain('epoch file several.csv: 3 invalid rows');
+    expect(err.message).toContain('epoch file several.csv: 2 invalid rows');
     expect(err.message).toContain('row 2, source: expected manual, got "curated"');
     expect(err.message).toContain('row 3, soc: expected a SOC code NN-NNNN (or NN-NNNN.NN), got "292072"');
-    expect(err.message).toMatch(
-      /row 4, source: expected manual \(generated ratings are retired: .*rule.*\), got "generated"/,
-    );
+  });
+
+  it('ignores retired generated rows with a warning naming them, keeping the manual ones', async () => {
+    const file = await csv('old-format.csv', [
+      'soc,title,empathy,presence,opinion,creativity,hope,source,rubric_version,notes',
+      '11-1011,Chief Executives,3,3,5,4,5,generated,epoch-rubric-1,',
+      '29-2072,Medical Records Specialists,3,4,4,2,2,manual,,',
+    ]);
+    const rejects = new RejectCollector();
+    const { bySoc } = await readEpochCsv({ path: file }, rejects);
+    expect([...bySoc.keys()]).toEqual(['29-2072']);
+    expect(rejects.counts.get('epoch')).toMatchObject({ read: 2, kept: 1, rejected: 0 });
+    expect(rejects.warnings).toEqual([
+      {
+        source: 'epoch',
+        message: expect.stringMatching(/^old-format\.csv: 1 generated rating\(s\) ignored: .*rule/),
+        details: { ignored: ['11-1011 (row 2)'] },
+      },
+    ]);
+  });
+
+  it('still refuses a generated row that is malformed', async () => {
+    const err = await failure(await csv('bad-generated.csv', [HEADER, '11-1011,3,3,9,4,5,generated']));
+    expect(err.message).toContain('row 2, opinion: expected an integer 1–5, got "9"');
   });
 
   it('uses the artifact name in errors when given one', async () => {
