@@ -6,6 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { registerEpochRule } from '../../src/methodology/humanAdvantage/registry.js';
+import { EPOCH_RULE_1 } from '../../src/methodology/humanAdvantage/rule_1.js';
+import type { EpochRuleDefinition } from '../../src/methodology/humanAdvantage/types.js';
 import { registerMethodology } from '../../src/methodology/registry.js';
 import { METHODOLOGY_V2_0 } from '../../src/methodology/v2_0.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
@@ -370,6 +373,40 @@ describe('resilience inputs in an offline refresh', () => {
     );
     expect(manifest.derivedFrom).toBe(first.snapshotId);
     expect(manifest.methodology).toBe('2.90');
+  });
+
+  it('rescores an earlier snapshot with another human-advantage rule from the cached raw files, the O*NET archive included, without network', async () => {
+    const first = await h.refresh();
+    expect(first.status).toBe('published');
+    const manifest = JSON.parse(
+      await readFile(path.join(h.dir, 'snapshots', first.snapshotId!, 'manifest.json'), 'utf8'),
+    );
+    expect(manifest.sources.onet?.[0]?.name).toBeDefined();
+    const variant = structuredClone(EPOCH_RULE_1) as EpochRuleDefinition;
+    variant.version = 'epoch-rule-90';
+    variant.defaults['healthcare-technical'] = [3, 4, 4, 2, 2]; // Opinion 3 → 4
+    registerEpochRule(variant);
+
+    const ctx = h.context({ GATE_MAX_SCORED_SHARE_DROP: '1' });
+    await h.offline.close(); // no upstream is reachable from here on
+    const summary = await runRescore(ctx, { runId: newRunId(), from: 'latest', epochRule: 'epoch-rule-90' });
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe('published');
+    const after = await snapshotRecords(path.join(h.dir, 'snapshots'), summary.snapshotId!);
+    const mrs = after.find((r) => r.soc === '29-2072')!;
+    expect(mrs.resilience?.humanAdvantage).toMatchObject({
+      ratings: { empathy: 3, presence: 4, opinion: 5, creativity: 2, hope: 2 },
+      sum: 16,
+      source: 'rule',
+      rule: { version: 'epoch-rule-90', jobZone: 3, title: 'Medical Records Specialists' },
+    });
+    const dev = after.find((r) => r.soc === '15-1252')!;
+    expect(dev.resilience?.humanAdvantage?.rule?.version).toBe('epoch-rule-90');
+    expect(summary.quality.scoring?.humanAdvantage?.ruleVersion).toBe('epoch-rule-90');
+
+    const unknown = await runRescore(ctx, { runId: newRunId(), from: 'latest', epochRule: 'epoch-rule-404' });
+    expect(unknown.status).toBe('failed');
+    expect(unknown.error).toMatch(/unknown human-advantage rule "epoch-rule-404"; known: epoch-rule-1/);
   });
 
   it('refuses to rescore when a recorded raw file is gone from the cache, naming it', async () => {

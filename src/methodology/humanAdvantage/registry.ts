@@ -32,6 +32,10 @@ export function registerEpochRule(def: EpochRuleDefinition): void {
   registry.set(parsed.data.version, deepFreeze(parsed.data));
 }
 
+export function listEpochRules(): string[] {
+  return [...registry.keys()].sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop()));
+}
+
 export function getEpochRule(version: string = DEFAULT_EPOCH_RULE_VERSION): EpochRuleDefinition {
   const def = registry.get(version);
   if (!def) {
