@@ -1,5 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { onetTextFiles } from '../../../fixtures/generate/onetArchive.js';
 import { parseReadMe, readOnetArchive } from '../../../src/readers/onet/onetReader.js';
 import { RejectCollector } from '../../../src/validate/rejects.js';
 import { SHARED_ONET, zipOnetFolder } from '../../support/onetArchive.js';
@@ -90,5 +93,38 @@ describe('O*NET reader faults', () => {
       releaseDate: 'November 2025',
     });
     expect(() => parseReadMe('hello')).toThrow(/Read Me\.txt does not name the release/);
+  });
+});
+
+describe('O*NET reader rows', () => {
+  it('reports a bad row with file, line, field, expected and got, and keeps the rest', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'onet-rows-'));
+    const files = onetTextFiles();
+    files['Job Zones.txt'] = files['Job Zones.txt']!.replace('29-2072.00\t3\t', '29-2072.00\t7\t');
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const rejects = new RejectCollector();
+    const data = await readOnetArchive({ path: zipOnetFolder(dir) }, rejects);
+    const line = files['Job Zones.txt']!.split('\r\n').findIndex((l) => l.startsWith('29-2072.00')) + 1;
+    expect(rejects.rejects).toEqual([
+      {
+        source: 'onet',
+        file: 'Job Zones.txt',
+        row: line,
+        field: 'jobZone',
+        expected: 'a job zone 1–5',
+        got: '"7"',
+        reason: 'invalid jobZone',
+      },
+    ]);
+    expect(data.occupations.get('29-2072.00')?.jobZone).toBeNull();
+    expect(data.occupations.get('29-1141.00')?.jobZone).toBe(3);
+  });
+
+  it('refuses a file that is not a zip, naming it', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'onet-html-')), 'db_29_2_text.zip');
+    writeFileSync(file, '<!DOCTYPE html><html></html>');
+    await expect(readOnetArchive({ path: file }, new RejectCollector())).rejects.toThrow(
+      /onet: db_29_2_text\.zip: expected the O\*NET text release as a zip/,
+    );
   });
 });
