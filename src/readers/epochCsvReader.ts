@@ -1,8 +1,8 @@
 /**
  * Reads the manual EPOCH human-advantage ratings (EPOCH_URL; epoch-rule.md §5): header
- * `soc,empathy,presence,opinion,creativity,hope,source` (extra columns such as title, notes or the
- * retired rubric_version are allowed; `notes` is carried into the record). A listed SOC uses these ratings
- * instead of the rule's. Each rating is an integer 1–5. A row's source is `manual`; rows marked
+ * `soc,empathy,presence,opinion,creativity,hope,source` (extra columns such as title, notes or
+ * the retired rubric_version are allowed; `notes` is carried into the record). A listed SOC uses
+ * these ratings instead of the rule's. Each rating is an integer 1–5. A row's source is `manual`; rows marked
  * `generated` (the judgment-written ratings the rule replaced) are ignored with a warning, so an
  * older file — or the cached file of an older snapshot being re-scored — still works and its
  * generated rows no longer override the rule.
@@ -11,16 +11,13 @@
  * run: a ValidationError lists every bad row, and nothing is scored from a half-valid table.
  */
 import path from 'node:path';
+import { EPOCH_DIMENSIONS } from '../methodology/humanAdvantage/types.js';
 import type { EpochRatings } from '../model/occupation.js';
 import type { Reject, RejectCollector } from '../validate/rejects.js';
 import { failWithRejects, readCsvRecords } from './exposureCsvReader.js';
 
 const SOURCE = 'epoch';
-
-import { EPOCH_DIMENSIONS } from '../methodology/humanAdvantage/types.js';
-
-export { EPOCH_DIMENSIONS };
-export const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source'] as const;
+const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source'] as const;
 const RATING_MIN = 1;
 const RATING_MAX = 5;
 /** A SOC code, or an O*NET-SOC code whose six-digit SOC is taken. */
@@ -102,7 +99,12 @@ export async function readEpochCsv(
 
     if (valid && soc) {
       if (source === 'generated') retired.push(`${soc} (row ${line})`);
-      else bySoc.set(soc, { ratings: ratings as EpochRatings, source: 'manual', ...(note !== '' ? { note } : {}) });
+      else
+        bySoc.set(soc, {
+          ratings: ratings as EpochRatings,
+          source: 'manual',
+          ...(note !== '' ? { note } : {}),
+        });
     }
   }
 
