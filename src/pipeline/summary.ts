@@ -124,7 +124,8 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
           : ''),
     );
     const causes = Object.entries(b.scoring.unscoredByCause ?? {});
-    if (causes.length > 0) lines.push(`  unscored because: ${causes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    if (causes.length > 0)
+      lines.push(`  unscored because: ${causes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
     const h = b.scoring.humanAdvantage;
     if (h) {
       lines.push(
