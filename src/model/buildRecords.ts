@@ -4,6 +4,8 @@
  */
 import type { SourceId } from '../config.js';
 import { scoreOccupation } from '../methodology/engine.js';
+import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
+import type { EpochRuleDefinition } from '../methodology/humanAdvantage/types.js';
 import type { MethodologyDefinition } from '../methodology/types.js';
 import type { EpReadResult, EpRow } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
@@ -11,9 +13,10 @@ import type { OnetReadResult } from '../readers/onet/onetTypes.js';
 import type { EpochData } from '../sources/epoch.js';
 import type { ExposureData } from '../sources/exposure.js';
 import type { Warning } from '../validate/rejects.js';
+import { categoryOf, type HumanAdvantageSources, humanAdvantageInput } from './humanAdvantage.js';
 import type { OccupationRecord, Projections } from './occupation.js';
 import { mergeAlternateTitles, noOnetParts, onetParts } from './onetParts.js';
-import { onetSocGroups } from './onetSoc.js';
+import { onetSocGroups, summarizeOnetGroup } from './onetSoc.js';
 import { careerProgression } from './progression.js';
 import { indexWages, releaseYear } from './wages.js';
 
@@ -38,6 +41,8 @@ export interface BuildInput {
   /** Per-SOC CareerOneStop fields; null when the source is not part of this run. */
   careeronestop: Map<string, CareerOneStopFields> | null;
   methodology: MethodologyDefinition;
+  /** The human-advantage rule applied where no manual rating exists (default: the current rule). */
+  epochRule?: EpochRuleDefinition;
 }
 
 export interface BuildReport {
@@ -55,6 +60,12 @@ export interface BuildReport {
     scored: number;
     unscored: number;
     unscoredByReason: Record<string, number>;
+    /** Why occupations are unscored, one count per missing input ("no exposure row", "no O*NET data", …). */
+    unscoredByCause: Record<string, number>;
+    /** Scored occupations per classification. */
+    byClassification: Record<string, number>;
+    /** Where the human-advantage ratings came from (rule version applied where no manual rating exists). */
+    humanAdvantage: { rule: number; manual: number; missing: number; ruleVersion: string };
   };
   warnings: Warning[];
 }
@@ -122,11 +133,29 @@ export function buildOccupationRecords(input: BuildInput): {
   }
   const medianMismatches: string[] = [];
 
-  const scoring = {
+  const epochRule = input.epochRule ?? getEpochRule();
+  const humanSources: HumanAdvantageSources = {
+    rule: epochRule,
+    manual: input.epoch?.bySoc ?? null,
+    onet:
+      input.onet && onetGroups
+        ? {
+            release: input.onet.release,
+            summaries: new Map([...onetGroups].map(([soc, g]) => [soc, summarizeOnetGroup(g)])),
+          }
+        : null,
+  };
+  const scoring: BuildReport['scoring'] = {
     methodology: input.methodology.version,
     scored: 0,
     unscored: 0,
-    unscoredByReason: {} as Record<string, number>,
+    unscoredByReason: {},
+    unscoredByCause: {},
+    byClassification: {},
+    humanAdvantage: { rule: 0, manual: 0, missing: 0, ruleVersion: epochRule.version },
+  };
+  const count = (counts: Record<string, number>, key: string) => {
+    counts[key] = (counts[key] ?? 0) + 1;
   };
   const records: OccupationRecord[] = [];
   const socSet = new Set(socs);
@@ -138,6 +167,7 @@ export function buildOccupationRecords(input: BuildInput): {
       soc,
       title: oewsTitles.get(soc) ?? epRow?.title ?? soc,
       titleSource: oewsTitles.has(soc) ? 'oews' : 'ep',
+      category: categoryOf(epochRule, soc),
       wages: w,
       projections,
       careerProgression: null,
@@ -183,20 +213,42 @@ export function buildOccupationRecords(input: BuildInput): {
       rec.missing.careerProgression = rec.missing.wages ?? 'no national wages';
     }
 
-    rec.resilience = scoreOccupation(input.methodology, {
-      exposure: input.exposure?.bySoc.get(soc) ?? null,
-      growth:
-        projections && projections.changePercent !== null
-          ? { percent: projections.changePercent, release: projections.release }
-          : null,
-      human: input.epoch?.bySoc.get(soc) ?? null,
-    });
+    if (rec.category === null) {
+      rec.missing.category = `SOC major group ${soc.slice(0, 2)} has no career category in ${epochRule.version}`;
+      noteMissing('category', soc, 'major group without a career category');
+    }
+
+    const human = humanAdvantageInput(soc, rec.title, humanSources);
+    if (human.human) {
+      scoring.humanAdvantage[human.human.source] += 1;
+    } else {
+      scoring.humanAdvantage.missing += 1;
+      rec.missing['resilience.humanAdvantage'] = human.reason;
+      noteMissing('resilience.humanAdvantage', soc, human.cause);
+    }
+    const exposure = input.exposure?.bySoc.get(soc) ?? null;
+    const growth =
+      projections && projections.changePercent !== null
+        ? { percent: projections.changePercent, release: projections.release }
+        : null;
+    rec.resilience = scoreOccupation(input.methodology, { exposure, growth, human: human.human });
     if (rec.resilience.score === null) {
       scoring.unscored += 1;
-      const reason = rec.resilience.unscoredReason ?? 'unknown';
-      scoring.unscoredByReason[reason] = (scoring.unscoredByReason[reason] ?? 0) + 1;
+      count(scoring.unscoredByReason, rec.resilience.unscoredReason ?? 'unknown');
+      if (!exposure)
+        count(scoring.unscoredByCause, input.exposure ? 'no exposure row' : notSelected('exposure'));
+      if (!growth) {
+        const cause = !input.ep
+          ? notSelected('ep')
+          : projections
+            ? 'no projected percent change'
+            : 'no projections';
+        count(scoring.unscoredByCause, cause);
+      }
+      if (!human.human) count(scoring.unscoredByCause, human.cause);
     } else {
       scoring.scored += 1;
+      count(scoring.byClassification, rec.resilience.classification ?? 'unknown');
     }
 
     const c1s = input.careeronestop?.get(soc);

@@ -106,13 +106,53 @@ export const EpochRatings = z.object({
   hope: z.number().int(),
 });
 export type EpochRatings = z.infer<typeof EpochRatings>;
+/** Why the human-advantage rule gave its ratings (schema 1.2.0): present when `source` is `rule`. */
+export const HumanAdvantageRuleInputs = z.object({
+  /** The rule version, e.g. "epoch-rule-1". */
+  version: z.string(),
+  /** The O*NET-SOC code the category was taken from (`29-2072.00`; `13-1020.00` for an aggregate). */
+  code: z.string(),
+  /** What was rated: the SOC's `.00` code, the children of a data-less `.00` code, or a broad group's SOCs. */
+  basis: z.enum(['base-code', 'children', 'broad-group']),
+  /** The O*NET codes whose title or job zone were used. */
+  onetCodes: z.array(z.string()),
+  /** Career category; null when the code's major group has none (the "(no category)" defaults apply). */
+  category: z.string().nullable(),
+  categoryStep: z.enum(['override', 'redistribution', 'minor-group', 'major-group', 'none']),
+  /** The title the keywords were matched against, and where it came from. */
+  title: z.string().nullable(),
+  titleSource: z.enum(['onet', 'soc']),
+  jobZone: z.number().int().nullable(),
+  /** Why `jobZone` is null (then no job-zone adjustment was made). */
+  jobZoneMissingReason: z.string().optional(),
+  /** What the job zone added to each adjusted dimension (−1, 0 or +1 in epoch-rule-1). */
+  jobZoneAdjustment: z.number().int(),
+  /** The keyword rows that applied, in the rule's order: row number, keywords found, changes. */
+  keywordRows: z.array(
+    z.object({
+      row: z.number().int(),
+      matched: z.array(z.string()),
+      changes: z.record(z.string(), z.number().int()),
+    }),
+  ),
+});
+export type HumanAdvantageRuleInputs = z.infer<typeof HumanAdvantageRuleInputs>;
+
 export const ResilienceComponentHuman = z.object({
   ratings: EpochRatings,
   sum: z.number().int(),
   label: z.string(),
   points: z.number().int(),
-  source: z.enum(['manual', 'generated']),
+  /**
+   * `rule`: computed by the human-advantage rule (see `rule`); `manual`: from the manual ratings file
+   * (EPOCH_URL). `generated` (judgment-written rows) was retired in schema 1.2.0 and appears only in
+   * older snapshots.
+   */
+  source: z.enum(['manual', 'rule', 'generated']),
   rubricVersion: z.string().optional(),
+  /** A manual rating's note (why it differs from the rule), when the file gives one. */
+  note: z.string().optional(),
+  rule: HumanAdvantageRuleInputs.optional(),
 });
 
 export const Resilience = z.object({
@@ -248,6 +288,12 @@ export const OccupationRecord = z.object({
   title: z.string(),
   /** Where the title came from: OEWS (Title Case) when it has the occupation, else EP. */
   titleSource: z.enum(['oews', 'ep']),
+  /**
+   * Career category (schema 1.2.0), e.g. `healthcare-technical`: how the product browses careers;
+   * from the human-advantage rule's category mapping. Null (reason in `missing`) when the SOC's
+   * major group has no category.
+   */
+  category: z.string().nullable(),
   wages: Wages.nullable(),
   projections: Projections.nullable(),
   careerProgression: z.array(ProgressionLevel).nullable(),

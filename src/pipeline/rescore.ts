@@ -24,12 +24,16 @@ const RECOMPUTED = new Set<string>([
   'resilience',
   ...ONET_PARTS,
   'alternateTitles',
+  'category',
+  'resilience.humanAdvantage',
 ]);
 
 export interface RescoreOptions {
   runId: string;
   from: string;
   methodology?: string;
+  /** Human-advantage rule version applied where no manual rating exists (default: the current rule). */
+  epochRule?: string;
   force?: boolean;
 }
 
@@ -108,7 +112,10 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
         )
       : null;
     if (hadC1s) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
-    const built = buildRecords(rctx, bundle, c1s, { methodologyVersion: methodology });
+    const built = buildRecords(rctx, bundle, c1s, {
+      methodologyVersion: methodology,
+      ...(opts.epochRule ? { epochRuleVersion: opts.epochRule } : {}),
+    });
     stages.build = Math.round(performance.now() - t0);
     const quality = composeQuality(rejects, built.report);
     t0 = performance.now();

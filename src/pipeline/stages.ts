@@ -4,6 +4,7 @@
  */
 import type { SourceId } from '../config.js';
 import { fetchArtifact } from '../http/fetchArtifact.js';
+import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
 import { getMethodology } from '../methodology/registry.js';
 import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } from '../model/buildRecords.js';
 import type { OccupationRecord } from '../model/occupation.js';
@@ -90,7 +91,7 @@ export function buildRecords(
   ctx: RunContext,
   bundle: SourceBundle,
   careeronestop: Map<string, CareerOneStopFields> | null,
-  opts: { methodologyVersion?: string } = {},
+  opts: { methodologyVersion?: string; epochRuleVersion?: string } = {},
 ): { records: OccupationRecord[]; report: BuildReport } {
   const methodology = getMethodology(opts.methodologyVersion ?? ctx.config.METHODOLOGY_VERSION);
   const built = buildOccupationRecords({
@@ -98,6 +99,7 @@ export function buildRecords(
     ...bundle,
     careeronestop,
     methodology,
+    epochRule: getEpochRule(opts.epochRuleVersion),
   });
   return built;
 }

@@ -15,6 +15,7 @@ export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> 
       runId: newRunId(),
       from: opts.from,
       ...(opts.methodology ? { methodology: opts.methodology } : {}),
+      ...(opts.epochRule ? { epochRule: opts.epochRule } : {}),
       force: opts.force ?? false,
     });
     await recordRun(path.resolve(cli.config.RUNS_DIR), summary);
