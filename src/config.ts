@@ -10,7 +10,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { maskUrlCredentials } from './urlCredentials.js';
 
-export const SOURCE_IDS = ['oews', 'ep', 'exposure', 'epoch', 'careeronestop'] as const;
+export const SOURCE_IDS = ['oews', 'ep', 'exposure', 'epoch', 'onet', 'careeronestop'] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 
 /** Root of the package (where `fixtures/` and `data/` live), whether running from src/ or dist/src/. */
@@ -139,6 +139,9 @@ const envSchema = z.object({
   EXPOSURE_URL: url.default('https://raw.githubusercontent.com/openai/GPTs-are-GPTs/main/data/occ_level.csv'),
   EPOCH_URL: url.optional(),
   METHODOLOGY_VERSION: z.string().default('2.0'),
+
+  // O*NET database, text release (one zip a quarter: db_<major>_<minor>_text.zip)
+  ONET_URL: url.default('https://www.onetcenter.org/dl_files/database/db_29_2_text.zip'),
 
   // CareerOneStop
   CAREERONESTOP_BASE_URL: url.default('https://api.careeronestop.org'),

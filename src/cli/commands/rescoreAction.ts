@@ -13,6 +13,7 @@ export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> 
       runId: newRunId(),
       from: opts.from,
       ...(opts.methodology ? { methodology: opts.methodology } : {}),
+      ...(opts.epochRule ? { epochRule: opts.epochRule } : {}),
       force: opts.force ?? false,
     });
     reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, await recordRunOrSay(cli, summary));
