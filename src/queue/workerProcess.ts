@@ -201,10 +201,7 @@ export async function startWorkerProcess(
       if (!finished) {
         log.warn('active jobs did not finish in time: returning them to the queue');
         for (const w of workers) w.cancelAllJobs('worker shutdown');
-        const returned = await Promise.race([
-          closing.then(() => true),
-          sleep(reserve / 2).then(() => false),
-        ]);
+        const returned = await Promise.race([closing.then(() => true), sleep(reserve / 2).then(() => false)]);
         if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
       }
       // Webhook deliveries in flight get a short, bounded chance to finish.

@@ -41,7 +41,9 @@ describe('the fleet-wide CareerOneStop pacer', () => {
     const interval = Math.ceil(50 * PACING_MARGIN);
     for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(interval);
     // No taker went before its slot.
-    times.forEach((at, k) => expect(at).toBeGreaterThanOrEqual(slots[k]! - CLOCK_SLACK_MS));
+    times.forEach((at, k) => {
+      expect(at).toBeGreaterThanOrEqual(slots[k]! - CLOCK_SLACK_MS);
+    });
   });
 
   it('holds every taker back after a 429 for the Retry-After time', async () => {
