@@ -18,6 +18,17 @@ import type { RunContext } from './runContext.js';
 
 export type ArtifactsBySource = Partial<Record<FileSourceId, RawArtifact[]>>;
 
+/**
+ * Progress of a long task inside a stage, for a display: a download (`bytes`, total from
+ * Content-Length when declared) or the CareerOneStop occupations (`occupations`).
+ */
+export type RefreshProgressListener = (
+  task: string,
+  done: number,
+  total: number | null,
+  unit: 'bytes' | 'occupations',
+) => void;
+
 export interface SourceBundle {
   oews: OewsReadResult | null;
   ep: EpReadResult | null;
@@ -29,15 +40,29 @@ export interface SourceBundle {
 export async function fetchSource(
   ctx: RunContext,
   source: FileSourceId,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; onProgress?: RefreshProgressListener } = {},
 ): Promise<RawArtifact[]> {
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
+    const onProgress = opts.onProgress;
+    const task = `${source} ${file.name}`;
     out.push(
       await fetchArtifact(
         { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-        { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
+        {
+          source,
+          name: file.name,
+          url: file.url,
+          expect: file.expect,
+          force: opts.force ?? false,
+          ...(onProgress
+            ? {
+                onBytes: (n: number, total: number | undefined) =>
+                  onProgress(task, n, total ?? null, 'bytes'),
+              }
+            : {}),
+        },
       ),
     );
   }

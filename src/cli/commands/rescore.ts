@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { listMethodologies } from '../../methodology/registry.js';
+import { describeCommand, EVENT_SETTINGS, GATE_SETTINGS, STORE_SETTINGS } from '../help.js';
 
 export interface RescoreCommandOptions {
   from: string;
@@ -9,7 +10,7 @@ export interface RescoreCommandOptions {
 }
 
 export function registerRescore(program: Command): void {
-  program
+  const cmd = program
     .command('rescore')
     .description(
       'rebuild a snapshot from the raw files an earlier one recorded, with the current or a chosen methodology (no network)',
@@ -17,6 +18,11 @@ export function registerRescore(program: Command): void {
     .option('--from <snapshotId>', 'snapshot to derive from (an id or "latest")', 'latest')
     .option('--methodology <version>', `methodology version (known: ${listMethodologies().join(', ')})`)
     .option('--force', 'publish even when a quality gate fails')
-    .option('--json', 'print a machine-readable summary as the last line of stdout')
+    .option('--json', 'stdout carries only one JSON object (the summary); human text goes to stderr')
     .action(async (opts: RescoreCommandOptions) => (await import('./rescoreAction.js')).rescoreAction(opts));
+  describeCommand(
+    cmd,
+    [...STORE_SETTINGS, 'METHODOLOGY_VERSION', ...GATE_SETTINGS, ...EVENT_SETTINGS],
+    'careerdata rescore --from latest --methodology 2.0 --json',
+  );
 }
