@@ -17,6 +17,8 @@ import { z } from 'zod';
 import { type Config, SOURCE_IDS } from '../../config.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { metricsText } from '../../metrics/collect.js';
+import { SNAPSHOT_SCHEMA_VERSION } from '../../model/occupation.js';
+import { PACKAGE_VERSION } from '../../pipeline/runContext.js';
 import { RUN_ID_PATTERN } from '../../queue/names.js';
 import { createProducer, type Producer } from '../../queue/producer.js';
 import { type RunRecord, stageDurations } from '../../queue/runStore.js';
@@ -187,6 +189,11 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       keys: producer.keys,
       queues: { ...producer.queues },
       store: opts.store,
+      build: {
+        version: PACKAGE_VERSION,
+        methodology: opts.config.METHODOLOGY_VERSION,
+        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      },
     });
     return reply.header('cache-control', 'no-store').type(METRICS_CONTENT_TYPE).send(text);
   });
