@@ -23,6 +23,8 @@ import { RUN_ID_PATTERN } from '../../queue/names.js';
 import { createProducer, type Producer } from '../../queue/producer.js';
 import { type RunRecord, stageDurations } from '../../queue/runStore.js';
 import type { SnapshotStore } from '../../store/snapshotStore.js';
+import { CONSOLE_PATH } from '../console/html.js';
+import { consolePlugin } from '../console/plugin.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, toProblem } from '../problem.js';
 import { checkAdmin } from './auth.js';
 
@@ -32,7 +34,8 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export interface AdminPluginOptions {
   config: Pick<Config, 'ADMIN_TOKEN' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'sources' | 'QUEUE_BACKOFF_DELAY'> &
     Config;
-  store: Pick<SnapshotStore, 'latestManifest'>;
+  /** The full store serves the operator console too; one with only `latestManifest` serves /metrics. */
+  store: Pick<SnapshotStore, 'latestManifest'> | SnapshotStore;
   log?: Logger;
   /** An existing producer (tests); by default one is created and closed with the server. */
   producer?: Producer & { ready?: () => boolean };
@@ -95,7 +98,8 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
         );
       }
       if (result !== 'ok') {
-        const dashboard = req.url.startsWith(DASHBOARD_PATH);
+        // The console and the dashboard are opened in a browser: ask it for a login.
+        const dashboard = req.url.startsWith(CONSOLE_PATH);
         reply.header(
           'www-authenticate',
           dashboard ? 'Basic realm="careerdata admin", charset="UTF-8"' : 'Bearer realm="careerdata admin"',
@@ -170,15 +174,34 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       return reply.header('cache-control', 'no-store').send({ ...run, durations: stageDurations(run) });
     });
 
+    if ('list' in opts.store) {
+      await scope.register(consolePlugin, { config: opts.config, store: opts.store, producer, log });
+    }
+
     const board = new FastifyAdapter();
+    // Read-only unless the operator opts in: a retry or delete there bypasses the run's own bookkeeping.
+    const readOnlyMode = opts.config.ADMIN_QUEUES_WRITABLE !== true;
     createBullBoard({
-      queues: Object.values(producer.queues).map((q) => new BullMQAdapter(q)),
+      queues: Object.values(producer.queues).map((q) => new BullMQAdapter(q, { readOnlyMode })),
       // @bull-board/fastify 9.10.1 pins its own @bull-board/api 9.10.1 (ours is 9.10.2): identical
       // at run time, but TypeScript sees two declarations of the same class.
       serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
-      options: { uiConfig: { boardTitle: 'careerdata queues' } },
+      options: {
+        uiConfig: {
+          boardTitle: 'careerdata queues',
+          miscLinks: [{ text: 'Operator console', url: CONSOLE_PATH }],
+          hideDocsLink: true,
+        },
+      },
     });
     board.setBasePath(DASHBOARD_PATH);
+    // bull-board's page loads its fonts from fonts.googleapis.com: drop that link so the dashboard
+    // makes no request to another host (the system font stack is used instead).
+    scope.addHook('onSend', async (req, _reply, payload) =>
+      typeof payload === 'string' && req.url.startsWith(DASHBOARD_PATH)
+        ? payload.replace(/<link[^>]+href="https:\/\/fonts\.googleapis\.com[^>]*>/g, '')
+        : payload,
+    );
     await scope.register(board.registerPlugin(), { prefix: DASHBOARD_PATH });
   });
 
