@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { barText, createProgressDisplay, liveText } from '../../src/cli/progress.js';
+import { barText, createLiveLine, createProgressDisplay, liveText } from '../../src/cli/progress.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -57,6 +57,23 @@ describe('progress text', () => {
     expect(lines[0]).toMatch(/run-x CareerOneStop…\n$/);
     expect(lines.filter((l) => l.includes('occupations'))).toHaveLength(11);
     expect(lines.at(-1)).toMatch(/CareerOneStop done \(3s\)\n$/);
+  });
+
+  it('trigger --wait on a terminal prints log lines above its live line, never inside it', () => {
+    const writes: string[] = [];
+    const live = createLiveLine(true, { write: (s) => writes.push(s), isTTY: true, columns: 100, rows: 30 });
+    live.update('run-x running  fetch …');
+    live.log('[03:00:01] WARN: waiting for Redis: connection refused');
+    live.update('run-x running  fetch ✓  read …');
+    live.stop();
+    const frames = writes.map((w) => w.replace(ANSI, ''));
+    const logFrame = frames.find((f) => f.includes('waiting for Redis'))!;
+    expect(logFrame).not.toContain('run-x running');
+    // The live line is erased before the log line is written, then drawn again below it.
+    expect(writes.find((w) => w.includes('waiting for Redis'))!.replace(LEADING_ANSI, '')).toMatch(
+      /^\[03:00:01\]/,
+    );
+    expect(frames.at(-1)).toBe('run-x running  fetch ✓  read …\n');
   });
 
   it('--quiet prints nothing', () => {
