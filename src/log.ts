@@ -17,16 +17,22 @@ export interface LogOptions {
 }
 
 /**
- * Terminal logs: one short line each. The fields stay in JSON logs; a terminal shows the message
- * plus the few figures an operator reads (rows of a source summary, the error, the snapshot).
+ * Terminal logs: one short line each. In-process (the CLI's progress display) only the message and
+ * the few figures an operator reads are shown (rows of a source summary, the snapshot, the error);
+ * the fields stay in JSON logs. Through the transport (a worker or server on a terminal) the fields
+ * stay, on the same line.
  */
-const PRETTY_OPTIONS = {
-  translateTime: 'SYS:HH:MM:ss',
-  hideObject: true,
-  ignore: 'pid,hostname',
-  messageFormat:
-    '{msg}{if read}: {read} rows read, {kept} kept, {rejected} rejected{end}{if snapshotId} {snapshotId}{end}{if err}: {err}{end}',
-} as const;
+const PRETTY_OPTIONS = { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true } as const;
+
+function shortMessage(log: Record<string, unknown>, messageKey: string): string {
+  let text = String(log[messageKey] ?? '');
+  if (typeof log.read === 'number')
+    text += `: ${log.read} rows read, ${log.kept} kept, ${log.rejected} rejected`;
+  if (typeof log.snapshotId === 'string') text += ` ${log.snapshotId}`;
+  const err = log.err ?? log.error;
+  if (err) text += `: ${typeof err === 'object' && 'message' in err ? String(err.message) : String(err)}`;
+  return text;
+}
 
 /** Replace every occurrence of each secret (also URL-encoded) with a mask. */
 export function scrub(text: string, secrets: readonly string[]): string {
@@ -64,9 +70,15 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const sink = opts.sink;
   if (sink) {
     const format = pretty
-      ? prettyFactory({ ...PRETTY_OPTIONS, colorize: process.stderr.isTTY === true })
+      ? prettyFactory({
+          ...PRETTY_OPTIONS,
+          colorize: process.stderr.isTTY === true,
+          hideObject: true,
+          messageFormat: shortMessage,
+        })
       : undefined;
-    return pino(base, { write: (line: string) => sink(format ? format(line) : line) });
+    const eol = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+    return pino(base, { write: (line: string) => sink(format ? eol(format(line)) : line) });
   }
   if (pretty) {
     return pino(
