@@ -92,6 +92,19 @@ export async function readSources(
   return bundle;
 }
 
+/**
+ * Put each source's release on its artifacts from an already-read bundle: a queued build that took
+ * the read stage's hand-over did not run readSources, which sets them (and the manifest's
+ * `releases`, part of the content hash, comes from them).
+ */
+export function stampReleases(artifacts: ArtifactsBySource, bundle: SourceBundle): void {
+  for (const [id, files] of Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]) {
+    const data = bundle[id];
+    const release = data ? fileSource(id).release(data as never) : undefined;
+    if (release) for (const f of files) f.release = release;
+  }
+}
+
 /** The occupations the snapshot will hold: OEWS detailed (national) ∪ EP line items, sorted. */
 export function careerOneStopSocs(bundle: SourceBundle): string[] {
   const socs = new Set<string>();

@@ -136,8 +136,8 @@ describe.skipIf(!existsSync('/usr/bin/script'))(
         // A log line is printed after the live line was erased, starts its own line, and is alone.
         const text = f.replace(ANSI, '');
         expect(text, JSON.stringify(text)).not.toContain('▸');
-      // One short line each (not a many-line object).
-      expect(text.trim().split(/\r?\n/), JSON.stringify(text)).toHaveLength(1);
+        // One short line each (not a many-line object).
+        expect(text.trim().split(/\r?\n/), JSON.stringify(text)).toHaveLength(1);
         expect(f.replace(LEADING_ANSI, '')).toMatch(/^\[\d\d:\d\d:\d\d\] /);
       }
       // Stage lines stay in the scrollback, one per stage; the summary follows the cleared live line.
