@@ -185,6 +185,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the operator console in Chromium', { tim
     await page.close();
   });
 
+  it('refuses an action posted from another site with the saved login', async () => {
+    const forged: Record<string, string>[] = [
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of forged) {
+      const res = await context.request.post(`${api.url}/admin/actions/rollback`, {
+        headers,
+        form: { id: published.snapshotId!, why: 'forged', who: 'mallory', confirm: 'yes' },
+      });
+      expect(res.status(), JSON.stringify(headers)).toBe(403);
+    }
+    expect(await h.store().latestId()).not.toBeNull();
+    const history = await h.store().historyEntries();
+    expect(history.some((e) => e.type === 'rolled_back')).toBe(false);
+  });
+
   it('shows the last publish diff and links each snapshot to its diff', async () => {
     const page = await context.newPage();
     await page.goto(`${api.url}/admin/changes`);

@@ -68,7 +68,7 @@ export const consolePlugin: FastifyPluginAsync<ConsoleOptions> = async (app: Fas
       .header('content-security-policy', CSP)
       .header('cache-control', 'no-store')
       .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
+      .header('referrer-policy', 'same-origin')
       .type('text/html; charset=utf-8')
       .send(page(title, body, { notice }));
 
@@ -185,8 +185,14 @@ ${sourcesSection(sourceRows(latest, lastFinished, now, config.MAX_SNAPSHOT_AGE))
 
   app.post(`${CONSOLE_PATH}/actions/:action`, async (req, reply) => {
     // A form posted from another site with the browser's saved credentials is refused.
+    // (An opaque origin, "null", counts as another site.)
     const origin = req.headers.origin;
-    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+    const fetchSite = req.headers['sec-fetch-site'];
+    const sameSite =
+      fetchSite === 'same-origin' ||
+      (fetchSite === undefined &&
+        (!origin || (URL.canParse(origin) && new URL(origin).host === req.headers.host)));
+    if (!sameSite) {
       throw new ProblemError(
         403,
         'cross-site',
