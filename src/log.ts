@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { maskUrlCredentials } from './urlCredentials.js';
 
 export type { Logger };
 
@@ -34,9 +35,9 @@ function shortMessage(log: Record<string, unknown>, messageKey: string): string 
   return text;
 }
 
-/** Replace every occurrence of each secret (also URL-encoded) with a mask. */
+/** Replace every occurrence of each secret (also URL-encoded) with a mask, and any URL's credentials. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = maskUrlCredentials(text);
   for (const s of secrets) {
     if (!s) continue;
     for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('***');
@@ -45,7 +46,6 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 export function scrubDeep<T>(value: T, secrets: readonly string[]): T {
-  if (secrets.length === 0) return value;
   return JSON.parse(scrub(JSON.stringify(value), secrets)) as T;
 }
 
@@ -59,12 +59,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const base: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     base: { pid: process.pid },
-    hooks:
-      secrets.length > 0
-        ? {
-            streamWrite: (line: string) => scrub(line, secrets),
-          }
-        : {},
+    hooks: { streamWrite: (line: string) => scrub(line, secrets) },
   };
   if (opts.destination) return pino(base, opts.destination);
   const sink = opts.sink;

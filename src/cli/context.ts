@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { type Config, ConfigError, type ConfigOverrides, loadConfig, secretValues } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { type OfflineEnvironment, startOfflineEnvironment } from '../offline/offlineEnvironment.js';
+import { installFatalHandlers } from '../processGuard.js';
 import { EXIT } from './exitCodes.js';
 
 export interface CliContext {
@@ -58,6 +59,8 @@ export async function cliContext(opts: {
     secrets: secretValues(config),
     ...(opts.logSink ? { sink: opts.logSink } : {}),
   });
+  for (const warning of config.warnings) log.warn(warning);
+  installFatalHandlers(log, `careerdata ${process.argv[2] ?? ''}`.trim());
   return {
     config,
     log,

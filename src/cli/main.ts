@@ -1,6 +1,7 @@
 /** The `careerdata` command line: command definitions only; each calls the modules that do the work. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerHealthcheck } from './commands/healthcheck.js';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
 import { registerRuns } from './commands/runs.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerSnapshots(program);
   registerServe(program);
+  registerHealthcheck(program);
   return program;
 }
 

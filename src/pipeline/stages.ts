@@ -4,11 +4,13 @@
  */
 import type { SourceId } from '../config.js';
 import { fetchArtifact } from '../http/fetchArtifact.js';
+import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
 import { getMethodology } from '../methodology/registry.js';
 import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } from '../model/buildRecords.js';
 import type { OccupationRecord } from '../model/occupation.js';
 import type { EpReadResult } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { OnetReadResult } from '../readers/onet/onetTypes.js';
 import type { RawArtifact } from '../sources/artifact.js';
 import type { EpochData } from '../sources/epoch.js';
 import type { ExposureData } from '../sources/exposure.js';
@@ -34,6 +36,8 @@ export interface SourceBundle {
   ep: EpReadResult | null;
   exposure: ExposureData | null;
   epoch: EpochData | null;
+  /** O*NET (8-digit codes); absent or null when the `onet` source is not part of the run. */
+  onet?: OnetReadResult | null;
 }
 
 /** Fetch (or confirm unchanged) every file of one file source. */
@@ -47,24 +51,24 @@ export async function fetchSource(
   for (const file of adapter.files(ctx.config)) {
     const onProgress = opts.onProgress;
     const task = `${source} ${file.name}`;
-    out.push(
-      await fetchArtifact(
-        { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-        {
-          source,
-          name: file.name,
-          url: file.url,
-          expect: file.expect,
-          force: opts.force ?? false,
-          ...(onProgress
-            ? {
-                onBytes: (n: number, total: number | undefined) =>
-                  onProgress(task, n, total ?? null, 'bytes'),
-              }
-            : {}),
-        },
-      ),
+    const artifact = await fetchArtifact(
+      { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
+      {
+        source,
+        name: file.name,
+        url: file.url,
+        expect: file.expect,
+        force: opts.force ?? false,
+        ...(onProgress
+          ? {
+              onBytes: (n: number, total: number | undefined) => onProgress(task, n, total ?? null, 'bytes'),
+            }
+          : {}),
+      },
     );
+    if (file.license) artifact.license = file.license;
+    if (file.attribution) artifact.attribution = file.attribution;
+    out.push(artifact);
   }
   return out;
 }
@@ -124,7 +128,7 @@ export function buildRecords(
   ctx: RunContext,
   bundle: SourceBundle,
   careeronestop: Map<string, CareerOneStopFields> | null,
-  opts: { methodologyVersion?: string } = {},
+  opts: { methodologyVersion?: string; epochRuleVersion?: string } = {},
 ): { records: OccupationRecord[]; report: BuildReport } {
   const methodology = getMethodology(opts.methodologyVersion ?? ctx.config.METHODOLOGY_VERSION);
   const built = buildOccupationRecords({
@@ -132,6 +136,7 @@ export function buildRecords(
     ...bundle,
     careeronestop,
     methodology,
+    epochRule: getEpochRule(opts.epochRuleVersion),
   });
   return built;
 }

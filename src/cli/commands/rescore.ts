@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { listEpochRules } from '../../methodology/humanAdvantage/registry.js';
 import { listMethodologies } from '../../methodology/registry.js';
 import { describeCommand, EVENT_SETTINGS, GATE_SETTINGS, STORE_SETTINGS } from '../help.js';
 
 export interface RescoreCommandOptions {
   from: string;
   methodology?: string;
+  epochRule?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -17,6 +19,10 @@ export function registerRescore(program: Command): void {
     )
     .option('--from <snapshotId>', 'snapshot to derive from (an id or "latest")', 'latest')
     .option('--methodology <version>', `methodology version (known: ${listMethodologies().join(', ')})`)
+    .option(
+      '--epoch-rule <version>',
+      `human-advantage rule applied where no manual rating exists (known: ${listEpochRules().join(', ')})`,
+    )
     .option('--force', 'publish even when a quality gate fails')
     .option('--json', 'stdout carries only one JSON object (the summary); human text goes to stderr')
     .action(async (opts: RescoreCommandOptions) => (await import('./rescoreAction.js')).rescoreAction(opts));
