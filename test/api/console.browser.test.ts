@@ -158,7 +158,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the operator console in Chromium', { tim
     await form.locator('button').click();
     await page.waitForURL('**/admin/actions/refresh');
     expect(await page.textContent('main')).toMatch(
-      /Trigger a refresh of oews, ep, exposure, epoch, careeronestop, asked by ops-alice/,
+      /Trigger a refresh of oews, ep, exposure, epoch, onet, careeronestop, asked by ops-alice/,
     );
     await page.click('button:has-text("Confirm")');
     await page.waitForURL(/\/admin\/runs\/run-/);
