@@ -226,7 +226,7 @@ type Parsed = z.output<typeof envSchema>;
 export interface Config extends Omit<Parsed, 'REDIS_URL'> {
   /** Sources this run uses (`--sources`, else `SOURCES`). */
   sources: SourceId[];
-  /** Effective EPOCH ratings location: EPOCH_URL or the shipped default file. */
+  /** Manual EPOCH ratings (override the rule): EPOCH_URL or the shipped default file. */
   epochUrl: string;
   /** REDIS_URL when set; undefined means "no Redis" (embedded mode, file locks only). */
   REDIS_URL: string | undefined;
