@@ -146,6 +146,21 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Browser origins allowed to call the read API (`*` for any); empty: no CORS. Never the admin routes. */
+  CORS_ORIGINS: list('').pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^(\*|https?:\/\/[^/\s]+)$/,
+          'expected * or origins such as https://app.example.org (no path)',
+        ),
+    ),
+  ),
+  /** Level of the access log (one line per request); `silent` turns it off. */
+  ACCESS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public base URLs of the API, listed as `servers` in the OpenAPI document. */
+  API_PUBLIC_URLS: list('').pipe(z.array(z.string().regex(/^https?:\/\/\S+$/, 'expected http(s):// URLs'))),
 
   // Events
   EVENTS_STREAM: z.string().min(1).default('careerdata:events'),

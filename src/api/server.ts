@@ -13,7 +13,7 @@ import { isSnapshotId } from '../store/ids.js';
 import { isSchemaName, jsonSchema } from '../store/schemas.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
 import { type AdminPluginOptions, adminPlugin } from './admin/plugin.js';
-import { etagOf, notModified } from './etag.js';
+import { etagOf, matchingEtag } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { badRequest, notFound, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import {
@@ -22,6 +22,7 @@ import {
   SnapshotCache,
   type SnapshotCacheOptions,
 } from './snapshotCache.js';
+import { type AccessLogLevel, registerStandardHttp } from './standardHttp.js';
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 export const CACHE_LATEST = 'public, max-age=30';
@@ -37,6 +38,12 @@ export interface ApiOptions {
   cache?: SnapshotCacheOptions;
   /** Operator routes (refreshes, bull-board, /metrics); see api/admin/plugin.ts. */
   admin?: AdminPluginOptions;
+  /** Browser origins allowed to read (CORS_ORIGINS); none by default. Never applies to admin routes. */
+  corsOrigins?: readonly string[];
+  /** Level of the one-line-per-request access log (ACCESS_LOG_LEVEL). */
+  accessLogLevel?: AccessLogLevel;
+  /** Smallest body compressed with gzip/brotli, in bytes. */
+  compressThreshold?: number;
 }
 
 type Params = { id?: string; soc?: string; name?: string };
@@ -87,7 +94,8 @@ function send(
   extra?: Record<string, string>,
 ): FastifyReply {
   reply.headers({ etag: cached.etag, 'cache-control': cacheControl, ...extra });
-  if (notModified(req.headers['if-none-match'], cached.etag)) return reply.code(304).send();
+  const matched = matchingEtag(req.headers['if-none-match'], cached.etag);
+  if (matched) return reply.header('etag', matched).code(304).send();
   return reply.type(JSON_TYPE).send(cached.body);
 }
 
@@ -136,6 +144,13 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
 
   const app = Fastify({ logger: false, return503OnClosing: true });
   app.decorate('snapshotCache', cache);
+  await registerStandardHttp(app, {
+    log,
+    snapshotHeader: SNAPSHOT_HEADER,
+    ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
+    ...(opts.accessLogLevel ? { accessLogLevel: opts.accessLogLevel } : {}),
+    ...(opts.compressThreshold !== undefined ? { compressThreshold: opts.compressThreshold } : {}),
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const { problem, internal } = toProblem(err, req.url.slice(0, 200));
@@ -249,7 +264,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const fileSha = snap.manifest.files['occupations.ndjson']?.sha256 ?? snap.id;
     const etag = `"${fileSha.slice(0, 32)}-${ndjson ? 'ndjson' : 'json'}"`;
     reply.headers({ etag, 'cache-control': cacheControl, vary: 'accept', ...headers });
-    if (notModified(req.headers['if-none-match'], etag)) return reply.code(304).send();
+    const matched = matchingEtag(req.headers['if-none-match'], etag);
+    if (matched) return reply.header('etag', matched).code(304).send();
     const n = snap.lines.length;
     const length = ndjson ? snap.bytes + n : snap.bytes + Math.max(0, n - 1) + 2;
     reply.header('content-length', String(length)).header('x-careerdata-count', String(n));

@@ -15,6 +15,8 @@ export async function serveAction(): Promise<void> {
     log: cli.log,
     host: cli.config.HOST,
     port: cli.config.PORT,
+    corsOrigins: cli.config.CORS_ORIGINS,
+    accessLogLevel: cli.config.ACCESS_LOG_LEVEL,
     ...(admin ? { admin } : {}),
   });
   process.stdout.write(`careerdata API listening on ${api.url}\n`);
