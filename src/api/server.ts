@@ -22,6 +22,7 @@ import {
   SnapshotCache,
   type SnapshotCacheOptions,
 } from './snapshotCache.js';
+import { JSON_PATCH_TYPE, snapshotPatchBody } from './snapshotPatch.js';
 import { type AccessLogLevel, registerStandardHttp } from './standardHttp.js';
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -92,11 +93,12 @@ function send(
   cached: CachedBody,
   cacheControl: string,
   extra?: Record<string, string>,
+  contentType = JSON_TYPE,
 ): FastifyReply {
   reply.headers({ etag: cached.etag, 'cache-control': cacheControl, ...extra });
   const matched = matchingEtag(req.headers['if-none-match'], cached.etag);
   if (matched) return reply.header('etag', matched).code(304).send();
-  return reply.type(JSON_TYPE).send(cached.body);
+  return reply.type(contentType).send(cached.body);
 }
 
 function jsonBody(value: unknown): CachedBody {
@@ -299,13 +301,22 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const { snap, headers } = await loadRef(ref);
     const from = fromRef === 'latest' ? (await cache.getLatest()).id : fromRef;
     const immutable = ref !== 'latest' && fromRef !== 'latest';
-    const key = `${from ?? '(parent)'}..${snap.id}`;
+    const asPatch = (req.headers.accept ?? '').includes(JSON_PATCH_TYPE);
+    const key = `${asPatch ? 'patch:' : ''}${from ?? '(parent)'}..${snap.id}`;
     let body = diffs.get(key);
     if (!body) {
-      body = jsonBody(from === undefined ? await store.storedDiff(snap.id) : await store.diff(from, snap.id));
+      const diff = from === undefined ? await store.storedDiff(snap.id) : await store.diff(from, snap.id);
+      if (asPatch) {
+        const buf = await snapshotPatchBody(diff, snap, store);
+        body = { body: buf, etag: etagOf(buf) };
+      } else {
+        body = jsonBody(diff);
+      }
       diffs.set(key, body);
     }
-    return send(req, reply, body, immutable ? CACHE_IMMUTABLE : CACHE_LATEST, headers);
+    const cacheControl = immutable ? CACHE_IMMUTABLE : CACHE_LATEST;
+    const type = asPatch ? `${JSON_PATCH_TYPE}; charset=utf-8` : JSON_TYPE;
+    return send(req, reply, body, cacheControl, { ...headers, vary: 'accept' }, type);
   });
 
   app.get('/v1/snapshots/:id/schema/:name', async (req: Req, reply) => {
