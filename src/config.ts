@@ -167,6 +167,8 @@ const envSchema = z.object({
   EVENTS_STREAM_MAXLEN: int(10_000, 1),
   WEBHOOK_URLS: list('').pipe(z.array(url)),
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The next secret during a rotation: deliveries are signed with both (Standard Webhooks). */
+  WEBHOOK_SECRET_NEXT: z.string().min(1).optional(),
   WEBHOOK_TIMEOUT: duration('5s'),
   WEBHOOK_MAX_ATTEMPTS: int(4, 1),
 
@@ -280,6 +282,7 @@ export const SECRET_SETTINGS = [
   'CAREERONESTOP_USER_ID',
   'ADMIN_TOKEN',
   'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_NEXT',
 ] as const;
 
 /** The secret values of a config, for scrubbing text before it is logged or written. */

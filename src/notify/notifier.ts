@@ -49,6 +49,7 @@ export class Notifier implements EventSink {
       urls.length > 0
         ? {
             secret: opts.webhook!.secret!,
+            nextSecret: opts.webhook?.nextSecret,
             timeoutMs: opts.webhook?.timeoutMs ?? 5_000,
             maxAttempts: opts.webhook?.maxAttempts ?? 4,
             baseDelayMs: opts.webhook?.baseDelayMs ?? 1_000,
@@ -155,6 +156,7 @@ export function notifierFromConfig(
     | 'EVENTS_STREAM_MAXLEN'
     | 'WEBHOOK_URLS'
     | 'WEBHOOK_SECRET'
+    | 'WEBHOOK_SECRET_NEXT'
     | 'WEBHOOK_TIMEOUT'
     | 'WEBHOOK_MAX_ATTEMPTS'
     | 'redisConfigured'
@@ -169,6 +171,7 @@ export function notifierFromConfig(
     webhookUrls: config.WEBHOOK_URLS,
     webhook: {
       secret: config.WEBHOOK_SECRET,
+      nextSecret: config.WEBHOOK_SECRET_NEXT,
       timeoutMs: config.WEBHOOK_TIMEOUT,
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     },
