@@ -13,6 +13,7 @@ import { isSnapshotId } from '../store/ids.js';
 import { isSchemaName, jsonSchema } from '../store/schemas.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
 import { type AdminPluginOptions, adminPlugin } from './admin/plugin.js';
+import { registerDocs } from './docs.js';
 import { etagOf, matchingEtag } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { badRequest, notFound, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
@@ -45,6 +46,8 @@ export interface ApiOptions {
   accessLogLevel?: AccessLogLevel;
   /** Smallest body compressed with gzip/brotli, in bytes. */
   compressThreshold?: number;
+  /** Public base URLs of the API (API_PUBLIC_URLS): the OpenAPI document's `servers`. */
+  publicUrls?: readonly string[];
 }
 
 type Params = { id?: string; soc?: string; name?: string };
@@ -142,7 +145,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   const cache = new SnapshotCache(store, opts.cache);
   const diffs = new Lru<CachedBody>(16);
   const schemaBodies = new Map<string, CachedBody>();
-  const openApi = jsonBody(openApiDocument());
+  const openApi = jsonBody(openApiDocument(opts.publicUrls ? { servers: opts.publicUrls } : {}));
 
   const app = Fastify({ logger: false, return503OnClosing: true });
   app.decorate('snapshotCache', cache);
@@ -216,6 +219,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   });
 
   app.get('/v1/openapi.json', async (req: Req, reply) => send(req, reply, openApi, 'public, max-age=3600'));
+  registerDocs(app);
 
   app.get('/v1/schema/:name', async (req: Req, reply) => {
     const name = req.params.name ?? '';

@@ -215,6 +215,8 @@ describe('standard HTTP of the read API', () => {
       '/v1/occupations/11-1000',
       `/v1/snapshots/${id}/diff`,
       `/v1/snapshots/${id}/schema/occupation`,
+      '/docs',
+      '/docs/swagger-ui-bundle.js',
     ]) {
       const get = await call(`${api.url}${path}`, 'GET', { 'accept-encoding': 'identity' });
       const head = await call(`${api.url}${path}`, 'HEAD', { 'accept-encoding': 'identity' });

@@ -17,6 +17,7 @@ export async function serveAction(): Promise<void> {
     port: cli.config.PORT,
     corsOrigins: cli.config.CORS_ORIGINS,
     accessLogLevel: cli.config.ACCESS_LOG_LEVEL,
+    publicUrls: cli.config.API_PUBLIC_URLS,
     ...(admin ? { admin } : {}),
   });
   process.stdout.write(`careerdata API listening on ${api.url}\n`);
