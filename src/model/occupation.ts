@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const SNAPSHOT_SCHEMA_VERSION = '1.1.0';
+export const SNAPSHOT_SCHEMA_VERSION = '1.2.0';
 
 export const SOC_PATTERN = /^\d{2}-\d{4}$/;
 export const Soc = z.string().regex(SOC_PATTERN, 'expected a SOC code NN-NNNN');

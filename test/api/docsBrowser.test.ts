@@ -58,7 +58,7 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs in chromium', () => {
     const res = await page.goto(`${api.url}/docs`, { waitUntil: 'networkidle' });
     expect(res?.status()).toBe(200);
     await page.locator('.swagger-ui .info .title').waitFor({ timeout: 30_000 });
-    expect(await page.locator('.swagger-ui .info .title').innerText()).toMatch(/careerdata API/);
+    expect(await page.locator('.swagger-ui .info .title').textContent()).toMatch(/careerdata API/);
     // Operations of every tag are listed, the admin ones with their lock.
     await page.locator('#operations-occupations-getOccupation').waitFor();
     expect(await page.locator('.opblock').count()).toBeGreaterThan(15);
@@ -66,7 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs in chromium', () => {
     // Open the record operation: the 29-2072 example is shown.
     await page.locator('#operations-occupations-getOccupation .opblock-summary').click();
     await expect
-      .poll(() => page.locator('#operations-occupations-getOccupation').innerText())
+      .poll(() => page.locator('#operations-occupations-getOccupation').textContent())
       .toMatch(/29-2072/);
 
     const origin = new URL(api.url).origin;
