@@ -76,7 +76,7 @@ const afterCompression: onSendHookHandler = (req, reply, payload, done) => {
   if (encoding && encoding !== 'identity' && etag) reply.header('etag', encodedEtag(etag, encoding));
   if (reply.statusCode === 200 || reply.statusCode === 304) addVary(reply, 'accept-encoding');
   const counted = req as Counted;
-  if (payload === null || payload === undefined) {
+  if (payload === null || payload === undefined || req.method === 'HEAD') {
     counted[BYTES] = 0;
     return done(null, payload);
   }
