@@ -9,6 +9,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningApi, SNAPSHOT_HEADER, startApi } from '../../src/api/server.js';
+import { READ_API_PATH } from '../../src/api/standardHttp.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { createLogger } from '../../src/log.js';
@@ -185,6 +186,42 @@ describe('standard HTTP of the read API', () => {
       }
     });
 
+    it('answers any origin with * when configured so, and the allowlist keeps admin paths out', async () => {
+      const open = await startApi({ store, host: '127.0.0.1', port: 0, corsOrigins: ['*'] });
+      try {
+        const res = await call(`${open.url}/v1/occupations/11-1000`, 'GET', {
+          origin: 'https://any.example',
+        });
+        expect(res.headers['access-control-allow-origin']).toBe('*');
+        const pre = await call(`${open.url}/v1/schema/occupation`, 'OPTIONS', {
+          origin: 'https://any.example',
+          'access-control-request-method': 'GET',
+        });
+        expect(pre.status).toBe(204);
+        expect(pre.headers['access-control-allow-origin']).toBe('*');
+      } finally {
+        await open.close();
+      }
+      for (const p of [
+        '/v1/refreshes',
+        '/v1/refreshes/run-1',
+        '/admin/queues',
+        '/admin',
+        '/metrics',
+        '/v1/snapshotsx',
+      ]) {
+        expect(READ_API_PATH.test(p), p).toBe(false);
+      }
+      for (const p of [
+        '/v1/snapshots',
+        '/v1/snapshots/latest/occupations?format=ndjson',
+        '/healthz',
+        '/docs',
+      ]) {
+        expect(READ_API_PATH.test(p), p).toBe(true);
+      }
+    });
+
     it('is off when no origin is configured', async () => {
       const bare = await startApi({ store, host: '127.0.0.1', port: 0 });
       try {
@@ -233,8 +270,10 @@ describe('standard HTTP of the read API', () => {
     const res = await call(`${api.url}/v1/occupations/11-1000`, 'GET', { 'accept-encoding': 'identity' });
     const missing = await call(`${api.url}/v1/occupations/99-9999`);
     const gz = await call(`${api.url}/v1/snapshots/${id}/occupations`, 'GET', { 'accept-encoding': 'gzip' });
-    await new Promise((r) => setTimeout(r, 50)); // onResponse runs after the client has the body
-    const access = lines.filter((l) => l.msg === 'request');
+    // onResponse runs once the server has finished the response, which may be after the client has it.
+    const accessLines = () => lines.filter((l) => l.msg === 'request');
+    await expect.poll(() => accessLines().length).toBe(3);
+    const access = accessLines();
     expect(access).toHaveLength(3);
     expect(access[0]).toMatchObject({
       level: 20,
@@ -252,5 +291,9 @@ describe('standard HTTP of the read API', () => {
     });
     expect(access[2]).toMatchObject({ route: '/v1/snapshots/:id/occupations', status: 200, snapshotId: id });
     expect(access[2]!.bytes).toBe(gz.body.length);
+    lines.length = 0;
+    await call(`${api.url}/v1/occupations/11-1000`, 'HEAD');
+    await expect.poll(() => accessLines().length).toBe(1);
+    expect(accessLines()).toEqual([expect.objectContaining({ method: 'HEAD', status: 200, bytes: 0 })]);
   });
 });
