@@ -135,7 +135,8 @@ export async function registerStandardHttp(app: FastifyInstance, opts: StandardH
   }
 
   const level = opts.accessLogLevel ?? 'info';
-  if (level !== 'silent') {
+  // Decided once: a level the logger drops costs nothing per request (the read API's hot path).
+  if (level !== 'silent' && opts.log.isLevelEnabled(level)) {
     app.addHook('onResponse', async (req, reply) => {
       opts.log[level](
         {
