@@ -4,11 +4,13 @@
  */
 import type { SourceId } from '../config.js';
 import { fetchArtifact } from '../http/fetchArtifact.js';
+import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
 import { getMethodology } from '../methodology/registry.js';
 import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } from '../model/buildRecords.js';
 import type { OccupationRecord } from '../model/occupation.js';
 import type { EpReadResult } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { OnetReadResult } from '../readers/onet/onetTypes.js';
 import type { RawArtifact } from '../sources/artifact.js';
 import type { EpochData } from '../sources/epoch.js';
 import type { ExposureData } from '../sources/exposure.js';
@@ -18,28 +20,55 @@ import type { RunContext } from './runContext.js';
 
 export type ArtifactsBySource = Partial<Record<FileSourceId, RawArtifact[]>>;
 
+/**
+ * Progress of a long task inside a stage, for a display: a download (`bytes`, total from
+ * Content-Length when declared) or the CareerOneStop occupations (`occupations`).
+ */
+export type RefreshProgressListener = (
+  task: string,
+  done: number,
+  total: number | null,
+  unit: 'bytes' | 'occupations',
+) => void;
+
 export interface SourceBundle {
   oews: OewsReadResult | null;
   ep: EpReadResult | null;
   exposure: ExposureData | null;
   epoch: EpochData | null;
+  /** O*NET (8-digit codes); absent or null when the `onet` source is not part of the run. */
+  onet?: OnetReadResult | null;
 }
 
 /** Fetch (or confirm unchanged) every file of one file source. */
 export async function fetchSource(
   ctx: RunContext,
   source: FileSourceId,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; onProgress?: RefreshProgressListener } = {},
 ): Promise<RawArtifact[]> {
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
-    out.push(
-      await fetchArtifact(
-        { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-        { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
-      ),
+    const onProgress = opts.onProgress;
+    const task = `${source} ${file.name}`;
+    const artifact = await fetchArtifact(
+      { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
+      {
+        source,
+        name: file.name,
+        url: file.url,
+        expect: file.expect,
+        force: opts.force ?? false,
+        ...(onProgress
+          ? {
+              onBytes: (n: number, total: number | undefined) => onProgress(task, n, total ?? null, 'bytes'),
+            }
+          : {}),
+      },
     );
+    if (file.license) artifact.license = file.license;
+    if (file.attribution) artifact.attribution = file.attribution;
+    out.push(artifact);
   }
   return out;
 }
@@ -67,6 +96,19 @@ export async function readSources(
   return bundle;
 }
 
+/**
+ * Put each source's release on its artifacts from an already-read bundle: a queued build that took
+ * the read stage's hand-over did not run readSources, which sets them (and the manifest's
+ * `releases`, part of the content hash, comes from them).
+ */
+export function stampReleases(artifacts: ArtifactsBySource, bundle: SourceBundle): void {
+  for (const [id, files] of Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]) {
+    const data = bundle[id];
+    const release = data ? fileSource(id).release(data as never) : undefined;
+    if (release) for (const f of files) f.release = release;
+  }
+}
+
 /** The occupations the snapshot will hold: OEWS detailed (national) ∪ EP line items, sorted. */
 export function careerOneStopSocs(bundle: SourceBundle): string[] {
   const socs = new Set<string>();
@@ -86,7 +128,7 @@ export function buildRecords(
   ctx: RunContext,
   bundle: SourceBundle,
   careeronestop: Map<string, CareerOneStopFields> | null,
-  opts: { methodologyVersion?: string } = {},
+  opts: { methodologyVersion?: string; epochRuleVersion?: string } = {},
 ): { records: OccupationRecord[]; report: BuildReport } {
   const methodology = getMethodology(opts.methodologyVersion ?? ctx.config.METHODOLOGY_VERSION);
   const built = buildOccupationRecords({
@@ -94,6 +136,7 @@ export function buildRecords(
     ...bundle,
     careeronestop,
     methodology,
+    epochRule: getEpochRule(opts.epochRuleVersion),
   });
   return built;
 }

@@ -100,8 +100,9 @@ describe('OpenAPI document', () => {
   });
 
   it('shows the 29-2072 record as the example, valid against the record schema', () => {
-    const example =
-      doc.paths['/v1/occupations/{soc}'].get.responses['200'].content['application/json'].examples['29-2072'];
+    const media = doc.paths['/v1/occupations/{soc}'].get.responses['200'].content['application/json'];
+    expect(media.examples['29-2072']).toEqual({ $ref: '#/components/examples/Occupation29_2072' });
+    const example = doc.components.examples.Occupation29_2072;
     expect(example.value.soc).toBe('29-2072');
     expect(example.value).toBe(OCCUPATION_EXAMPLE);
     expect(OccupationRecord.safeParse(example.value).success).toBe(true);

@@ -17,12 +17,17 @@ import { z } from 'zod';
 import { type Config, SOURCE_IDS } from '../../config.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { metricsText } from '../../metrics/collect.js';
+import { SNAPSHOT_SCHEMA_VERSION } from '../../model/occupation.js';
+import { PACKAGE_VERSION } from '../../pipeline/runContext.js';
 import { RUN_ID_PATTERN } from '../../queue/names.js';
 import { createProducer, type Producer } from '../../queue/producer.js';
 import { type RunRecord, stageDurations } from '../../queue/runStore.js';
 import type { SnapshotStore } from '../../store/snapshotStore.js';
+import { CONSOLE_PATH } from '../console/html.js';
+import { consolePlugin } from '../console/plugin.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, toProblem } from '../problem.js';
 import { checkAdmin } from './auth.js';
+import { FailedAuthLimiter, type FailedAuthLimits } from './authFailures.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -30,10 +35,13 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export interface AdminPluginOptions {
   config: Pick<Config, 'ADMIN_TOKEN' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'sources' | 'QUEUE_BACKOFF_DELAY'> &
     Config;
-  store: Pick<SnapshotStore, 'latestManifest'>;
+  /** The full store serves the operator console too; one with only `latestManifest` serves /metrics. */
+  store: Pick<SnapshotStore, 'latestManifest'> | SnapshotStore;
   log?: Logger;
   /** An existing producer (tests); by default one is created and closed with the server. */
   producer?: Producer & { ready?: () => boolean };
+  /** Failed-authentication limits per client (default 10 a minute). */
+  authLimits?: FailedAuthLimits;
 }
 
 const RefreshBody = z
@@ -80,9 +88,34 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       'Redis is not reachable right now; the read API is unaffected. Try again shortly.',
     );
 
+  const failures = new FailedAuthLimiter(opts.authLimits);
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const lockedFor = failures.retryAfterSeconds(req.ip);
+      if (lockedFor > 0 && opts.config.ADMIN_TOKEN) {
+        return sendProblem(
+          reply.header('retry-after', String(lockedFor)),
+          429,
+          'too-many-failed-authentications',
+          'Too many failed authentications',
+          `too many wrong admin tokens from this address; try again in ${lockedFor} s`,
+        );
+      }
       const result = checkAdmin(req.headers.authorization, opts.config.ADMIN_TOKEN);
+      if (result === 'wrong' || result === 'malformed') {
+        // Who and where, never what was presented.
+        const count = failures.recordFailure(req.ip);
+        log.warn(
+          {
+            client: req.ip,
+            method: req.method,
+            route: req.url.split('?')[0]?.slice(0, 200),
+            reason: result,
+            failures: count,
+          },
+          'admin authentication failed',
+        );
+      }
       if (result === 'disabled') {
         return sendProblem(
           reply,
@@ -93,7 +126,8 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
         );
       }
       if (result !== 'ok') {
-        const dashboard = req.url.startsWith(DASHBOARD_PATH);
+        // The console and the dashboard are opened in a browser: ask it for a login.
+        const dashboard = req.url.startsWith(CONSOLE_PATH);
         reply.header(
           'www-authenticate',
           dashboard ? 'Basic realm="careerdata admin", charset="UTF-8"' : 'Bearer realm="careerdata admin"',
@@ -168,15 +202,34 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       return reply.header('cache-control', 'no-store').send({ ...run, durations: stageDurations(run) });
     });
 
+    if ('list' in opts.store) {
+      await scope.register(consolePlugin, { config: opts.config, store: opts.store, producer, log });
+    }
+
     const board = new FastifyAdapter();
+    // Read-only unless the operator opts in: a retry or delete there bypasses the run's own bookkeeping.
+    const readOnlyMode = opts.config.ADMIN_QUEUES_WRITABLE !== true;
     createBullBoard({
-      queues: Object.values(producer.queues).map((q) => new BullMQAdapter(q)),
+      queues: Object.values(producer.queues).map((q) => new BullMQAdapter(q, { readOnlyMode })),
       // @bull-board/fastify 9.10.1 pins its own @bull-board/api 9.10.1 (ours is 9.10.2): identical
       // at run time, but TypeScript sees two declarations of the same class.
       serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
-      options: { uiConfig: { boardTitle: 'careerdata queues' } },
+      options: {
+        uiConfig: {
+          boardTitle: 'careerdata queues',
+          miscLinks: [{ text: 'Operator console', url: CONSOLE_PATH }],
+          hideDocsLink: true,
+        },
+      },
     });
     board.setBasePath(DASHBOARD_PATH);
+    // bull-board's page loads its fonts from fonts.googleapis.com: drop that link so the dashboard
+    // makes no request to another host (the system font stack is used instead).
+    scope.addHook('onSend', async (req, _reply, payload) =>
+      typeof payload === 'string' && req.url.startsWith(DASHBOARD_PATH)
+        ? payload.replace(/<link[^>]+href="https:\/\/fonts\.googleapis\.com[^>]*>/g, '')
+        : payload,
+    );
     await scope.register(board.registerPlugin(), { prefix: DASHBOARD_PATH });
   });
 
@@ -187,6 +240,11 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       keys: producer.keys,
       queues: { ...producer.queues },
       store: opts.store,
+      build: {
+        version: PACKAGE_VERSION,
+        methodology: opts.config.METHODOLOGY_VERSION,
+        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      },
     });
     return reply.header('cache-control', 'no-store').type(METRICS_CONTENT_TYPE).send(text);
   });

@@ -6,6 +6,7 @@ import type { RefreshSummary } from '../../pipeline/summary.js';
 import type { Producer } from '../../queue/producer.js';
 import { describeOutcome } from '../../queue/progress.js';
 import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { describeCommand, positiveInt, QUEUE_SETTINGS } from '../help.js';
 
 /** Heavy modules (BullMQ, config) load only when a command runs. */
 const load = async () => {
@@ -134,12 +135,12 @@ export function registerRuns(program: Command): void {
     .description(
       'refresh history: trigger, times, status, snapshot, stage durations (worker runs and embedded refreshes)',
     )
-    .option('--json', 'print JSON instead of a table')
-    .option('--limit <n>', 'how many runs', '20')
-    .action(async (opts: { json?: boolean; limit: string }) => {
+    .option('--json', 'stdout carries only JSON (an array of runs) instead of a table')
+    .option('--limit <n>', 'how many runs', positiveInt, 20)
+    .action(async (opts: { json?: boolean; limit: number }) => {
       const { cliContext, EXIT, openProducer } = await load();
       const cli = await cliContext({ checkSources: false });
-      const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
+      const limit = opts.limit;
       let producer: Producer | undefined;
       try {
         let worker: RunRecord[] = [];
@@ -154,19 +155,27 @@ export function registerRuns(program: Command): void {
         const rows = [...worker.map(fromWorker), ...embedded.map(fromEmbedded)]
           .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt))
           .slice(0, limit);
-        if (note) process.stderr.write(`${note}\n`);
+        if (note) process.stderr.write(`careerdata runs: ${note}\n`);
         if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-        else process.stdout.write(rows.length ? `${table(rows)}\n` : 'No runs yet.\n');
-        process.exitCode = EXIT.ok;
+        else if (rows.length) process.stdout.write(`${table(rows)}\n`);
+        else if (!note) process.stdout.write('No runs yet.\n');
+        // An explicit REDIS_URL that does not answer is a failure, not an empty history (without
+        // one, a deployment may be embedded-only: its file history is the whole answer).
+        process.exitCode = note && cli.config.redisConfigured ? EXIT.failed : EXIT.ok;
       } finally {
         await producer?.close();
         await cli.close();
       }
     });
-  runs
+  describeCommand(
+    runs,
+    [...QUEUE_SETTINGS, 'RUNS_DIR'],
+    'careerdata runs --limit 5 --json | jq ".[0].status"',
+  );
+  const show = runs
     .command('show <runId>')
     .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
-    .option('--json', 'print the whole run record as JSON')
+    .option('--json', 'stdout carries only the whole run record as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
       const { cliContext, EXIT, openProducer } = await load();
       const cli = await cliContext({ checkSources: false });
@@ -199,4 +208,9 @@ export function registerRuns(program: Command): void {
         await cli.close();
       }
     });
+  describeCommand(
+    show,
+    [...QUEUE_SETTINGS, 'RUNS_DIR'],
+    'careerdata runs show run-20261127T030000Z-3f9a2c --json',
+  );
 }
