@@ -141,6 +141,8 @@ const envSchema = z.object({
   GATE_MAX_WAGE_SHIFT_SHARE: share(0.2),
   GATE_WAGE_SHIFT: share(0.25),
   GATE_MAX_SCORED_SHARE_DROP: share(0.1),
+  /** Per part of a record (national wages, projections, …): largest fall of the share carrying it. */
+  GATE_MAX_COVERAGE_DROP: share(0.02),
 
   // Read API
   HOST: z.string().default('127.0.0.1'),

@@ -377,7 +377,7 @@ export class SnapshotStore {
         }
       }
       const gateReport = evaluateGates({
-        candidate: records,
+        candidate: records.map(gateFacts),
         quality,
         baseline: previousId ? { id: previousId, records: previousFacts } : null,
         config: opts.gates,
