@@ -62,6 +62,8 @@ export interface RefreshSummary {
   error?: string;
   gateReport?: GateReport;
   diffSummary?: unknown;
+  /** Latest was damaged (its files no longer matched its manifest); this run's snapshot replaced it. */
+  replacedDamaged?: { id: string; problems: string[] };
 }
 
 /** The `--json` line: small and stable. */
@@ -154,6 +156,9 @@ export function publishedSummary(
     previousId: outcome.status === 'published' ? outcome.previousId : null,
     ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
     ...(outcome.status === 'published' ? { diffSummary: outcome.diffSummary } : {}),
+    ...(outcome.status === 'published' && outcome.replacedDamaged
+      ? { replacedDamaged: outcome.replacedDamaged }
+      : {}),
   };
 }
 
