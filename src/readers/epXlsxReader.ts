@@ -8,8 +8,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
+import { CHANGE_PERCENT_RANGE, EMPLOYMENT_CEILING, titleProblem, wageProblem } from '../validate/bounds.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
 import { parseNumericText } from './oewsSymbols.js';
+import { topCodeFor } from './oewsTypes.js';
 import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'ep';
@@ -134,16 +136,30 @@ function normalizeHeader(value: PlainCell): string {
 const isMissing = (raw: unknown) =>
   raw === null || raw === undefined || (typeof raw === 'string' && NOT_AVAILABLE.has(raw.trim()));
 
-const number = (expected: string, opts: { scale?: number; min?: number } = {}) =>
+/** `min`/`max` bound the value as published (thousands for counts: the ceiling is in persons). */
+const number = (expected: string, opts: { scale?: number; min?: number; max?: number } = {}) =>
   z.unknown().transform((raw, ctx): number | null => {
     if (isMissing(raw)) return null;
     const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumericText(raw) : undefined;
-    if (n === undefined || !Number.isFinite(n) || (opts.min !== undefined && n < opts.min)) {
+    if (
+      n === undefined ||
+      !Number.isFinite(n) ||
+      (opts.min !== undefined && n < opts.min) ||
+      (opts.max !== undefined && n > opts.max)
+    ) {
       ctx.addIssue({ code: 'custom', message: expected });
       return z.NEVER;
     }
     // Thousands with one decimal → persons: round away the binary noise of 194.8 × 1000.
     return opts.scale ? Math.round(n * opts.scale) : n;
+  });
+
+const THOUSANDS_CEILING = EMPLOYMENT_CEILING / 1000;
+const persons = (what: string, min: number | undefined) =>
+  number(`${what} in thousands (a number from ${min ?? -THOUSANDS_CEILING} to ${THOUSANDS_CEILING}) or —`, {
+    scale: 1000,
+    min: min ?? -THOUSANDS_CEILING,
+    max: THOUSANDS_CEILING,
   });
 
 const category = <T extends string>(allowed: readonly T[]) =>
@@ -176,8 +192,9 @@ const wage = z.unknown().transform((raw, ctx) => {
 const rowSchema = z.object({
   title: z.unknown().transform((raw, ctx) => {
     const t = typeof raw === 'string' ? raw.trim() : '';
-    if (t === '') {
-      ctx.addIssue({ code: 'custom', message: 'an occupation title' });
+    const problem = t === '' ? 'not empty' : titleProblem(t);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `an occupation title: ${problem}` });
       return z.NEVER;
     }
     return t;
@@ -193,12 +210,15 @@ const rowSchema = z.object({
   occupationType: category(EP_OCCUPATION_TYPES).refine((v) => v !== null, {
     message: `one of ${EP_OCCUPATION_TYPES.join(' · ')}`,
   }),
-  employmentBase: number('employment in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
-  employmentTarget: number('employment in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
-  employmentChange: number('employment change in thousands (number) or —', { scale: 1000 }),
-  changePercent: number('a percentage (number) or —'),
-  openingsAnnual: number('openings in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
-  selfEmployedPercent: number('a percentage 0–100 or —', { min: 0 }),
+  employmentBase: persons('employment', 0),
+  employmentTarget: persons('employment', 0),
+  employmentChange: persons('employment change', undefined),
+  changePercent: number(`a percentage from ${CHANGE_PERCENT_RANGE[0]} to ${CHANGE_PERCENT_RANGE[1]} or —`, {
+    min: CHANGE_PERCENT_RANGE[0],
+    max: CHANGE_PERCENT_RANGE[1],
+  }),
+  openingsAnnual: persons('openings', 0),
+  selfEmployedPercent: number('a percentage 0–100 or —', { min: 0, max: 100 }),
   medianWage: wage,
   typicalEducation: category(EP_EDUCATION),
   workExperience: category(EP_EXPERIENCE),
@@ -209,6 +229,8 @@ interface Layout {
   columns: Record<ColumnKey, number>;
   base: { year: number; index: number };
   target: { year: number; index: number };
+  /** The year of the median wage as its header publishes it (the base year in Table 1.2). */
+  wageYear: number;
 }
 
 /** Locate every needed column in a header row; throws naming the missing ones. */
@@ -239,7 +261,13 @@ function layoutOf(header: PlainCell[], file: string, sheet: string): Layout {
       { file, sheet, missing },
     );
   }
-  return { columns: columns as Record<ColumnKey, number>, base, target };
+  const wageYear = /(\d{4})\s*$/.exec(texts[columns.medianWage ?? -1] ?? '')?.[1];
+  return {
+    columns: columns as Record<ColumnKey, number>,
+    base,
+    target,
+    wageYear: wageYear ? Number(wageYear) : base.year,
+  };
 }
 
 /** The header row is the first one that names both the matrix title and the matrix code. */
@@ -359,6 +387,19 @@ function readRow(
     return undefined;
   }
   const d = parsed.data;
+  const wage = d.medianWage.medianWage ?? d.medianWage.medianWageAtLeast;
+  const wageIssue =
+    wage === null ? null : wageProblem(wage, 'percentile', 'annual', topCodeFor(layout.wageYear));
+  if (wageIssue) {
+    rejects.reject({
+      ...where,
+      field: 'medianWage',
+      expected: wageIssue,
+      got: JSON.stringify(record.medianWage),
+      reason: 'wage out of bounds',
+    });
+    return undefined;
+  }
   const earlier = seen.get(d.soc);
   if (earlier !== undefined) {
     rejects.reject({

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse';
 import { ValidationError } from '../errors.js';
 import type { Reject, RejectCollector } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 
 const SOURCE = 'exposure';
 export const EXPOSURE_CODE_COLUMN = 'O*NET-SOC Code';
@@ -189,13 +190,7 @@ export async function readExposureCsv(
     for (const column of ratingColumns) {
       const value = parseRating(record[column]);
       if (value === null) {
-        problem(
-          line,
-          column,
-          'a number in [0, 1]',
-          JSON.stringify(record[column] ?? ''),
-          'rating out of range',
-        );
+        problem(line, column, 'a number in [0, 1]', reportJson(record[column] ?? ''), 'rating out of range');
       } else {
         values.set(column, value);
       }

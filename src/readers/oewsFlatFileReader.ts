@@ -15,6 +15,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { parse as parseTsv } from 'csv-parse/sync';
 import { ValidationError } from '../errors.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
+import { EMPLOYMENT_CEILING, plausibleEmployment, type WageSide, wageProblem } from '../validate/bounds.js';
 import type { RejectCollector } from '../validate/rejects.js';
 import {
   type OewsAreaInfo,
@@ -43,7 +44,7 @@ import {
   SERIES_ID_EXPECTED,
   seriesLineWanted,
 } from './oewsSeriesId.js';
-import { FIGURE_FIELD_ORDER, type OewsGroup, type OewsReadResult } from './oewsTypes.js';
+import { FIGURE_FIELD_ORDER, type OewsGroup, type OewsReadResult, topCodeFor } from './oewsTypes.js';
 
 export const DATA_FILE = 'oe.data.0.Current';
 /** Footnote on a `-` value meaning "at or above the top code" (8 = estimate not released). */
@@ -459,6 +460,7 @@ export async function readOewsFlatFiles(
   };
 
   const releaseYear = String(release.year);
+  const topCode = topCodeFor(release.year);
   let col: { series: number; value: number; footnotes: number; year: number | undefined } | undefined;
 
   /** Validate one parsed record into its estimate; true when it became a figure. */
@@ -559,6 +561,24 @@ export async function readOewsFlatFiles(
           JSON.stringify(raw),
           'employment not an integer',
         );
+      }
+      if (id.datatype === '01' && !plausibleEmployment(value)) {
+        return refuse(
+          row,
+          slot,
+          line,
+          'value',
+          `a whole number of jobs from 0 to ${EMPLOYMENT_CEILING}`,
+          JSON.stringify(raw),
+          'employment out of bounds',
+        );
+      }
+      const field = DATATYPE_FIELDS[id.datatype] ?? 'employment';
+      if (field !== 'employment') {
+        const [side, key] = field.split('.') as [WageSide, string];
+        const problem = wageProblem(value, key === 'mean' ? 'mean' : 'percentile', side, topCode);
+        if (problem)
+          return refuse(row, slot, line, 'value', problem, JSON.stringify(raw), 'wage out of bounds');
       }
       state = SlotState.VALUE;
     } else {

@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
 import { type FigureField, WAGE_KEYS, type WageFigures, type WageKey } from '../model/occupation.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
+import { EMPLOYMENT_CEILING, plausibleEmployment, titleProblem, wageProblem } from '../validate/bounds.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 import { OewsEstimateTable } from './oewsEstimateTable.js';
 import { decodeOewsCell, type OewsCell } from './oewsSymbols.js';
 import {
@@ -81,6 +83,16 @@ const text = (expected: string, pattern?: RegExp) =>
     return t;
   });
 
+const title = (expected: string) =>
+  text(expected).transform((t, ctx) => {
+    const problem = titleProblem(t);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `${expected}: ${problem}` });
+      return z.NEVER;
+    }
+    return t;
+  });
+
 // `**` belongs to employment, but "not available" is what it would mean in a wage cell too.
 const wage = z.unknown().transform((raw, ctx): OewsCell => {
   const d = decodeOewsCell(raw);
@@ -99,9 +111,12 @@ const employment = z.unknown().transform((raw, ctx): OewsCell => {
   if (
     d.kind === 'invalid' ||
     d.kind === 'topCoded' ||
-    (d.kind === 'value' && !(Number.isInteger(d.value) && d.value >= 0))
+    (d.kind === 'value' && !plausibleEmployment(d.value))
   ) {
-    ctx.addIssue({ code: 'custom', message: 'an employment count (integer ≥ 0) or ** / * (not available)' });
+    ctx.addIssue({
+      code: 'custom',
+      message: `an employment count (integer from 0 to ${EMPLOYMENT_CEILING}) or ** / * (not available)`,
+    });
     return z.NEVER;
   }
   return d;
@@ -122,11 +137,11 @@ const wageShape = Object.fromEntries(ALL_WAGE_COLUMNS.map((c) => [c, wage])) as 
 
 const rowSchema = z.object({
   AREA: text('an area code of 1–7 digits', /^\d{1,7}$/),
-  AREA_TITLE: text('an area name'),
+  AREA_TITLE: title('an area name'),
   AREA_TYPE: text('an area type: 1 (U.S.), 2 (state), 3 (territory), 4 (metro) or 6 (nonmetro)', /^[12346]$/),
   PRIM_STATE: text('a two-letter state code (or US)', /^[A-Z]{2}$/),
   OCC_CODE: text('a SOC code NN-NNNN', /^\d{2}-\d{4}$/),
-  OCC_TITLE: text('an occupation title'),
+  OCC_TITLE: title('an occupation title'),
   O_GROUP: z.unknown().transform((raw, ctx) => {
     const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (!(GROUPS as readonly string[]).includes(t)) {
@@ -186,6 +201,10 @@ export async function readOewsWorkbook(
   let dataSheet: string | undefined;
   let titleYear: number | undefined;
 
+  // Wages are bounded by the release's top code; a name without a year gets the newest (highest).
+  const names = [source.entryPath ?? '', input.fileName ?? '', path.basename(input.path)];
+  const nameYear = names.map(oewsReleaseYear).find(Boolean);
+  const rowTopCode = topCodeFor(nameYear ?? Number.MAX_SAFE_INTEGER);
   const { reader } = source;
   try {
     for await (const sheet of reader) {
@@ -240,7 +259,7 @@ export async function readOewsWorkbook(
           }
           continue;
         }
-        const issues = crossCheck(parsed.data);
+        const issues = crossCheck(parsed.data, rowTopCode);
         const estimate = toEstimate(parsed.data);
         const key = `${estimate.areaType}|${estimate.areaCode}|${estimate.soc}|${estimate.group}`;
         if (seen.has(key)) {
@@ -252,7 +271,7 @@ export async function readOewsWorkbook(
         }
         if (issues.length > 0) {
           for (const i of issues) {
-            rejects.reject({ ...where, ...i, got: JSON.stringify(record[i.field] ?? null) });
+            rejects.reject({ ...where, ...i, got: reportJson(record[i.field] ?? null) });
           }
           continue;
         }
@@ -284,8 +303,7 @@ export async function readOewsWorkbook(
       details: { file, ...skipped },
     });
   }
-  const names = [source.entryPath ?? '', input.fileName ?? '', path.basename(input.path)];
-  const year = names.map(oewsReleaseYear).find(Boolean) ?? titleYear;
+  const year = nameYear ?? titleYear;
   if (year === undefined) {
     throw new ValidationError(
       `OEWS workbook ${file}: cannot tell the release (expected M2024 / oesm24 in the file name or "May 2024" in Field Descriptions)`,
@@ -337,10 +355,20 @@ function isCrossIndustry(record: Record<string, PlainCell>): boolean {
   return true;
 }
 
-/** Checks across cells of one row: the flags, the percentile order, the state code. */
-function crossCheck(r: ParsedRow): Issue[] {
+/** Checks across cells of one row: the wage bounds, the flags, the percentile order, the state code. */
+function crossCheck(r: ParsedRow, topCode: { annual: number; hourly: number }): Issue[] {
   const issues: Issue[] = [];
   const cells = r as unknown as Record<string, OewsCell>;
+  for (const side of SIDES) {
+    for (const key of WAGE_KEYS) {
+      const column = WAGE_COLUMNS[side][key];
+      const cell = cells[column];
+      if (cell?.kind !== 'value') continue;
+      const problem = wageProblem(cell.value, key === 'mean' ? 'mean' : 'percentile', side, topCode);
+      if (problem) issues.push({ field: column, expected: problem, reason: 'wage out of bounds' });
+    }
+  }
+  if (issues.length > 0) return issues;
   if (r.ANNUAL && r.HOURLY) {
     issues.push({
       field: 'HOURLY',
