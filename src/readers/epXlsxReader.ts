@@ -10,8 +10,10 @@ import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
 import { CHANGE_PERCENT_RANGE, EMPLOYMENT_CEILING, titleProblem, wageProblem } from '../validate/bounds.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 import { parseNumericText } from './oewsSymbols.js';
 import { topCodeFor } from './oewsTypes.js';
+import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
 import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'ep';
@@ -283,11 +285,14 @@ function isHeaderRow(values: PlainCell[]): boolean {
 export async function readEpWorkbook(
   input: { path: string; fileName?: string },
   rejects: RejectCollector,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<EpReadResult> {
-  const source = await openWorkbookReader(input.path, input.fileName, {
-    source: SOURCE,
-    what: 'EP workbook',
-  });
+  const source = await openWorkbookReader(
+    input.path,
+    input.fileName,
+    { source: SOURCE, what: 'EP workbook' },
+    limits,
+  );
   const file = input.fileName ? path.basename(input.fileName) : source.name;
   const sheets: string[] = [];
   const rows: EpRow[] = [];
@@ -295,9 +300,8 @@ export async function readEpWorkbook(
   let sheetRead: string | undefined;
   let layout: Layout | undefined;
 
-  const { reader } = source;
   try {
-    for await (const sheet of reader) {
+    for await (const sheet of source.sheets) {
       const sheetName = (sheet as unknown as { name?: string }).name ?? '';
       sheets.push(sheetName);
       const isTable = sheetRead === undefined && TABLE_SHEET.test(sheetName.trim());
@@ -317,6 +321,20 @@ export async function readEpWorkbook(
           done = true;
           continue;
         }
+        const long = longCell(values, limits.maxCellChars);
+        if (long >= 0) {
+          rejects.read(SOURCE);
+          rejects.reject({
+            source: SOURCE,
+            file,
+            row: row.number,
+            field: `column ${long}`,
+            expected: `a cell of at most ${limits.maxCellChars} characters (READ_MAX_CELL_CHARS)`,
+            got: reportJson(values[long]),
+            reason: 'cell too long',
+          });
+          continue;
+        }
         const row_ = readRow(values, layout, row.number, file, rejects, seen);
         if (row_) rows.push(row_);
       }
@@ -327,7 +345,7 @@ export async function readEpWorkbook(
       file,
     });
   } finally {
-    source.stream.destroy();
+    await source.close();
   }
   if (!sheetRead) {
     throw new ValidationError(

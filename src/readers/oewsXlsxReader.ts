@@ -22,6 +22,7 @@ import {
   type OewsReadResult,
   topCodeFor,
 } from './oewsTypes.js';
+import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
 import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'oews';
@@ -189,11 +190,14 @@ interface Issue {
 export async function readOewsWorkbook(
   input: { path: string; fileName?: string },
   rejects: RejectCollector,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<OewsWorkbookResult> {
-  const source = await openWorkbookReader(input.path, input.fileName, {
-    source: SOURCE,
-    what: 'OEWS workbook',
-  });
+  const source = await openWorkbookReader(
+    input.path,
+    input.fileName,
+    { source: SOURCE, what: 'OEWS workbook' },
+    limits,
+  );
   const file = source.name;
   const estimates = new OewsEstimateTable();
   const seen = new Set<string>();
@@ -205,9 +209,8 @@ export async function readOewsWorkbook(
   const names = [source.entryPath ?? '', input.fileName ?? '', path.basename(input.path)];
   const nameYear = names.map(oewsReleaseYear).find(Boolean);
   const rowTopCode = topCodeFor(nameYear ?? Number.MAX_SAFE_INTEGER);
-  const { reader } = source;
   try {
-    for await (const sheet of reader) {
+    for await (const sheet of source.sheets) {
       const sheetName = (sheet as unknown as { name?: string }).name ?? '(unnamed sheet)';
       let columns: Map<string, number> | undefined;
       let isFirstRow = true;
@@ -236,6 +239,20 @@ export async function readOewsWorkbook(
             .find(Boolean);
         }
         if (!isData || !columns) continue;
+        const long = longCell(values, limits.maxCellChars);
+        if (long >= 0) {
+          rejects.read(SOURCE);
+          rejects.reject({
+            source: SOURCE,
+            file,
+            row: row.number,
+            field: [...columns].find(([, i]) => i === long)?.[0] ?? `column ${long}`,
+            expected: `a cell of at most ${limits.maxCellChars} characters (READ_MAX_CELL_CHARS)`,
+            got: reportJson(values[long]),
+            reason: 'cell too long',
+          });
+          continue;
+        }
         const record = recordOf(values, columns);
         if (Object.values(record).every((v) => v === null || v === '')) continue;
         if (!isCrossIndustry(record)) {
@@ -286,7 +303,7 @@ export async function readOewsWorkbook(
       file,
     });
   } finally {
-    source.stream.destroy();
+    await source.close();
   }
 
   if (dataSheet === undefined) {
