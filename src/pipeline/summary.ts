@@ -1,4 +1,5 @@
 import { describeFailures, type GateReport } from '../gates/report.js';
+import { truncateForReport } from '../validate/truncate.js';
 import type { BuildReport } from '../model/buildRecords.js';
 import type { PublishResult } from '../store/snapshotStore.js';
 import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
@@ -176,7 +177,8 @@ export function failedSummary(
     previousId: null,
     occupations: 0,
     downloadedBytes: 0,
-    error,
+    // Messages may quote input; the run record, events and logs get a bounded copy.
+    error: truncateForReport(error, 2_000),
     quality,
   };
 }

@@ -37,7 +37,7 @@ export const oewsSource: FileSourceAdapter<OewsReadResult> = {
         },
         rejects,
         // Only detailed occupations become records: the rest are dropped before parsing.
-        { groups: PUBLISHED_GROUPS },
+        { groups: PUBLISHED_GROUPS, limits: readLimitsFrom(config) },
       );
     }
     const results: OewsReadResult[] = [];
