@@ -1,8 +1,8 @@
 import { describeFailures, type GateReport } from '../gates/report.js';
-import { truncateForReport } from '../validate/truncate.js';
 import type { BuildReport } from '../model/buildRecords.js';
 import type { PublishResult } from '../store/snapshotStore.js';
 import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
+import { truncateForReport } from '../validate/truncate.js';
 
 export type StageName = 'fetch' | 'noChange' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
 export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';

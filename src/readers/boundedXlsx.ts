@@ -38,10 +38,38 @@ export interface BoundedWorkbook {
   close(): void;
 }
 
-/** Counts and decodes one part: strings out (exceljs passes strings through), refused past `limit`. */
-function partDecoder(label: { source: string; file: string }, part: string, limit: number): Transform {
+/**
+ * Counts and decodes one part: strings out (exceljs passes strings through), refused past `limit`
+ * bytes, or when a run of text between two tags (a cell value) passes `maxText` characters: the XML
+ * parser would otherwise build that text in memory whole.
+ */
+function partDecoder(
+  label: { source: string; file: string },
+  part: string,
+  limit: number,
+  maxText: number,
+): Transform {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
+  let run = 0;
+  const checkText = (text: string) => {
+    let from = 0;
+    for (let lt = text.indexOf('<'); lt !== -1; lt = text.indexOf('<', from)) {
+      if (run + lt - from > maxText) break;
+      run = 0;
+      from = lt + 1;
+    }
+    run += text.length - from;
+    if (run > maxText) {
+      throw new ReadLimitError(
+        label.source,
+        label.file,
+        `a cell of ${part} (text between tags longer than ${maxText} characters)`,
+        maxText,
+        'READ_MAX_CELL_CHARS × 10',
+      );
+    }
+  };
   const decode = (chunk: Buffer | undefined, end: boolean): string => {
     try {
       return end ? decoder.decode() : decoder.decode(chunk, { stream: true });
@@ -69,6 +97,7 @@ function partDecoder(label: { source: string; file: string }, part: string, limi
       }
       try {
         const text = decode(chunk, false);
+        checkText(text);
         cb(null, text === '' ? undefined : text);
       } catch (err) {
         cb(err as Error);
@@ -89,6 +118,8 @@ export async function openBoundedWorkbook(
   xlsxPath: string,
   label: { source: string; file: string },
   maxPartBytes: number,
+  /** Longest cell value in characters (READ_MAX_CELL_CHARS); XML text may be 10 × longer (escapes). */
+  maxCellChars: number,
 ): Promise<BoundedWorkbook> {
   const { default: excel } = await import('exceljs');
   const reader = new excel.stream.xlsx.WorkbookReader(null as unknown as string, {
@@ -123,7 +154,7 @@ export async function openBoundedWorkbook(
         err || !s ? reject(new ZipFormatError(`${label.file}: ${err?.message ?? name}`)) : resolve(s),
       ),
     );
-    const out = raw.pipe(partDecoder(label, name, maxPartBytes));
+    const out = raw.pipe(partDecoder(label, name, maxPartBytes, maxCellChars * 10));
     raw.on('error', (err) => out.destroy(err));
     opened.push(raw, out);
     return out;

@@ -276,6 +276,7 @@ export async function openWorkbookReader(
       source.path,
       { source: label.source, file: source.name },
       limits.maxXlsxPartBytes,
+      limits.maxCellChars,
     );
   } catch (err) {
     await source.remove();
