@@ -76,6 +76,8 @@ export const Projections = z.object({
   medianWage: z.number().nullable(),
   /** `>=$239,200` → 239200: a lower bound, not the wage. */
   medianWageAtLeast: z.number().nullable(),
+  /** The year of the median wage as EP publishes it: the base year, or the next one (2019–29's Table 1.7). */
+  medianWageYear: z.number().int().optional(),
   typicalEducation: z.string().nullable(),
   workExperience: z.string().nullable(),
   onTheJobTraining: z.string().nullable(),

@@ -48,12 +48,14 @@ const WAGE_COLUMNS: Record<'annual' | 'hourly', Record<WageKey, string>> = {
 const SIDES = ['annual', 'hourly'] as const;
 const ALL_WAGE_COLUMNS = SIDES.flatMap((s) => WAGE_KEYS.map((k) => WAGE_COLUMNS[s][k]));
 
-/** Columns every OEWS yearly layout (May 2020–2024) has and this reader needs. */
+/**
+ * Columns every OEWS yearly layout (May 2019–2024) has and this reader needs. Header case varies
+ * (May 2019 is lowercase) and is ignored.
+ */
 export const OEWS_REQUIRED_COLUMNS = [
   'AREA',
   'AREA_TITLE',
   'AREA_TYPE',
-  'PRIM_STATE',
   'OCC_CODE',
   'OCC_TITLE',
   'O_GROUP',
@@ -63,7 +65,7 @@ export const OEWS_REQUIRED_COLUMNS = [
   'HOURLY',
 ] as const;
 /** Read when present: they separate cross-industry rows from industry rows in the all-data file. */
-const OPTIONAL_COLUMNS = ['NAICS', 'I_GROUP', 'OWN_CODE'] as const;
+const OPTIONAL_COLUMNS = ['NAICS', 'I_GROUP', 'OWN_CODE', 'PRIM_STATE'] as const;
 
 const AREA_TYPES: Record<string, OewsAreaType> = {
   '1': 'national',
@@ -140,7 +142,16 @@ const rowSchema = z.object({
   AREA: text('an area code of 1–7 digits', /^\d{1,7}$/),
   AREA_TITLE: title('an area name'),
   AREA_TYPE: text('an area type: 1 (U.S.), 2 (state), 3 (territory), 4 (metro) or 6 (nonmetro)', /^[12346]$/),
-  PRIM_STATE: text('a two-letter state code (or US)', /^[A-Z]{2}$/),
+  // May 2020 on; May 2019 has no PRIM_STATE: a state row's code then comes from its FIPS code.
+  PRIM_STATE: z.unknown().transform((raw, ctx) => {
+    if (raw === undefined || raw === null) return null;
+    const t = typeof raw === 'string' ? raw.trim() : '';
+    if (!/^[A-Z]{2}$/.test(t)) {
+      ctx.addIssue({ code: 'custom', message: 'a two-letter state code (or US)' });
+      return z.NEVER;
+    }
+    return t;
+  }),
   OCC_CODE: text('a SOC code NN-NNNN', /^\d{2}-\d{4}$/),
   OCC_TITLE: title('an occupation title'),
   O_GROUP: z.unknown().transform((raw, ctx) => {
@@ -359,6 +370,7 @@ function recordOf(values: PlainCell[], columns: Map<string, number>): Record<str
     const i = columns.get(name);
     if (i !== undefined) record[name] = values[i] ?? null;
   }
+  record.PRIM_STATE ??= null; // May 2019 has no such column
   return record;
 }
 
@@ -433,7 +445,13 @@ function crossCheck(r: ParsedRow, topCode: { annual: number; hourly: number }): 
   const areaType = AREA_TYPES[r.AREA_TYPE];
   if (areaType === 'state' || areaType === 'territory') {
     const postal = FIPS_TO_POSTAL[r.AREA.padStart(2, '0')];
-    if (postal !== undefined && postal !== r.PRIM_STATE) {
+    if (r.PRIM_STATE === null && postal === undefined) {
+      issues.push({
+        field: 'AREA',
+        expected: 'a state or territory FIPS code (the file has no PRIM_STATE column)',
+        reason: 'unknown state FIPS code',
+      });
+    } else if (r.PRIM_STATE !== null && postal !== undefined && postal !== r.PRIM_STATE) {
       issues.push({
         field: 'PRIM_STATE',
         expected: `${postal} (the postal code of FIPS ${r.AREA.padStart(2, '0')})`,
@@ -475,7 +493,10 @@ function toEstimate(r: ParsedRow): OewsEstimate {
     areaType,
     areaCode,
     areaName: r.AREA_TITLE,
-    state: areaType === 'state' || areaType === 'territory' ? r.PRIM_STATE : null,
+    state:
+      areaType === 'state' || areaType === 'territory'
+        ? (r.PRIM_STATE ?? FIPS_TO_POSTAL[r.AREA.padStart(2, '0')] ?? null)
+        : null,
     soc: r.OCC_CODE,
     title: r.OCC_TITLE,
     group: r.O_GROUP,

@@ -57,7 +57,9 @@ describe('text that is not UTF-8 never becomes U+FFFD silently', () => {
       records: nationalRows().map(oewsSheetRecord),
     });
     const files = unzipSync(xlsx);
-    files['xl/sharedStrings.xml'] = notUtf8(Buffer.from(files['xl/sharedStrings.xml']!), 'Medical Records');
+    files['xl/sharedStrings.xml'] = new Uint8Array(
+      notUtf8(Buffer.from(files['xl/sharedStrings.xml']!), 'Medical Records'),
+    );
     const zip = Buffer.from(oewsZip('oesm24nat', 'national_M2024_dl.xlsx', zipSync(files)));
     h.offline.server.inject('/bls/oes/special-requests/oesm24nat.zip', { kind: 'body', body: zip });
     const summary = await h.refresh({ OEWS_FORMAT: 'xlsx' });
