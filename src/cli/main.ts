@@ -1,5 +1,6 @@
 /** The `careerdata` command line: command definitions only; each calls the modules that do the work. */
 import { Command } from 'commander';
+import { registerHealthcheck } from './commands/healthcheck.js';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
 import { registerRuns } from './commands/runs.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerSnapshots(program);
   registerServe(program);
+  registerHealthcheck(program);
   return program;
 }
 

@@ -12,8 +12,6 @@ export interface CoveragePart {
   has(record: OccupationRecord): boolean;
 }
 
-/** A record as loose data: a part a later schema adds is read without the type knowing it. */
-const field = (r: OccupationRecord, key: string): unknown => (r as unknown as Record<string, unknown>)[key];
 const present = (v: unknown): boolean =>
   v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0);
 
@@ -23,10 +21,15 @@ export const COVERAGE_PARTS: readonly CoveragePart[] = [
   { name: 'projections', has: (r) => r.projections !== null },
   { name: 'resilience score', has: (r) => r.resilience?.score != null },
   { name: 'careeronestop training', has: (r) => r.training !== null },
-  // O*NET (#14): a part the record schema does not have yet is simply absent on both sides.
-  { name: 'onet description', has: (r) => present(field(r, 'description')) },
-  { name: 'onet tasks', has: (r) => present(field(r, 'tasks')) },
-  { name: 'onet job zone', has: (r) => present(field(r, 'jobZone')) },
+  { name: 'category', has: (r) => present(r.category) },
+  // O*NET
+  { name: 'onet description', has: (r) => present(r.description) },
+  { name: 'onet tasks', has: (r) => present(r.tasks) },
+  { name: 'onet technology skills', has: (r) => present(r.technologySkills) },
+  { name: 'onet job zone', has: (r) => present(r.jobZone) },
+  { name: 'onet related occupations', has: (r) => present(r.onetRelatedOccupations) },
+  { name: 'alternate titles', has: (r) => present(r.alternateTitles) },
+  { name: 'careeronestop video', has: (r) => present(r.video) },
 ];
 
 /** Which parts a record carries, in COVERAGE_PARTS order (one boolean each: what the gate keeps of latest). */

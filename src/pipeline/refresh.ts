@@ -133,7 +133,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     const built = await timed('build', () => buildRecords(ctx, bundle, c1s));
     // The records hold what they need; free the parsed sources (~60 MB of OEWS estimates at full
     // size) and CareerOneStop fields before publishing serialises the records.
-    bundle.oews = bundle.ep = bundle.exposure = bundle.epoch = null;
+    bundle.oews = bundle.ep = bundle.exposure = bundle.epoch = bundle.onet = null;
     c1s = null;
     quality = composeQuality(rejects, built.report, c1sReport);
     const sourceRecords = Object.fromEntries(

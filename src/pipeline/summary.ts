@@ -14,7 +14,16 @@ export interface QualityReport {
   warnings: Warning[];
   build?: BuildReport;
   /** Scored / unscored counts (the scored-share gate reads these). */
-  scoring?: { scored: number; unscored: number; byReason: Record<string, number> };
+  scoring?: {
+    scored: number;
+    unscored: number;
+    byReason: Record<string, number>;
+    /** Why occupations are unscored, one count per missing input (no exposure row, no projections, no O*NET data). */
+    byCause?: Record<string, number>;
+    byClassification?: Record<string, number>;
+    /** Where the human-advantage ratings came from: the rule, the manual file, or nowhere. */
+    humanAdvantage?: BuildReport['scoring']['humanAdvantage'];
+  };
   unmatched?: Record<string, string[]>;
   careeronestop?: unknown;
 }
@@ -37,6 +46,9 @@ export function composeQuality(
             scored: build.scoring.scored,
             unscored: build.scoring.unscored,
             byReason: build.scoring.unscoredByReason,
+            byCause: build.scoring.unscoredByCause,
+            byClassification: build.scoring.byClassification,
+            humanAdvantage: build.scoring.humanAdvantage,
           },
           unmatched: build.unmatched,
         }
@@ -114,6 +126,15 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
               .join('; ')})`
           : ''),
     );
+    const causes = Object.entries(b.scoring.unscoredByCause ?? {});
+    if (causes.length > 0)
+      lines.push(`  unscored because: ${causes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    const h = b.scoring.humanAdvantage;
+    if (h) {
+      lines.push(
+        `  human advantage: ${h.rule} by rule ${h.ruleVersion}, ${h.manual} manual, ${h.missing} without a rating`,
+      );
+    }
   }
   for (const w of s.quality.warnings) lines.push(`  warning [${w.source}]: ${w.message}`);
   for (const r of s.quality.rejects.slice(0, 5)) {

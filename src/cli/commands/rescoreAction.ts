@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { runRescore } from '../../pipeline/rescore.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
-import { recordRun } from '../../pipeline/runHistory.js';
 import { cliContext } from '../context.js';
-import { reportRun } from './refreshAction.js';
+import { recordRunOrSay, reportRun } from './refreshAction.js';
 import type { RescoreCommandOptions } from './rescore.js';
 
 export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> {
@@ -15,10 +13,10 @@ export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> 
       runId: newRunId(),
       from: opts.from,
       ...(opts.methodology ? { methodology: opts.methodology } : {}),
+      ...(opts.epochRule ? { epochRule: opts.epochRule } : {}),
       force: opts.force ?? false,
     });
-    await recordRun(path.resolve(cli.config.RUNS_DIR), summary);
-    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json);
+    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, await recordRunOrSay(cli, summary));
   } finally {
     await closeRunContext(ctx);
     await cli.close();

@@ -154,10 +154,13 @@ export function registerRuns(program: Command): void {
         const rows = [...worker.map(fromWorker), ...embedded.map(fromEmbedded)]
           .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt))
           .slice(0, limit);
-        if (note) process.stderr.write(`${note}\n`);
+        if (note) process.stderr.write(`careerdata runs: ${note}\n`);
         if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-        else process.stdout.write(rows.length ? `${table(rows)}\n` : 'No runs yet.\n');
-        process.exitCode = EXIT.ok;
+        else if (rows.length) process.stdout.write(`${table(rows)}\n`);
+        else if (!note) process.stdout.write('No runs yet.\n');
+        // An explicit REDIS_URL that does not answer is a failure, not an empty history (without
+        // one, a deployment may be embedded-only: its file history is the whole answer).
+        process.exitCode = note && cli.config.redisConfigured ? EXIT.failed : EXIT.ok;
       } finally {
         await producer?.close();
         await cli.close();
