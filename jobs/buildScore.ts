@@ -5,7 +5,7 @@
  */
 import { artifactRecord } from '../src/http/fetchArtifact.js';
 import type { CareerOneStopFields } from '../src/model/buildRecords.js';
-import { buildRecords } from '../src/pipeline/stages.js';
+import { buildRecords, stampReleases } from '../src/pipeline/stages.js';
 import { composeQuality } from '../src/pipeline/summary.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { jobIds } from '../src/queue/names.js';
@@ -52,6 +52,7 @@ export const buildScoreJob: JobHandler<BuildScoreResult> = async (deps, job) => 
     careeronestopQuality = handOver.quality;
   }
 
+  stampReleases(artifacts, bundle);
   const built = buildRecords(ctx, bundle, careeronestop);
   // The build is the bundle's last reader in this run: do not hold it in memory until the next.
   deps.reader.forget();

@@ -1,5 +1,6 @@
 /** The `careerdata` command line: command definitions only; each calls the modules that do the work. */
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
 import { registerHealthcheck } from './commands/healthcheck.js';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
@@ -9,12 +10,34 @@ import { registerServe } from './commands/serve.js';
 import { registerSnapshots } from './commands/snapshots.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerWorker } from './commands/worker.js';
+import { EXIT } from './exitCodes.js';
+import { EXIT_CODES_HELP } from './help.js';
+
+/** package.json sits two levels above src/cli (tsx) and three above dist/src/cli (built). */
+function packageVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'careerdata' && pkg.version) return pkg.version;
+    } catch {
+      // try the next level
+    }
+  }
+  return 'unknown';
+}
 
 export function buildProgram(): Command {
   const program = new Command('careerdata')
     .description('Keeps occupation data fresh: fetch, validate, score and publish versioned snapshots.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
-    .enablePositionalOptions();
+    .enablePositionalOptions()
+    // Usage errors exit 2 (commander's default is 1, which means "run failed" here).
+    .exitOverride()
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\nEach command's --help lists the settings it reads.\n`);
   registerRefresh(program);
   registerRescore(program);
   registerWorker(program);
@@ -27,4 +50,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  // --help and --version end with exit code 0; everything else commander reports is a usage error.
+  process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+}

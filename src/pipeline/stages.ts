@@ -20,6 +20,17 @@ import type { RunContext } from './runContext.js';
 
 export type ArtifactsBySource = Partial<Record<FileSourceId, RawArtifact[]>>;
 
+/**
+ * Progress of a long task inside a stage, for a display: a download (`bytes`, total from
+ * Content-Length when declared) or the CareerOneStop occupations (`occupations`).
+ */
+export type RefreshProgressListener = (
+  task: string,
+  done: number,
+  total: number | null,
+  unit: 'bytes' | 'occupations',
+) => void;
+
 export interface SourceBundle {
   oews: OewsReadResult | null;
   ep: EpReadResult | null;
@@ -33,14 +44,27 @@ export interface SourceBundle {
 export async function fetchSource(
   ctx: RunContext,
   source: FileSourceId,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; onProgress?: RefreshProgressListener } = {},
 ): Promise<RawArtifact[]> {
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
+    const onProgress = opts.onProgress;
+    const task = `${source} ${file.name}`;
     const artifact = await fetchArtifact(
       { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-      { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
+      {
+        source,
+        name: file.name,
+        url: file.url,
+        expect: file.expect,
+        force: opts.force ?? false,
+        ...(onProgress
+          ? {
+              onBytes: (n: number, total: number | undefined) => onProgress(task, n, total ?? null, 'bytes'),
+            }
+          : {}),
+      },
     );
     if (file.license) artifact.license = file.license;
     if (file.attribution) artifact.attribution = file.attribution;
@@ -70,6 +94,19 @@ export async function readSources(
     );
   }
   return bundle;
+}
+
+/**
+ * Put each source's release on its artifacts from an already-read bundle: a queued build that took
+ * the read stage's hand-over did not run readSources, which sets them (and the manifest's
+ * `releases`, part of the content hash, comes from them).
+ */
+export function stampReleases(artifacts: ArtifactsBySource, bundle: SourceBundle): void {
+  for (const [id, files] of Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]) {
+    const data = bundle[id];
+    const release = data ? fileSource(id).release(data as never) : undefined;
+    if (release) for (const f of files) f.release = release;
+  }
 }
 
 /** The occupations the snapshot will hold: OEWS detailed (national) ∪ EP line items, sorted. */

@@ -5,9 +5,14 @@ import { recordRun } from '../../pipeline/runHistory.js';
 import { formatSummary, jsonSummary, type RefreshSummary } from '../../pipeline/summary.js';
 import { runAsWork } from '../../processGuard.js';
 import { type CliContext, cliContext, EXIT } from '../context.js';
+import { createProgressDisplay, progressMode } from '../progress.js';
 import type { RefreshCommandOptions } from './refresh.js';
 
-/** Print a run's summary (stderr when it did not publish) and set the exit code from its status. */
+/**
+ * Print a run's summary and set the exit code from its status. With `--json` stdout carries the
+ * JSON object alone and the human summary goes to stderr; without it, the summary goes to stdout
+ * when the run succeeded and to stderr when it did not.
+ */
 export function reportRun(
   summary: RefreshSummary,
   snapshotDir: string,
@@ -16,7 +21,7 @@ export function reportRun(
 ): void {
   const text = formatSummary(summary, path.resolve(snapshotDir));
   const ok = summary.status === 'published' || summary.status === 'unchanged';
-  (ok ? process.stdout : process.stderr).write(`${text}\n`);
+  (ok && !json ? process.stdout : process.stderr).write(`${text}\n`);
   if (runRecordError) process.stderr.write(`warning: ${runRecordError}\n`);
   if (json) {
     const out = { ...jsonSummary(summary), ...(runRecordError ? { runRecordError } : {}) };
@@ -42,16 +47,26 @@ export async function recordRunOrSay(cli: CliContext, summary: RefreshSummary): 
 }
 
 export async function refreshAction(opts: RefreshCommandOptions): Promise<void> {
-  const cli = await cliContext(opts);
+  const runId = newRunId();
+  const display = createProgressDisplay(progressMode(opts, process.stderr), runId);
+  const cli = await cliContext({ ...opts, logSink: display.log });
   const ctx = createRunContext(cli.config, cli.log);
   try {
-    const runId = newRunId();
     const summary = await runAsWork({ runId }, () =>
-      runRefresh(ctx, { runId, trigger: 'cli', force: opts.force ?? false, refetch: opts.force ?? false }),
+      runRefresh(ctx, {
+        runId,
+        trigger: 'cli',
+        force: opts.force ?? false,
+        refetch: opts.force ?? false,
+        onStage: display.stage,
+        onProgress: display.progress,
+      }),
     );
+    display.stop();
     const runRecordError = await recordRunOrSay(cli, summary);
     reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, runRecordError);
   } finally {
+    display.stop();
     await closeRunContext(ctx);
     await cli.close();
   }

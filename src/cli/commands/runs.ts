@@ -6,6 +6,7 @@ import type { RefreshSummary } from '../../pipeline/summary.js';
 import type { Producer } from '../../queue/producer.js';
 import { describeOutcome } from '../../queue/progress.js';
 import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { describeCommand, positiveInt, QUEUE_SETTINGS } from '../help.js';
 
 /** Heavy modules (BullMQ, config) load only when a command runs. */
 const load = async () => {
@@ -134,12 +135,12 @@ export function registerRuns(program: Command): void {
     .description(
       'refresh history: trigger, times, status, snapshot, stage durations (worker runs and embedded refreshes)',
     )
-    .option('--json', 'print JSON instead of a table')
-    .option('--limit <n>', 'how many runs', '20')
-    .action(async (opts: { json?: boolean; limit: string }) => {
+    .option('--json', 'stdout carries only JSON (an array of runs) instead of a table')
+    .option('--limit <n>', 'how many runs', positiveInt, 20)
+    .action(async (opts: { json?: boolean; limit: number }) => {
       const { cliContext, EXIT, openProducer } = await load();
       const cli = await cliContext({ checkSources: false });
-      const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
+      const limit = opts.limit;
       let producer: Producer | undefined;
       try {
         let worker: RunRecord[] = [];
@@ -166,10 +167,15 @@ export function registerRuns(program: Command): void {
         await cli.close();
       }
     });
-  runs
+  describeCommand(
+    runs,
+    [...QUEUE_SETTINGS, 'RUNS_DIR'],
+    'careerdata runs --limit 5 --json | jq ".[0].status"',
+  );
+  const show = runs
     .command('show <runId>')
     .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
-    .option('--json', 'print the whole run record as JSON')
+    .option('--json', 'stdout carries only the whole run record as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
       const { cliContext, EXIT, openProducer } = await load();
       const cli = await cliContext({ checkSources: false });
@@ -202,4 +208,9 @@ export function registerRuns(program: Command): void {
         await cli.close();
       }
     });
+  describeCommand(
+    show,
+    [...QUEUE_SETTINGS, 'RUNS_DIR'],
+    'careerdata runs show run-20261127T030000Z-3f9a2c --json',
+  );
 }
