@@ -43,6 +43,7 @@ export const publishJob: JobHandler<RunOutcome> = async (deps, job, io) => {
       snapshotId: result.snapshotId,
       previousId: result.previousId,
       diffSummary: result.diffSummary,
+      ...(result.replacedDamaged ? { replacedDamaged: result.replacedDamaged } : {}),
     };
   } else if (result.status === 'unchanged') {
     const latest = await ctx.store.latestManifest();

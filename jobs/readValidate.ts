@@ -29,7 +29,7 @@ export const readValidateJob: JobHandler<ReadValidateResult> = async (deps, job,
   const artifacts = await loadArtifacts(deps.queues.refresh, ctx.cache, p);
   const read = await deps.reader.read(ctx, artifacts);
   const { bundle, rejects } = read;
-  const previous = await ctx.store.latestManifest();
+  const previous = await ctx.store.baselineManifest();
   await io.timed('checks', () => {
     checkRejectionThresholds(rejects, ctx.config);
     if (bundle.oews) {

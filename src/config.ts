@@ -168,11 +168,20 @@ const envSchema = z.object({
   MAX_REJECTED_SHARE: share(0.02),
   MIN_DETAILED_OCCUPATIONS: int(700, 0),
 
+  // Reading limits (src/readers/readLimits.ts): a file over one fails, or its row is rejected.
+  READ_MAX_LINE_BYTES: int(1_048_576, 1),
+  READ_MAX_CELL_CHARS: int(10_000, 1),
+  READ_MAX_ROWS: int(20_000_000, 1),
+  ZIP_MAX_ENTRY_BYTES: int(1_073_741_824, 1),
+  XLSX_MAX_PART_BYTES: int(1_073_741_824, 1),
+
   // Gates
   GATE_MAX_OCCUPATION_DROP: share(0.05),
   GATE_MAX_WAGE_SHIFT_SHARE: share(0.2),
   GATE_WAGE_SHIFT: share(0.25),
   GATE_MAX_SCORED_SHARE_DROP: share(0.1),
+  /** Per part of a record (national wages, projections, …): largest fall of the share carrying it. */
+  GATE_MAX_COVERAGE_DROP: share(0.02),
 
   // Read API
   HOST: z.string().default('127.0.0.1'),

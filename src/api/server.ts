@@ -19,6 +19,7 @@ import { openApiDocument } from './openapi.js';
 import { badRequest, notFound, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import {
   type CachedBody,
+  type LatestFallback,
   type LoadedSnapshot,
   SnapshotCache,
   type SnapshotCacheOptions,
@@ -200,8 +201,9 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
 
   app.get('/readyz', async (req: Req, reply) => {
     let snap: LoadedSnapshot;
+    let fallback: LatestFallback | null;
     try {
-      snap = await cache.getLatest();
+      ({ snap, fallback } = await cache.latestServed());
     } catch (err) {
       const { problem } = toProblem(err, '/readyz');
       return reply
@@ -213,7 +215,18 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     return send(
       req,
       reply,
-      jsonBody({ status: 'ready', snapshotId: snap.id, occupations: snap.records.size }),
+      jsonBody(
+        fallback
+          ? {
+              // Still serving, from the newest intact snapshot, until a refresh replaces the damaged one.
+              status: 'degraded',
+              snapshotId: snap.id,
+              occupations: snap.records.size,
+              latestDamaged: { id: fallback.damagedId, problems: fallback.problems.slice(0, 5) },
+              message: `latest snapshot ${fallback.damagedId} failed its integrity check; serving ${snap.id}, the newest intact one, until a refresh replaces it`,
+            }
+          : { status: 'ready', snapshotId: snap.id, occupations: snap.records.size },
+      ),
       'no-store',
     );
   });

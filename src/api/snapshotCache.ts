@@ -6,7 +6,7 @@
  * per request.
  */
 
-import { NoLatestSnapshotError } from '../store/errors.js';
+import { NoLatestSnapshotError, SnapshotIntegrityError } from '../store/errors.js';
 import type { Manifest } from '../store/manifest.js';
 import { splitLines } from '../store/ndjson.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
@@ -28,6 +28,14 @@ export interface LoadedSnapshot {
   bytes: number;
 }
 
+/** Latest failed its integrity check: the newest intact snapshot is served in its place. */
+export interface LatestFallback {
+  damagedId: string;
+  problems: string[];
+  /** What is served instead (null: nothing intact, so latest-based routes fail). */
+  servingId: string | null;
+}
+
 export interface SnapshotCacheOptions {
   maxSnapshots?: number;
   latestTtlMs?: number;
@@ -38,6 +46,8 @@ export class SnapshotCache {
   private readonly loaded = new Map<string, Promise<LoadedSnapshot>>();
   private latest: { id: string | null; checkedAt: number } | null = null;
   private latestInFlight: Promise<string | null> | null = null;
+  /** By damaged latest id: snapshots never change, so a damaged one is looked at once. */
+  private readonly fallbacks = new Map<string, Promise<LatestFallback>>();
   private readonly maxSnapshots: number;
   private readonly latestTtlMs: number;
   private readonly now: () => number;
@@ -72,10 +82,33 @@ export class SnapshotCache {
     this.latest = null;
   }
 
+  /**
+   * The latest snapshot, or when it fails its integrity check the newest intact one before it (a
+   * refresh will replace the damaged one); `fallback` says so. Nothing intact: the integrity error.
+   */
   async getLatest(): Promise<LoadedSnapshot> {
+    return (await this.latestServed()).snap;
+  }
+
+  async latestServed(): Promise<{ snap: LoadedSnapshot; fallback: LatestFallback | null }> {
     const id = await this.latestId();
     if (!id) throw new NoLatestSnapshotError();
-    return this.get(id);
+    let fallback = this.fallbacks.get(id);
+    if (!fallback) {
+      try {
+        return { snap: await this.get(id), fallback: null };
+      } catch (err) {
+        if (!(err instanceof SnapshotIntegrityError)) throw err;
+        fallback = this.store
+          .newestIntactBefore(id)
+          .then((servingId) => ({ damagedId: id, problems: err.problems, servingId }));
+        this.fallbacks.set(id, fallback);
+        fallback.catch(() => this.fallbacks.delete(id));
+      }
+    }
+    const f = await fallback;
+    if (!f.servingId) throw new SnapshotIntegrityError(id, f.problems);
+    return { snap: await this.get(f.servingId), fallback: f };
   }
 
   /** A loaded snapshot; `id` must already be a well-formed id. */

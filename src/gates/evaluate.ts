@@ -3,6 +3,7 @@
  * compared with the latest snapshot and its own quality report. Pure: data in, report out.
  */
 import type { OccupationRecord } from '../model/occupation.js';
+import { COVERAGE_PARTS, coverageOf } from './coverage.js';
 import type { QualityReport } from './quality.js';
 import type { GateCheck, GateConfig, GateReport } from './report.js';
 
@@ -16,6 +17,8 @@ export interface GateFacts {
     national: { annual: { median: number | null }; hourly: { median: number | null } } | null;
   } | null;
   resilience: { score: number | null } | null;
+  /** Which COVERAGE_PARTS the record carries, in that order. */
+  coverage: boolean[];
 }
 
 export interface GateInput {
@@ -37,6 +40,7 @@ export function gateFacts(r: OccupationRecord): GateFacts {
         }
       : null,
     resilience: r.resilience ? { score: r.resilience.score } : null,
+    coverage: coverageOf(r),
   };
 }
 
@@ -47,6 +51,7 @@ export function evaluateGates(input: GateInput): GateReport {
     occupationCountCheck(input),
     wageShiftCheck(input),
     scoredShareCheck(input),
+    ...coverageChecks(input),
     ...rejectedShareChecks(input),
   ];
   return {
@@ -212,4 +217,55 @@ function rejectedShareChecks({ quality, config }: GateInput): GateCheck[] {
         details: { read: q.read, kept: q.kept, rejected: q.rejected, byReason: q.byReason },
       };
     });
+}
+
+/**
+ * Per part of a record (COVERAGE_PARTS): the share of occupations carrying it may fall at most
+ * `maxCoverageDrop` (in share units) against latest. Records are the union of sources, so the
+ * occupation count can stay put while a part silently goes missing; this is what catches it.
+ */
+function coverageChecks({ candidate, baseline, config }: GateInput): GateCheck[] {
+  const threshold = config.maxCoverageDrop;
+  return COVERAGE_PARTS.map((part, i): GateCheck => {
+    const after = coverageShare(candidate, i);
+    if (!baseline || baseline.records.length === 0) {
+      return {
+        name: 'coverage',
+        part: part.name,
+        status: 'skip',
+        threshold,
+        observed: null,
+        message: `coverage of ${part.name}: no previous snapshot to compare with`,
+        details: { after },
+      };
+    }
+    const before = coverageShare(baseline.records, i);
+    const drop = before - after;
+    const fail = drop > threshold + 1e-12;
+    const details: Record<string, unknown> = { before, after };
+    if (drop > 0) {
+      const now = new Map(candidate.map((r) => [r.soc, r.coverage[i] === true]));
+      const lost = baseline.records.filter((r) => r.coverage[i] === true && now.get(r.soc) !== true);
+      details.lostCount = lost.length;
+      details.lostSample = lost.slice(0, 20).map((r) => r.soc);
+    }
+    return {
+      name: 'coverage',
+      part: part.name,
+      status: fail ? 'fail' : 'pass',
+      threshold,
+      observed: drop,
+      message: fail
+        ? `coverage of ${part.name} fell from ${pct(before)} to ${pct(after)} of occupations, more than the allowed ${(threshold * 100).toFixed(1)} points (GATE_MAX_COVERAGE_DROP); e.g. ${((details.lostSample as string[]) ?? []).slice(0, 5).join(', ')}`
+        : `coverage of ${part.name} ${pct(before)} → ${pct(after)}`,
+      details,
+    };
+  });
+}
+
+function coverageShare(records: readonly GateFacts[], part: number): number {
+  if (records.length === 0) return 0;
+  let n = 0;
+  for (const r of records) if (r.coverage[part] === true) n += 1;
+  return n / records.length;
 }

@@ -2,13 +2,21 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
 
-export const GATE_NAMES = ['occupation_count', 'wage_shift', 'scored_share', 'rejected_share'] as const;
+export const GATE_NAMES = [
+  'occupation_count',
+  'wage_shift',
+  'scored_share',
+  'coverage',
+  'rejected_share',
+] as const;
 export type GateName = (typeof GATE_NAMES)[number];
 
 export const GateCheck = z.object({
   name: z.enum(GATE_NAMES),
   /** For per-source checks (rejected_share): the source id. */
   source: z.string().optional(),
+  /** For the coverage check: the part of a record (gates/coverage.ts). */
+  part: z.string().optional(),
   /** `skip` when there is nothing to compare with (first snapshot, a source that read no rows). */
   status: z.enum(['pass', 'fail', 'skip']),
   threshold: z.number(),
@@ -39,6 +47,8 @@ export interface GateConfig {
   maxScoredShareDrop: number;
   /** Largest allowed share of a source's rows that were rejected. */
   maxRejectedShare: number;
+  /** Largest allowed fall, per part of a record, of the share of occupations carrying it (0.02 = 2 points). */
+  maxCoverageDrop: number;
 }
 
 export function gateConfigFrom(
@@ -49,6 +59,7 @@ export function gateConfigFrom(
     | 'GATE_WAGE_SHIFT'
     | 'GATE_MAX_SCORED_SHARE_DROP'
     | 'MAX_REJECTED_SHARE'
+    | 'GATE_MAX_COVERAGE_DROP'
   >,
 ): GateConfig {
   return {
@@ -57,6 +68,7 @@ export function gateConfigFrom(
     wageShift: config.GATE_WAGE_SHIFT,
     maxScoredShareDrop: config.GATE_MAX_SCORED_SHARE_DROP,
     maxRejectedShare: config.MAX_REJECTED_SHARE,
+    maxCoverageDrop: config.GATE_MAX_COVERAGE_DROP,
   };
 }
 
@@ -66,6 +78,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
   wageShift: 0.25,
   maxScoredShareDrop: 0.1,
   maxRejectedShare: 0.02,
+  maxCoverageDrop: 0.02,
 };
 
 /** One line per failed check, for logs and CLI output. */

@@ -84,6 +84,7 @@ function projectionsOf(ep: EpReadResult, row: EpRow): Projections {
     openingsAnnual: row.openingsAnnual,
     medianWage: row.medianWage,
     medianWageAtLeast: row.medianWageAtLeast,
+    ...(ep.wageYear !== undefined ? { medianWageYear: ep.wageYear } : {}),
     typicalEducation: row.typicalEducation,
     workExperience: row.workExperience,
     onTheJobTraining: row.onTheJobTraining,

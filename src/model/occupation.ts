@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const SNAPSHOT_SCHEMA_VERSION = '1.2.0';
+export const SNAPSHOT_SCHEMA_VERSION = '1.3.0';
 
 export const SOC_PATTERN = /^\d{2}-\d{4}$/;
 export const Soc = z.string().regex(SOC_PATTERN, 'expected a SOC code NN-NNNN');
@@ -96,6 +96,8 @@ export const Projections = z.object({
   medianWage: money,
   /** `>=$239,200` → 239200: a lower bound, not the wage. */
   medianWageAtLeast: money,
+  /** The year of the median wage as EP publishes it: the base year, or the next one (2019–29's Table 1.7). */
+  medianWageYear: z.number().int().optional(),
   typicalEducation: z.string().nullable(),
   workExperience: z.string().nullable(),
   onTheJobTraining: z.string().nullable(),

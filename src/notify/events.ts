@@ -1,6 +1,7 @@
 /** Change events told to consumers: a snapshot landed, latest was rolled back, a refresh failed. */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ReplacedDamaged } from '../store/damaged.js';
 import { DiffSummary } from '../store/diff.js';
 import { RunInfo, SnapshotCounts } from '../store/manifest.js';
 
@@ -23,6 +24,8 @@ export const ChangeEvent = z.object({
   /** Published by a process that crashed before telling; announced by the next one. */
   recovered: z.boolean().optional(),
   run: RunInfo.nullable().optional(),
+  /** The published snapshot replaced a damaged latest (kept for inspection). */
+  replacedDamaged: ReplacedDamaged.optional(),
   rollback: z.object({ who: z.string(), why: z.string() }).optional(),
   error: z.looseObject({ message: z.string(), stage: z.string().optional() }).optional(),
 });

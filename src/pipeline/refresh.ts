@@ -80,25 +80,35 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
       latestId: () => ctx.store.latestId(),
       now: ctx.now,
     };
-    if (!opts.force && !opts.refetch) {
+    // Latest is checked (sha256 of its files) before anything relies on it: a damaged latest is never
+    // "unchanged"; the run builds and publishes a replacement, compared with the newest intact one.
+    const { latestState, sameAs } = await timed('noChange', async () => {
+      const latestState = await ctx.store.latestState();
       // Nothing changed upstream since the latest snapshot: skip parsing, building and publishing.
-      const sameAs = await timed('noChange', () => unchangedSnapshot(noChange, artifacts));
-      if (sameAs) {
-        ctx.log.info({ snapshotId: sameAs }, 'inputs identical to those of latest: no new snapshot');
-        const latest = await ctx.store.latestManifest();
-        return publishedSummary(
-          runBase(),
-          { status: 'unchanged', snapshotId: sameAs },
-          {
-            occupations: latest?.counts.occupations ?? 0,
-            downloadedBytes: 0,
-            quality: composeQuality(rejects),
-          },
-        );
-      }
+      const skip = !opts.force && !opts.refetch && !latestState.damaged;
+      return { latestState, sameAs: skip ? await unchangedSnapshot(noChange, artifacts) : null };
+    });
+    if (latestState.damaged) {
+      ctx.log.warn(
+        { damaged: latestState.damaged.id, intact: latestState.intactId },
+        'latest snapshot is damaged: building a replacement',
+      );
+    }
+    if (sameAs) {
+      ctx.log.info({ snapshotId: sameAs }, 'inputs identical to those of latest: no new snapshot');
+      const latest = await ctx.store.latestManifest();
+      return publishedSummary(
+        runBase(),
+        { status: 'unchanged', snapshotId: sameAs },
+        {
+          occupations: latest?.counts.occupations ?? 0,
+          downloadedBytes: 0,
+          quality: composeQuality(rejects),
+        },
+      );
     }
     const bundle = await timed('read', () => readSources(ctx, artifacts, rejects));
-    const previous = await ctx.store.latestManifest();
+    const previous = await ctx.store.baselineManifest(latestState);
     await timed('checks', () => {
       checkRejectionThresholds(rejects, ctx.config);
       if (bundle.oews) {

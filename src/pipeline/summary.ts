@@ -2,6 +2,7 @@ import { describeFailures, type GateReport } from '../gates/report.js';
 import type { BuildReport } from '../model/buildRecords.js';
 import type { PublishResult } from '../store/snapshotStore.js';
 import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
+import { truncateForReport } from '../validate/truncate.js';
 
 export type StageName = 'fetch' | 'noChange' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
 export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';
@@ -74,6 +75,8 @@ export interface RefreshSummary {
   error?: string;
   gateReport?: GateReport;
   diffSummary?: unknown;
+  /** Latest was damaged (its files no longer matched its manifest); this run's snapshot replaced it. */
+  replacedDamaged?: { id: string; problems: string[] };
 }
 
 /** The `--json` line: small and stable. */
@@ -175,6 +178,9 @@ export function publishedSummary(
     previousId: outcome.status === 'published' ? outcome.previousId : null,
     ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
     ...(outcome.status === 'published' ? { diffSummary: outcome.diffSummary } : {}),
+    ...(outcome.status === 'published' && outcome.replacedDamaged
+      ? { replacedDamaged: outcome.replacedDamaged }
+      : {}),
   };
 }
 
@@ -192,7 +198,8 @@ export function failedSummary(
     previousId: null,
     occupations: 0,
     downloadedBytes: 0,
-    error,
+    // Messages may quote input; the run record, events and logs get a bounded copy.
+    error: truncateForReport(error, 2_000),
     quality,
   };
 }

@@ -47,6 +47,8 @@ export interface RunOutcome {
   gateReport?: unknown;
   gateFailures?: string[];
   diffSummary?: unknown;
+  /** Latest was damaged; the published snapshot replaced it. */
+  replacedDamaged?: { id: string; problems: string[] };
   error?: string;
   failedStage?: string;
 }

@@ -8,8 +8,12 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
+import { CHANGE_PERCENT_RANGE, EMPLOYMENT_CEILING, titleProblem, wageProblem } from '../validate/bounds.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 import { parseNumericText } from './oewsSymbols.js';
+import { topCodeFor } from './oewsTypes.js';
+import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
 import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'ep';
@@ -73,6 +77,10 @@ export interface EpReadResult {
   rows: EpRow[];
   /** Name of the sheet that was read, e.g. "Table 1.2". */
   sheet: string;
+  /** The year of the median wage, as its header publishes it (the base year, or the next one in 2019–29); absent: the base year. */
+  wageYear?: number;
+  /** When Table 1.2 lacks the worker characteristics: the sheet they were read from (Table 1.7 in 2019–29). */
+  characteristicsSheet?: string;
 }
 
 type ColumnKey =
@@ -134,16 +142,30 @@ function normalizeHeader(value: PlainCell): string {
 const isMissing = (raw: unknown) =>
   raw === null || raw === undefined || (typeof raw === 'string' && NOT_AVAILABLE.has(raw.trim()));
 
-const number = (expected: string, opts: { scale?: number; min?: number } = {}) =>
+/** `min`/`max` bound the value as published (thousands for counts: the ceiling is in persons). */
+const number = (expected: string, opts: { scale?: number; min?: number; max?: number } = {}) =>
   z.unknown().transform((raw, ctx): number | null => {
     if (isMissing(raw)) return null;
     const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? parseNumericText(raw) : undefined;
-    if (n === undefined || !Number.isFinite(n) || (opts.min !== undefined && n < opts.min)) {
+    if (
+      n === undefined ||
+      !Number.isFinite(n) ||
+      (opts.min !== undefined && n < opts.min) ||
+      (opts.max !== undefined && n > opts.max)
+    ) {
       ctx.addIssue({ code: 'custom', message: expected });
       return z.NEVER;
     }
     // Thousands with one decimal → persons: round away the binary noise of 194.8 × 1000.
     return opts.scale ? Math.round(n * opts.scale) : n;
+  });
+
+const THOUSANDS_CEILING = EMPLOYMENT_CEILING / 1000;
+const persons = (what: string, min: number | undefined) =>
+  number(`${what} in thousands (a number from ${min ?? -THOUSANDS_CEILING} to ${THOUSANDS_CEILING}) or —`, {
+    scale: 1000,
+    min: min ?? -THOUSANDS_CEILING,
+    max: THOUSANDS_CEILING,
   });
 
 const category = <T extends string>(allowed: readonly T[]) =>
@@ -176,8 +198,9 @@ const wage = z.unknown().transform((raw, ctx) => {
 const rowSchema = z.object({
   title: z.unknown().transform((raw, ctx) => {
     const t = typeof raw === 'string' ? raw.trim() : '';
-    if (t === '') {
-      ctx.addIssue({ code: 'custom', message: 'an occupation title' });
+    const problem = t === '' ? 'not empty' : titleProblem(t);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `an occupation title: ${problem}` });
       return z.NEVER;
     }
     return t;
@@ -193,35 +216,63 @@ const rowSchema = z.object({
   occupationType: category(EP_OCCUPATION_TYPES).refine((v) => v !== null, {
     message: `one of ${EP_OCCUPATION_TYPES.join(' · ')}`,
   }),
-  employmentBase: number('employment in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
-  employmentTarget: number('employment in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
-  employmentChange: number('employment change in thousands (number) or —', { scale: 1000 }),
-  changePercent: number('a percentage (number) or —'),
-  openingsAnnual: number('openings in thousands (number ≥ 0) or —', { scale: 1000, min: 0 }),
-  selfEmployedPercent: number('a percentage 0–100 or —', { min: 0 }),
+  employmentBase: persons('employment', 0),
+  employmentTarget: persons('employment', 0),
+  employmentChange: persons('employment change', undefined),
+  changePercent: number(`a percentage from ${CHANGE_PERCENT_RANGE[0]} to ${CHANGE_PERCENT_RANGE[1]} or —`, {
+    min: CHANGE_PERCENT_RANGE[0],
+    max: CHANGE_PERCENT_RANGE[1],
+  }),
+  openingsAnnual: persons('openings', 0),
+  selfEmployedPercent: number('a percentage 0–100 or —', { min: 0, max: 100 }),
   medianWage: wage,
   typicalEducation: category(EP_EDUCATION),
   workExperience: category(EP_EXPERIENCE),
   onTheJobTraining: category(EP_TRAINING),
 });
 
+/** The worker characteristics: Table 1.2 has them from 2020–30 on; 2019–29 keeps them in Table 1.7. */
+const CHARACTERISTIC_KEYS = ['medianWage', 'typicalEducation', 'workExperience', 'onTheJobTraining'] as const;
+type CharacteristicKey = (typeof CHARACTERISTIC_KEYS)[number];
+const isCharacteristicKey = (k: string): k is CharacteristicKey =>
+  (CHARACTERISTIC_KEYS as readonly string[]).includes(k);
+
 interface Layout {
+  /** Without the characteristics when `characteristics` is false. */
   columns: Record<ColumnKey, number>;
+  characteristics: boolean;
   base: { year: number; index: number };
   target: { year: number; index: number };
+  /** The year of the median wage as its header publishes it (the base year in Table 1.2). */
+  wageYear: number;
 }
 
-/** Locate every needed column in a header row; throws naming the missing ones. */
+/** Columns of the worker characteristics in a header row, or null unless all of them are there. */
+function characteristicColumns(texts: string[]): Record<CharacteristicKey, number> | null {
+  const out: Partial<Record<CharacteristicKey, number>> = {};
+  for (const key of CHARACTERISTIC_KEYS) {
+    const i = texts.findIndex((t) => COLUMN_PATTERNS[key].pattern.test(t));
+    if (i < 0) return null;
+    out[key] = i;
+  }
+  return out as Record<CharacteristicKey, number>;
+}
+
+/**
+ * Locate every needed column in a header row; throws naming the missing ones. The worker
+ * characteristics may be missing all together (2019–29: they are in another table).
+ */
 function layoutOf(header: PlainCell[], file: string, sheet: string): Layout {
   const texts = header.map(normalizeHeader);
   const columns: Partial<Record<ColumnKey, number>> = {};
   const missing: string[] = [];
+  const characteristics = characteristicColumns(texts) !== null;
   for (const [key, { pattern, label }] of Object.entries(COLUMN_PATTERNS) as Array<
     [ColumnKey, { pattern: RegExp; label: string }]
   >) {
     const i = texts.findIndex((t) => pattern.test(t));
-    if (i < 0) missing.push(label);
-    else columns[key] = i;
+    if (i >= 0) columns[key] = i;
+    else if (!isCharacteristicKey(key) || texts.some((t) => isCharacteristicHeader(t))) missing.push(label);
   }
   const years = texts
     .map((t, index) => ({ m: EMPLOYMENT_YEAR.exec(t), index }))
@@ -239,7 +290,22 @@ function layoutOf(header: PlainCell[], file: string, sheet: string): Layout {
       { file, sheet, missing },
     );
   }
-  return { columns: columns as Record<ColumnKey, number>, base, target };
+  return {
+    columns: columns as Record<ColumnKey, number>,
+    characteristics,
+    base,
+    target,
+    wageYear: wageYearOf(texts[columns.medianWage ?? -1], base.year),
+  };
+}
+
+const isCharacteristicHeader = (t: string) =>
+  CHARACTERISTIC_KEYS.some((k) => COLUMN_PATTERNS[k].pattern.test(t));
+
+/** "Median annual wage, dollars, 2020" → 2020 (as published), else `fallback`. */
+function wageYearOf(text: string | undefined, fallback: number): number {
+  const year = /(\d{4})\s*$/.exec(text ?? '')?.[1];
+  return year ? Number(year) : fallback;
 }
 
 /** The header row is the first one that names both the matrix title and the matrix code. */
@@ -255,29 +321,50 @@ function isHeaderRow(values: PlainCell[]): boolean {
 export async function readEpWorkbook(
   input: { path: string; fileName?: string },
   rejects: RejectCollector,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<EpReadResult> {
-  const source = await openWorkbookReader(input.path, input.fileName, {
-    source: SOURCE,
-    what: 'EP workbook',
-  });
+  const source = await openWorkbookReader(
+    input.path,
+    input.fileName,
+    { source: SOURCE, what: 'EP workbook' },
+    limits,
+  );
   const file = input.fileName ? path.basename(input.fileName) : source.name;
   const sheets: string[] = [];
   const rows: EpRow[] = [];
+  const found: { sheet?: string; bySoc: Map<string, Characteristics> } = { bySoc: new Map() };
   const seen = new Map<string, number>();
   let sheetRead: string | undefined;
   let layout: Layout | undefined;
 
-  const { reader } = source;
   try {
-    for await (const sheet of reader) {
+    for await (const sheet of source.sheets) {
       const sheetName = (sheet as unknown as { name?: string }).name ?? '';
       sheets.push(sheetName);
       const isTable = sheetRead === undefined && TABLE_SHEET.test(sheetName.trim());
       if (isTable) sheetRead = sheetName;
-      let done = !isTable;
+      // Any other table may be the one with the worker characteristics (Table 1.7 in 2019–29).
+      let characteristicColumnsOf: CharacteristicLayout | undefined;
+      let done = !isTable && found.sheet !== undefined;
       for await (const row of sheet) {
         if (done) continue; // drain the sheet so the workbook stream moves on
         const values = Array.from(row.values as unknown[], cellText);
+        if (!isTable) {
+          if (!characteristicColumnsOf) {
+            if (row.number > 20) done = true;
+            else if (isHeaderRow(values)) {
+              characteristicColumnsOf = characteristicLayoutOf(values) ?? undefined;
+              if (characteristicColumnsOf) found.sheet = sheetName;
+              else done = true;
+            }
+            continue;
+          }
+          const first = values.find((v) => v !== null && String(v).trim() !== '');
+          if (first === undefined) continue;
+          if (typeof first === 'string' && /^footnotes?\s*:?/i.test(first.trim())) done = true;
+          else readCharacteristics(values, characteristicColumnsOf, row.number, file, rejects, found.bySoc);
+          continue;
+        }
         if (!layout) {
           if (row.number > 20) done = true;
           else if (isHeaderRow(values)) layout = layoutOf(values, file, sheetName);
@@ -287,6 +374,20 @@ export async function readEpWorkbook(
         if (first === undefined) continue;
         if (typeof first === 'string' && /^footnotes?\s*:?/i.test(first.trim())) {
           done = true;
+          continue;
+        }
+        const long = longCell(values, limits.maxCellChars);
+        if (long >= 0) {
+          rejects.read(SOURCE);
+          rejects.reject({
+            source: SOURCE,
+            file,
+            row: row.number,
+            field: `column ${long}`,
+            expected: `a cell of at most ${limits.maxCellChars} characters (READ_MAX_CELL_CHARS)`,
+            got: reportJson(values[long]),
+            reason: 'cell too long',
+          });
           continue;
         }
         const row_ = readRow(values, layout, row.number, file, rejects, seen);
@@ -299,7 +400,7 @@ export async function readEpWorkbook(
       file,
     });
   } finally {
-    source.stream.destroy();
+    await source.close();
   }
   if (!sheetRead) {
     throw new ValidationError(
@@ -316,12 +417,35 @@ export async function readEpWorkbook(
     );
   }
   const { base, target } = layout;
+  let wageYear = layout.wageYear;
+  if (!layout.characteristics) {
+    const first = [...found.bySoc.values()][0];
+    if (found.sheet === undefined || !first) {
+      throw new ValidationError(
+        `EP workbook ${file}: sheet "${sheetRead}" lacks the worker characteristics (median wage, education, experience, training) and no other table has them (expected a table such as "Table 1.7 … and worker characteristics")`,
+        SOURCE,
+        { file, sheet: sheetRead },
+      );
+    }
+    wageYear = Number.isNaN(first.wageYear) ? base.year : first.wageYear;
+    for (const row of rows) {
+      const c = found.bySoc.get(row.soc);
+      if (!c) continue;
+      row.medianWage = c.medianWage;
+      row.medianWageAtLeast = c.medianWageAtLeast;
+      row.typicalEducation = c.typicalEducation;
+      row.workExperience = c.workExperience;
+      row.onTheJobTraining = c.onTheJobTraining;
+    }
+  }
   return {
     release: `${base.year}-${String(target.year % 100).padStart(2, '0')}`,
     baseYear: base.year,
     targetYear: target.year,
     rows,
     sheet: sheetRead,
+    wageYear,
+    ...(layout.characteristics ? {} : { characteristicsSheet: found.sheet }),
   };
 }
 
@@ -359,6 +483,19 @@ function readRow(
     return undefined;
   }
   const d = parsed.data;
+  const wage = d.medianWage.medianWage ?? d.medianWage.medianWageAtLeast;
+  const wageIssue =
+    wage === null ? null : wageProblem(wage, 'percentile', 'annual', topCodeFor(layout.wageYear));
+  if (wageIssue) {
+    rejects.reject({
+      ...where,
+      field: 'medianWage',
+      expected: wageIssue,
+      got: JSON.stringify(record.medianWage),
+      reason: 'wage out of bounds',
+    });
+    return undefined;
+  }
   const earlier = seen.get(d.soc);
   if (earlier !== undefined) {
     rejects.reject({
@@ -389,4 +526,80 @@ function readRow(
     onTheJobTraining: d.onTheJobTraining,
     row: rowNumber,
   };
+}
+
+interface CharacteristicLayout {
+  soc: number;
+  columns: Record<CharacteristicKey, number>;
+  wageYear: number;
+}
+
+type Characteristics = Pick<
+  EpRow,
+  'medianWage' | 'medianWageAtLeast' | 'typicalEducation' | 'workExperience' | 'onTheJobTraining'
+> & { wageYear: number };
+
+/** A header row with the matrix code and every worker characteristic; null when it lacks one. */
+function characteristicLayoutOf(header: PlainCell[]): CharacteristicLayout | null {
+  const texts = header.map(normalizeHeader);
+  const columns = characteristicColumns(texts);
+  const soc = texts.findIndex((t) => COLUMN_PATTERNS.soc.pattern.test(t));
+  if (!columns || soc < 0) return null;
+  // As published: 2019–29's Table 1.7 gives the wage of 2020, the year after the base year.
+  return { soc, columns, wageYear: wageYearOf(texts[columns.medianWage], Number.NaN) };
+}
+
+const characteristicSchema = rowSchema.pick({
+  soc: true,
+  medianWage: true,
+  typicalEducation: true,
+  workExperience: true,
+  onTheJobTraining: true,
+});
+
+/** One row of the characteristics table, validated like Table 1.2's columns; bad rows are rejected. */
+function readCharacteristics(
+  values: PlainCell[],
+  layout: CharacteristicLayout,
+  rowNumber: number,
+  file: string,
+  rejects: RejectCollector,
+  bySoc: Map<string, Characteristics>,
+): void {
+  const record: Record<string, PlainCell> = { soc: values[layout.soc] ?? null };
+  for (const key of CHARACTERISTIC_KEYS) record[key] = values[layout.columns[key]] ?? null;
+  rejects.read(SOURCE);
+  const where = { source: SOURCE, file, row: rowNumber };
+  const parsed = characteristicSchema.safeParse(record);
+  if (!parsed.success) {
+    for (const r of rejectsFromZod(parsed.error, record, where))
+      rejects.reject({ ...r, reason: `invalid ${r.field}` });
+    return;
+  }
+  const d = parsed.data;
+  const wage = d.medianWage.medianWage ?? d.medianWage.medianWageAtLeast;
+  const year = Number.isNaN(layout.wageYear) ? undefined : layout.wageYear;
+  const wageIssue =
+    wage === null
+      ? null
+      : wageProblem(wage, 'percentile', 'annual', topCodeFor(year ?? Number.MAX_SAFE_INTEGER));
+  if (wageIssue || bySoc.has(d.soc)) {
+    rejects.reject({
+      ...where,
+      field: wageIssue ? 'medianWage' : 'soc',
+      expected: wageIssue ?? 'one row per SOC code',
+      got: reportJson(wageIssue ? record.medianWage : d.soc),
+      reason: wageIssue ? 'wage out of bounds' : 'duplicate SOC code',
+    });
+    return;
+  }
+  rejects.kept(SOURCE);
+  bySoc.set(d.soc, {
+    medianWage: d.medianWage.medianWage,
+    medianWageAtLeast: d.medianWage.medianWageAtLeast,
+    typicalEducation: d.typicalEducation,
+    workExperience: d.workExperience,
+    onTheJobTraining: d.onTheJobTraining,
+    wageYear: year ?? Number.NaN,
+  });
 }

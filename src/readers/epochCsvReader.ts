@@ -15,6 +15,7 @@ import { EPOCH_DIMENSIONS } from '../methodology/humanAdvantage/types.js';
 import type { EpochRatings } from '../model/occupation.js';
 import type { Reject, RejectCollector } from '../validate/rejects.js';
 import { failWithRejects, readCsvRecords } from './exposureCsvReader.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './readLimits.js';
 
 const SOURCE = 'epoch';
 const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source'] as const;
@@ -37,9 +38,14 @@ export interface EpochReadResult {
 export async function readEpochCsv(
   input: { path: string; name?: string },
   rejects: RejectCollector,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<EpochReadResult> {
   const label = input.name ?? path.basename(input.path);
-  const { rows } = await readCsvRecords(input.path, { source: SOURCE, label, required: EPOCH_COLUMNS });
+  const { rows } = await readCsvRecords(
+    input.path,
+    { source: SOURCE, label, required: EPOCH_COLUMNS },
+    limits,
+  );
 
   rejects.read(SOURCE, rows.length);
   const problems: Reject[] = [];
@@ -49,7 +55,11 @@ export async function readEpochCsv(
   const bySoc = new Map<string, EpochEntry>();
   const retired: string[] = [];
 
-  for (const { line, record } of rows) {
+  for (const { line, record, invalidText } of rows) {
+    if (invalidText) {
+      problem(line, '(row)', 'valid UTF-8 text', 'bytes that are not UTF-8', 'not valid UTF-8');
+      continue;
+    }
     const raw = (field: string) => (record[field] ?? '').trim();
     let valid = true;
 

@@ -12,6 +12,9 @@ import path from 'node:path';
 import { parse } from 'csv-parse';
 import { ValidationError } from '../errors.js';
 import type { Reject, RejectCollector } from '../validate/rejects.js';
+import { reportJson, truncateForReport } from '../validate/truncate.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './readLimits.js';
+import { TextGuard } from './textGuard.js';
 
 const SOURCE = 'exposure';
 export const EXPOSURE_CODE_COLUMN = 'O*NET-SOC Code';
@@ -41,6 +44,8 @@ export interface CsvRow {
   /** Line number where the record ends (header = line 1), as the run report's `row`. */
   line: number;
   record: Record<string, string>;
+  /** The line is not valid UTF-8: its values are not to be trusted (the row is a problem). */
+  invalidText?: true;
 }
 
 /**
@@ -52,11 +57,15 @@ export interface CsvRow {
 export async function readCsvRecords(
   file: string,
   where: { source: string; label: string; required: readonly string[] },
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<{ columns: string[]; rows: CsvRow[] }> {
   const { source, label, required } = where;
   let header: string[] | null = null;
   const rows: CsvRow[] = [];
-  const parser = createReadStream(file).pipe(
+  const guard = new TextGuard({ source, file: label }, limits);
+  const input = createReadStream(file);
+  input.on('error', (err) => guard.destroy(err));
+  const parser = input.pipe(guard).pipe(
     parse({
       bom: true,
       skip_empty_lines: true,
@@ -72,9 +81,11 @@ export async function readCsvRecords(
       record: Record<string, string>;
       info: { lines: number };
     }>) {
-      rows.push({ line: item.info.lines, record: item.record });
+      const invalid = guard.invalidLines.has(item.info.lines);
+      rows.push({ line: item.info.lines, record: item.record, ...(invalid ? { invalidText: true } : {}) });
     }
   } catch (err) {
+    if (err instanceof ValidationError) throw err;
     if (header) requireColumns(header, required, source, label);
     throw new ValidationError(
       `${source} file ${label}: not a readable CSV: ${err instanceof Error ? err.message : String(err)}`,
@@ -103,7 +114,7 @@ export function failWithRejects(
   for (const p of problems) rejects.reject(p);
   const listed = problems
     .slice(0, MAX_LISTED)
-    .map((p) => `row ${p.row}, ${p.field}: expected ${p.expected}, got ${p.got}`);
+    .map((p) => `row ${p.row}, ${p.field}: expected ${p.expected}, got ${truncateForReport(p.got)}`);
   const more = problems.length > MAX_LISTED ? `\n  - … and ${problems.length - MAX_LISTED} more` : '';
   throw new ValidationError(
     `${source} file ${label}: ${problems.length} invalid row${problems.length === 1 ? '' : 's'}; ${what}:\n  - ${listed.join('\n  - ')}${more}`,
@@ -144,13 +155,14 @@ export function requireColumns(
 export async function readExposureCsv(
   input: { path: string; name?: string },
   rejects: RejectCollector,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<ExposureReadResult> {
   const label = input.name ?? path.basename(input.path);
-  const { columns, rows } = await readCsvRecords(input.path, {
-    source: SOURCE,
-    label,
-    required: REQUIRED_COLUMNS,
-  });
+  const { columns, rows } = await readCsvRecords(
+    input.path,
+    { source: SOURCE, label, required: REQUIRED_COLUMNS },
+    limits,
+  );
   const ratingColumns = RATERS.flatMap((r) => MEASURES.map((m) => `${r}rating_${m}`)).filter((c) =>
     columns.includes(c),
   );
@@ -162,7 +174,11 @@ export async function readExposureCsv(
   const firstLineOf = new Map<string, number>();
   const bySocRows = new Map<string, Array<{ code: string; beta: number }>>();
 
-  for (const { line, record } of rows) {
+  for (const { line, record, invalidText } of rows) {
+    if (invalidText) {
+      problem(line, '(row)', 'valid UTF-8 text', 'bytes that are not UTF-8', 'not valid UTF-8');
+      continue;
+    }
     const code = (record[EXPOSURE_CODE_COLUMN] ?? '').trim();
     const codeMatch = ONET_CODE.exec(code);
     if (!codeMatch) {
@@ -189,13 +205,7 @@ export async function readExposureCsv(
     for (const column of ratingColumns) {
       const value = parseRating(record[column]);
       if (value === null) {
-        problem(
-          line,
-          column,
-          'a number in [0, 1]',
-          JSON.stringify(record[column] ?? ''),
-          'rating out of range',
-        );
+        problem(line, column, 'a number in [0, 1]', reportJson(record[column] ?? ''), 'rating out of range');
       } else {
         values.set(column, value);
       }

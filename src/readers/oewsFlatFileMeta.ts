@@ -8,8 +8,12 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Options, parse } from 'csv-parse';
 import { ValidationError } from '../errors.js';
+import { titleProblem } from '../validate/bounds.js';
 import type { RejectCollector } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 import { type OewsGroup, topCodeFor } from './oewsTypes.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './readLimits.js';
+import { invalidTextReject, TextGuard } from './textGuard.js';
 
 export const OEWS_SOURCE = 'oews';
 
@@ -75,13 +79,29 @@ async function forEachRow(
   file: string,
   required: readonly string[],
   onRow: (cell: Cell, line: number) => boolean,
+  opts: { limits?: ReadLimits; rejects?: RejectCollector } = {},
 ): Promise<void> {
   let index: Map<string, number> | undefined;
+  const guard = new TextGuard({ source: OEWS_SOURCE, file }, opts.limits ?? DEFAULT_READ_LIMITS);
   await consumeRecords<{ record: string[]; info: { lines: number } }>(
-    [createReadStream(path), parse({ ...BLS_TSV_OPTIONS, info: true })],
+    [createReadStream(path), guard, parse({ ...BLS_TSV_OPTIONS, info: true })],
     ({ record, info }) => {
       if (!index) {
         index = headerIndex(record, file, required);
+        return;
+      }
+      if (guard.invalidLines.has(info.lines)) {
+        if (!opts.rejects)
+          throw new ValidationError(
+            `${OEWS_SOURCE}: ${file} line ${info.lines} is not valid UTF-8`,
+            OEWS_SOURCE,
+            {
+              file,
+              row: info.lines,
+            },
+          );
+        opts.rejects.read(OEWS_SOURCE);
+        opts.rejects.reject(invalidTextReject(OEWS_SOURCE, file, info.lines));
         return;
       }
       const cols = index;
@@ -156,44 +176,60 @@ export async function readOewsOccupations(
   path: string,
   rejects: RejectCollector,
   file = 'oe.occupation',
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<Map<string, OewsOccupation>> {
   const rows = new Map<string, OccupationRow>();
   const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
     rejects.reject({ source: OEWS_SOURCE, file, row: line, field, expected, got, reason });
     return false;
   };
-  await forEachRow(path, file, ['occupation_code', 'occupation_name', 'display_level'], (cell, line) => {
-    rejects.read(OEWS_SOURCE);
-    const code = cell('occupation_code');
-    const title = cell('occupation_name');
-    const level = cell('display_level');
-    if (!/^\d{6}$/.test(code)) {
-      return reject(
-        line,
-        'occupation_code',
-        'six digits, e.g. 292072',
-        JSON.stringify(code),
-        'bad occupation code',
-      );
-    }
-    if (!title)
-      return reject(line, 'occupation_name', 'an occupation title', '""', 'missing occupation title');
-    if (!/^\d+$/.test(level)) {
-      return reject(
-        line,
-        'display_level',
-        'a whole number (0 = top level)',
-        JSON.stringify(level),
-        'bad display level',
-      );
-    }
-    if (rows.has(code)) {
-      return reject(line, 'occupation_code', 'each code once', code, 'duplicate occupation code');
-    }
-    rows.set(code, { code, title, displayLevel: Number(level) });
-    rejects.kept(OEWS_SOURCE);
-    return true;
-  });
+  await forEachRow(
+    path,
+    file,
+    ['occupation_code', 'occupation_name', 'display_level'],
+    (cell, line) => {
+      rejects.read(OEWS_SOURCE);
+      const code = cell('occupation_code');
+      const title = cell('occupation_name');
+      const level = cell('display_level');
+      if (!/^\d{6}$/.test(code)) {
+        return reject(
+          line,
+          'occupation_code',
+          'six digits, e.g. 292072',
+          JSON.stringify(code),
+          'bad occupation code',
+        );
+      }
+      if (!title)
+        return reject(line, 'occupation_name', 'an occupation title', '""', 'missing occupation title');
+      const titleIssue = titleProblem(title);
+      if (titleIssue)
+        return reject(
+          line,
+          'occupation_name',
+          `an occupation title: ${titleIssue}`,
+          reportJson(title),
+          'implausible title',
+        );
+      if (!/^\d+$/.test(level)) {
+        return reject(
+          line,
+          'display_level',
+          'a whole number (0 = top level)',
+          JSON.stringify(level),
+          'bad display level',
+        );
+      }
+      if (rows.has(code)) {
+        return reject(line, 'occupation_code', 'each code once', code, 'duplicate occupation code');
+      }
+      rows.set(code, { code, title, displayLevel: Number(level) });
+      rejects.kept(OEWS_SOURCE);
+      return true;
+    },
+    { limits, rejects },
+  );
   const groups = occupationGroups([...rows.values()]);
   const out = new Map<string, OewsOccupation>();
   for (const r of rows.values()) {
@@ -225,46 +261,62 @@ export async function readOewsAreas(
   path: string,
   rejects: RejectCollector,
   file = 'oe.area',
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<Map<string, OewsArea>> {
   const out = new Map<string, OewsArea>();
   const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
     rejects.reject({ source: OEWS_SOURCE, file, row: line, field, expected, got, reason });
     return false;
   };
-  await forEachRow(path, file, ['area_code', 'area_name'], (cell, line) => {
-    rejects.read(OEWS_SOURCE);
-    const areaCode = cell('area_code');
-    const name = cell('area_name');
-    const areaType = cell('areatype_code');
-    const stateCode = cell('state_code');
-    if (!/^\d{7}$/.test(areaCode)) {
-      return reject(
-        line,
-        'area_code',
-        'seven digits, e.g. 0010180',
-        JSON.stringify(areaCode),
-        'bad area code',
-      );
-    }
-    if (!name) return reject(line, 'area_name', 'an area name', '""', 'missing area name');
-    if (areaType && !/^[NSM]$/.test(areaType)) {
-      return reject(line, 'areatype_code', 'N, S or M', JSON.stringify(areaType), 'bad area type');
-    }
-    if (stateCode && !/^\d{2}$/.test(stateCode)) {
-      return reject(
-        line,
-        'state_code',
-        'two digits (state FIPS)',
-        JSON.stringify(stateCode),
-        'bad state code',
-      );
-    }
-    if (out.has(areaCode))
-      return reject(line, 'area_code', 'each code once', areaCode, 'duplicate area code');
-    out.set(areaCode, { areaCode, areaTypeCode: areaType || null, stateCode: stateCode || null, name });
-    rejects.kept(OEWS_SOURCE);
-    return true;
-  });
+  await forEachRow(
+    path,
+    file,
+    ['area_code', 'area_name'],
+    (cell, line) => {
+      rejects.read(OEWS_SOURCE);
+      const areaCode = cell('area_code');
+      const name = cell('area_name');
+      const areaType = cell('areatype_code');
+      const stateCode = cell('state_code');
+      if (!/^\d{7}$/.test(areaCode)) {
+        return reject(
+          line,
+          'area_code',
+          'seven digits, e.g. 0010180',
+          JSON.stringify(areaCode),
+          'bad area code',
+        );
+      }
+      if (!name) return reject(line, 'area_name', 'an area name', '""', 'missing area name');
+      const nameIssue = titleProblem(name);
+      if (nameIssue)
+        return reject(
+          line,
+          'area_name',
+          `an area name: ${nameIssue}`,
+          reportJson(name),
+          'implausible area name',
+        );
+      if (areaType && !/^[NSM]$/.test(areaType)) {
+        return reject(line, 'areatype_code', 'N, S or M', JSON.stringify(areaType), 'bad area type');
+      }
+      if (stateCode && !/^\d{2}$/.test(stateCode)) {
+        return reject(
+          line,
+          'state_code',
+          'two digits (state FIPS)',
+          JSON.stringify(stateCode),
+          'bad state code',
+        );
+      }
+      if (out.has(areaCode))
+        return reject(line, 'area_code', 'each code once', areaCode, 'duplicate area code');
+      out.set(areaCode, { areaCode, areaTypeCode: areaType || null, stateCode: stateCode || null, name });
+      rejects.kept(OEWS_SOURCE);
+      return true;
+    },
+    { limits, rejects },
+  );
   return out;
 }
 
@@ -283,25 +335,35 @@ export interface OewsRelease {
  * `oe.release` → the release the files hold (the latest `release_date` when several rows are
  * listed). No usable row is a ValidationError: without it no figure can be labelled.
  */
-export async function readOewsRelease(path: string, file = 'oe.release'): Promise<OewsRelease> {
+export async function readOewsRelease(
+  path: string,
+  file = 'oe.release',
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<OewsRelease> {
   let best: OewsRelease | undefined;
   const bad: string[] = [];
-  await forEachRow(path, file, ['release_date', 'description'], (cell, line) => {
-    const releaseDate = cell('release_date');
-    const description = cell('description');
-    const m = /^(\d{4})A\d{2}$/.exec(releaseDate);
-    if (!m || !description) {
-      bad.push(
-        `line ${line}: release_date ${JSON.stringify(releaseDate)}, description ${JSON.stringify(description)}`,
-      );
-      return false;
-    }
-    const year = Number(m[1]);
-    if (!best || releaseDate > best.releaseDate) {
-      best = { releaseDate, year, description, topCode: topCodeFor(year) };
-    }
-    return true;
-  });
+  await forEachRow(
+    path,
+    file,
+    ['release_date', 'description'],
+    (cell, line) => {
+      const releaseDate = cell('release_date');
+      const description = cell('description');
+      const m = /^(\d{4})A\d{2}$/.exec(releaseDate);
+      if (!m || !description) {
+        bad.push(
+          `line ${line}: release_date ${JSON.stringify(releaseDate)}, description ${JSON.stringify(description)}`,
+        );
+        return false;
+      }
+      const year = Number(m[1]);
+      if (!best || releaseDate > best.releaseDate) {
+        best = { releaseDate, year, description, topCode: topCodeFor(year) };
+      }
+      return true;
+    },
+    { limits },
+  );
   if (!best) {
     throw new ValidationError(
       `${OEWS_SOURCE}: ${file} names no release; expected a row with release_date like "2024A01" and a description like "May 2024"${bad.length ? ` (got ${bad.slice(0, 3).join('; ')})` : ''}`,

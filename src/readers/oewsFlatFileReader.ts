@@ -15,6 +15,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { parse as parseTsv } from 'csv-parse/sync';
 import { ValidationError } from '../errors.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
+import { EMPLOYMENT_CEILING, plausibleEmployment, type WageSide, wageProblem } from '../validate/bounds.js';
 import type { RejectCollector } from '../validate/rejects.js';
 import {
   type OewsAreaInfo,
@@ -43,7 +44,8 @@ import {
   SERIES_ID_EXPECTED,
   seriesLineWanted,
 } from './oewsSeriesId.js';
-import { FIGURE_FIELD_ORDER, type OewsGroup, type OewsReadResult } from './oewsTypes.js';
+import { FIGURE_FIELD_ORDER, type OewsGroup, type OewsReadResult, topCodeFor } from './oewsTypes.js';
+import { DEFAULT_READ_LIMITS, ReadLimitError, type ReadLimits } from './readLimits.js';
 
 export const DATA_FILE = 'oe.data.0.Current';
 /** Footnote on a `-` value meaning "at or above the top code" (8 = estimate not released). */
@@ -75,6 +77,8 @@ export interface OewsFlatFileOptions {
    * `oe.occupation` groups them) are dropped at the byte level, before parsing.
    */
   groups?: readonly OewsGroup[];
+  /** Line length and row count of every file (default: DEFAULT_READ_LIMITS). */
+  limits?: ReadLimits;
 }
 
 /** The groups the snapshot uses: records are per detailed occupation (model/wages.ts). */
@@ -177,8 +181,24 @@ export class SeriesLineFilter extends Transform {
     private readonly keep: Uint8Array,
     private readonly queue: LineQueue,
     private readonly dropOccupation?: Uint8Array,
+    /** READ_MAX_LINE_BYTES / READ_MAX_ROWS: a longer line or more lines fail the file at once. */
+    private readonly limits: { file: string; maxLineBytes: number; maxRows: number } = {
+      file: DATA_FILE,
+      ...DEFAULT_READ_LIMITS,
+    },
   ) {
     super();
+  }
+
+  private tooLong(): ReadLimitError {
+    const { file, maxLineBytes } = this.limits;
+    return new ReadLimitError(
+      OEWS_SOURCE,
+      file,
+      `line ${this.lines + 1} is longer than ${maxLineBytes} bytes: its length`,
+      maxLineBytes,
+      'READ_MAX_LINE_BYTES',
+    );
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -211,6 +231,8 @@ export class SeriesLineFilter extends Transform {
     if (this.carry) {
       // Finish the line split across chunks.
       const nl = chunk.indexOf(10);
+      if (this.carry.length + (nl === -1 ? chunk.length : nl) > this.limits.maxLineBytes)
+        throw this.tooLong();
       if (nl === -1) {
         this.carry = Buffer.concat([this.carry, chunk]);
         return null;
@@ -223,10 +245,21 @@ export class SeriesLineFilter extends Transform {
     for (;;) {
       const nl = chunk.indexOf(10, pos);
       if (nl === -1) break;
+      if (nl - pos > this.limits.maxLineBytes) throw this.tooLong();
       if (this.wanted(chunk, pos, nl)) o = this.copyLine(chunk, pos, nl + 1, out, o);
       pos = nl + 1;
     }
+    if (this.lines > this.limits.maxRows + 1) {
+      throw new ReadLimitError(
+        OEWS_SOURCE,
+        this.limits.file,
+        `the number of lines (more than ${this.limits.maxRows})`,
+        this.limits.maxRows,
+        'READ_MAX_ROWS',
+      );
+    }
     // Copy the tail: the chunk is not ours to keep.
+    if (chunk.length - pos > this.limits.maxLineBytes) throw this.tooLong();
     if (pos < chunk.length) this.carry = Buffer.from(chunk.subarray(pos));
     return o > 0 ? out.subarray(0, o) : null;
   }
@@ -399,9 +432,10 @@ export async function readOewsFlatFiles(
   }
   const slotOfDatatype = new Map(keepDatatypes.map((d) => [d, SLOT_OF_FIELD.get(DATATYPE_FIELDS[d]!)!]));
 
-  const release = await readOewsRelease(input.releasePath);
-  const occupations = await readOewsOccupations(input.occupationPath, rejects);
-  const areas = await readOewsAreas(input.areaPath, rejects);
+  const limits = opts.limits ?? DEFAULT_READ_LIMITS;
+  const release = await readOewsRelease(input.releasePath, undefined, limits);
+  const occupations = await readOewsOccupations(input.occupationPath, rejects, undefined, limits);
+  const areas = await readOewsAreas(input.areaPath, rejects, undefined, limits);
   const groups = opts.groups ? new Set(opts.groups) : undefined;
   const dropOccupation = groups
     ? occupationMask([...occupations.values()].filter((o) => !groups.has(o.group)).map((o) => o.code))
@@ -437,7 +471,11 @@ export async function readOewsFlatFiles(
     : occupations.size;
   const resolvedAreas = new Map<string, { index: number } | { expected: string; reason: string }>();
   const queue = new LineQueue();
-  const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue, dropOccupation);
+  const filter = new SeriesLineFilter(datatypeMask(keepDatatypes), queue, dropOccupation, {
+    file,
+    maxLineBytes: limits.maxLineBytes,
+    maxRows: limits.maxRows,
+  });
   const stats: OewsFlatFileStats = { lines: 0, parsed: 0, kept: 0, rejected: 0 };
 
   const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
@@ -459,6 +497,7 @@ export async function readOewsFlatFiles(
   };
 
   const releaseYear = String(release.year);
+  const topCode = topCodeFor(release.year);
   let col: { series: number; value: number; footnotes: number; year: number | undefined } | undefined;
 
   /** Validate one parsed record into its estimate; true when it became a figure. */
@@ -559,6 +598,24 @@ export async function readOewsFlatFiles(
           JSON.stringify(raw),
           'employment not an integer',
         );
+      }
+      if (id.datatype === '01' && !plausibleEmployment(value)) {
+        return refuse(
+          row,
+          slot,
+          line,
+          'value',
+          `a whole number of jobs from 0 to ${EMPLOYMENT_CEILING}`,
+          JSON.stringify(raw),
+          'employment out of bounds',
+        );
+      }
+      const field = DATATYPE_FIELDS[id.datatype] ?? 'employment';
+      if (field !== 'employment') {
+        const [side, key] = field.split('.') as [WageSide, string];
+        const problem = wageProblem(value, key === 'mean' ? 'mean' : 'percentile', side, topCode);
+        if (problem)
+          return refuse(row, slot, line, 'value', problem, JSON.stringify(raw), 'wage out of bounds');
       }
       state = SlotState.VALUE;
     } else {

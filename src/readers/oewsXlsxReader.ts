@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
 import { type FigureField, WAGE_KEYS, type WageFigures, type WageKey } from '../model/occupation.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
+import { EMPLOYMENT_CEILING, plausibleEmployment, titleProblem, wageProblem } from '../validate/bounds.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 import { OewsEstimateTable } from './oewsEstimateTable.js';
 import { decodeOewsCell, type OewsCell } from './oewsSymbols.js';
 import {
@@ -20,6 +22,7 @@ import {
   type OewsReadResult,
   topCodeFor,
 } from './oewsTypes.js';
+import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
 import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
 
 const SOURCE = 'oews';
@@ -45,12 +48,14 @@ const WAGE_COLUMNS: Record<'annual' | 'hourly', Record<WageKey, string>> = {
 const SIDES = ['annual', 'hourly'] as const;
 const ALL_WAGE_COLUMNS = SIDES.flatMap((s) => WAGE_KEYS.map((k) => WAGE_COLUMNS[s][k]));
 
-/** Columns every OEWS yearly layout (May 2020–2024) has and this reader needs. */
+/**
+ * Columns every OEWS yearly layout (May 2019–2024) has and this reader needs. Header case varies
+ * (May 2019 is lowercase) and is ignored.
+ */
 export const OEWS_REQUIRED_COLUMNS = [
   'AREA',
   'AREA_TITLE',
   'AREA_TYPE',
-  'PRIM_STATE',
   'OCC_CODE',
   'OCC_TITLE',
   'O_GROUP',
@@ -60,7 +65,7 @@ export const OEWS_REQUIRED_COLUMNS = [
   'HOURLY',
 ] as const;
 /** Read when present: they separate cross-industry rows from industry rows in the all-data file. */
-const OPTIONAL_COLUMNS = ['NAICS', 'I_GROUP', 'OWN_CODE'] as const;
+const OPTIONAL_COLUMNS = ['NAICS', 'I_GROUP', 'OWN_CODE', 'PRIM_STATE'] as const;
 
 const AREA_TYPES: Record<string, OewsAreaType> = {
   '1': 'national',
@@ -76,6 +81,16 @@ const text = (expected: string, pattern?: RegExp) =>
     const t = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
     if (t === '' || (pattern && !pattern.test(t))) {
       ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    return t;
+  });
+
+const title = (expected: string) =>
+  text(expected).transform((t, ctx) => {
+    const problem = titleProblem(t);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `${expected}: ${problem}` });
       return z.NEVER;
     }
     return t;
@@ -99,9 +114,12 @@ const employment = z.unknown().transform((raw, ctx): OewsCell => {
   if (
     d.kind === 'invalid' ||
     d.kind === 'topCoded' ||
-    (d.kind === 'value' && !(Number.isInteger(d.value) && d.value >= 0))
+    (d.kind === 'value' && !plausibleEmployment(d.value))
   ) {
-    ctx.addIssue({ code: 'custom', message: 'an employment count (integer ≥ 0) or ** / * (not available)' });
+    ctx.addIssue({
+      code: 'custom',
+      message: `an employment count (integer from 0 to ${EMPLOYMENT_CEILING}) or ** / * (not available)`,
+    });
     return z.NEVER;
   }
   return d;
@@ -122,11 +140,20 @@ const wageShape = Object.fromEntries(ALL_WAGE_COLUMNS.map((c) => [c, wage])) as 
 
 const rowSchema = z.object({
   AREA: text('an area code of 1–7 digits', /^\d{1,7}$/),
-  AREA_TITLE: text('an area name'),
+  AREA_TITLE: title('an area name'),
   AREA_TYPE: text('an area type: 1 (U.S.), 2 (state), 3 (territory), 4 (metro) or 6 (nonmetro)', /^[12346]$/),
-  PRIM_STATE: text('a two-letter state code (or US)', /^[A-Z]{2}$/),
+  // May 2020 on; May 2019 has no PRIM_STATE: a state row's code then comes from its FIPS code.
+  PRIM_STATE: z.unknown().transform((raw, ctx) => {
+    if (raw === undefined || raw === null) return null;
+    const t = typeof raw === 'string' ? raw.trim() : '';
+    if (!/^[A-Z]{2}$/.test(t)) {
+      ctx.addIssue({ code: 'custom', message: 'a two-letter state code (or US)' });
+      return z.NEVER;
+    }
+    return t;
+  }),
   OCC_CODE: text('a SOC code NN-NNNN', /^\d{2}-\d{4}$/),
-  OCC_TITLE: text('an occupation title'),
+  OCC_TITLE: title('an occupation title'),
   O_GROUP: z.unknown().transform((raw, ctx) => {
     const t = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
     if (!(GROUPS as readonly string[]).includes(t)) {
@@ -174,11 +201,14 @@ interface Issue {
 export async function readOewsWorkbook(
   input: { path: string; fileName?: string },
   rejects: RejectCollector,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<OewsWorkbookResult> {
-  const source = await openWorkbookReader(input.path, input.fileName, {
-    source: SOURCE,
-    what: 'OEWS workbook',
-  });
+  const source = await openWorkbookReader(
+    input.path,
+    input.fileName,
+    { source: SOURCE, what: 'OEWS workbook' },
+    limits,
+  );
   const file = source.name;
   const estimates = new OewsEstimateTable();
   const seen = new Set<string>();
@@ -186,9 +216,12 @@ export async function readOewsWorkbook(
   let dataSheet: string | undefined;
   let titleYear: number | undefined;
 
-  const { reader } = source;
+  // Wages are bounded by the release's top code; a name without a year gets the newest (highest).
+  const names = [source.entryPath ?? '', input.fileName ?? '', path.basename(input.path)];
+  const nameYear = names.map(oewsReleaseYear).find(Boolean);
+  const rowTopCode = topCodeFor(nameYear ?? Number.MAX_SAFE_INTEGER);
   try {
-    for await (const sheet of reader) {
+    for await (const sheet of source.sheets) {
       const sheetName = (sheet as unknown as { name?: string }).name ?? '(unnamed sheet)';
       let columns: Map<string, number> | undefined;
       let isFirstRow = true;
@@ -217,6 +250,20 @@ export async function readOewsWorkbook(
             .find(Boolean);
         }
         if (!isData || !columns) continue;
+        const long = longCell(values, limits.maxCellChars);
+        if (long >= 0) {
+          rejects.read(SOURCE);
+          rejects.reject({
+            source: SOURCE,
+            file,
+            row: row.number,
+            field: [...columns].find(([, i]) => i === long)?.[0] ?? `column ${long}`,
+            expected: `a cell of at most ${limits.maxCellChars} characters (READ_MAX_CELL_CHARS)`,
+            got: reportJson(values[long]),
+            reason: 'cell too long',
+          });
+          continue;
+        }
         const record = recordOf(values, columns);
         if (Object.values(record).every((v) => v === null || v === '')) continue;
         if (!isCrossIndustry(record)) {
@@ -240,7 +287,7 @@ export async function readOewsWorkbook(
           }
           continue;
         }
-        const issues = crossCheck(parsed.data);
+        const issues = crossCheck(parsed.data, rowTopCode);
         const estimate = toEstimate(parsed.data);
         const key = `${estimate.areaType}|${estimate.areaCode}|${estimate.soc}|${estimate.group}`;
         if (seen.has(key)) {
@@ -252,7 +299,7 @@ export async function readOewsWorkbook(
         }
         if (issues.length > 0) {
           for (const i of issues) {
-            rejects.reject({ ...where, ...i, got: JSON.stringify(record[i.field] ?? null) });
+            rejects.reject({ ...where, ...i, got: reportJson(record[i.field] ?? null) });
           }
           continue;
         }
@@ -267,7 +314,7 @@ export async function readOewsWorkbook(
       file,
     });
   } finally {
-    source.stream.destroy();
+    await source.close();
   }
 
   if (dataSheet === undefined) {
@@ -284,8 +331,7 @@ export async function readOewsWorkbook(
       details: { file, ...skipped },
     });
   }
-  const names = [source.entryPath ?? '', input.fileName ?? '', path.basename(input.path)];
-  const year = names.map(oewsReleaseYear).find(Boolean) ?? titleYear;
+  const year = nameYear ?? titleYear;
   if (year === undefined) {
     throw new ValidationError(
       `OEWS workbook ${file}: cannot tell the release (expected M2024 / oesm24 in the file name or "May 2024" in Field Descriptions)`,
@@ -324,6 +370,7 @@ function recordOf(values: PlainCell[], columns: Map<string, number>): Record<str
     const i = columns.get(name);
     if (i !== undefined) record[name] = values[i] ?? null;
   }
+  record.PRIM_STATE ??= null; // May 2019 has no such column
   return record;
 }
 
@@ -337,10 +384,20 @@ function isCrossIndustry(record: Record<string, PlainCell>): boolean {
   return true;
 }
 
-/** Checks across cells of one row: the flags, the percentile order, the state code. */
-function crossCheck(r: ParsedRow): Issue[] {
+/** Checks across cells of one row: the wage bounds, the flags, the percentile order, the state code. */
+function crossCheck(r: ParsedRow, topCode: { annual: number; hourly: number }): Issue[] {
   const issues: Issue[] = [];
   const cells = r as unknown as Record<string, OewsCell>;
+  for (const side of SIDES) {
+    for (const key of WAGE_KEYS) {
+      const column = WAGE_COLUMNS[side][key];
+      const cell = cells[column];
+      if (cell?.kind !== 'value') continue;
+      const problem = wageProblem(cell.value, key === 'mean' ? 'mean' : 'percentile', side, topCode);
+      if (problem) issues.push({ field: column, expected: problem, reason: 'wage out of bounds' });
+    }
+  }
+  if (issues.length > 0) return issues;
   if (r.ANNUAL && r.HOURLY) {
     issues.push({
       field: 'HOURLY',
@@ -388,7 +445,13 @@ function crossCheck(r: ParsedRow): Issue[] {
   const areaType = AREA_TYPES[r.AREA_TYPE];
   if (areaType === 'state' || areaType === 'territory') {
     const postal = FIPS_TO_POSTAL[r.AREA.padStart(2, '0')];
-    if (postal !== undefined && postal !== r.PRIM_STATE) {
+    if (r.PRIM_STATE === null && postal === undefined) {
+      issues.push({
+        field: 'AREA',
+        expected: 'a state or territory FIPS code (the file has no PRIM_STATE column)',
+        reason: 'unknown state FIPS code',
+      });
+    } else if (r.PRIM_STATE !== null && postal !== undefined && postal !== r.PRIM_STATE) {
       issues.push({
         field: 'PRIM_STATE',
         expected: `${postal} (the postal code of FIPS ${r.AREA.padStart(2, '0')})`,
@@ -430,7 +493,10 @@ function toEstimate(r: ParsedRow): OewsEstimate {
     areaType,
     areaCode,
     areaName: r.AREA_TITLE,
-    state: areaType === 'state' || areaType === 'territory' ? r.PRIM_STATE : null,
+    state:
+      areaType === 'state' || areaType === 'territory'
+        ? (r.PRIM_STATE ?? FIPS_TO_POSTAL[r.AREA.padStart(2, '0')] ?? null)
+        : null,
     soc: r.OCC_CODE,
     title: r.OCC_TITLE,
     group: r.O_GROUP,

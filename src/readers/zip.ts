@@ -3,13 +3,16 @@
  * yauzl reads the central directory and inflates entries as streams, so an ≈80 MB workbook inside
  * `oesm24all.zip` is never held in memory (ZIP64 and data descriptors included).
  */
-import { createReadStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import type ExcelJS from 'exceljs';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { PermanentError, ValidationError } from '../errors.js';
+import { type BoundedWorkbook, openBoundedWorkbook } from './boundedXlsx.js';
+import { DEFAULT_READ_LIMITS, ReadLimitError, type ReadLimits } from './readLimits.js';
+import { createTempFile } from './tempFiles.js';
 
 /** The file is not a readable zip (truncated download, HTML error page, unsupported method, …). */
 export class ZipFormatError extends PermanentError {
@@ -74,6 +77,18 @@ function walkEntries<T>(
   });
 }
 
+/** Every entry, in central-directory order. */
+export async function walkAll(
+  zip: yauzl.ZipFile,
+  file: string,
+  each: (e: yauzl.Entry) => void,
+): Promise<void> {
+  await walkEntries(zip, file, (e) => {
+    each(e);
+    return undefined;
+  });
+}
+
 function toEntry(e: yauzl.Entry): ZipEntry {
   return {
     name: e.fileName,
@@ -125,19 +140,46 @@ export async function openZipEntryStream(file: string, entry: ZipEntry): Promise
 }
 
 export interface WorkbookSource {
-  stream: Readable;
+  /** The xlsx on disk: the file itself, or the workbook taken out of the zip into a temp file. */
+  path: string;
   /** Name of the workbook for messages and rejects: the inner entry's base name, else the file's name. */
   name: string;
   /** The entry path inside the outer zip (`oesm24nat/national_M2024_dl.xlsx`), or null for a bare xlsx. */
   entryPath: string | null;
+  /** Removes the temp file, if any. */
+  remove(): Promise<void>;
+}
+
+/** Stream `from` into `file`, refused (and stopped) past `limit` bytes. */
+async function writeBounded(
+  from: Readable,
+  file: string,
+  limit: number,
+  onLimit: () => Error,
+): Promise<void> {
+  let bytes = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb(bytes > limit ? onLimit() : null, chunk);
+    },
+  });
+  await pipeline(from, meter, createWriteStream(file));
 }
 
 /**
- * Open an xlsx for streaming, whether given bare or inside a zip as BLS serves it (a folder with one
- * workbook). Detected by content, not by name: an xlsx has `xl/workbook.xml` among its entries. When a
- * zip holds several workbooks, the largest is taken (the data file, not a field-description sheet).
+ * Find an xlsx, whether given bare or inside a zip as BLS serves it (a folder with one workbook).
+ * Detected by content, not by name: an xlsx has `xl/workbook.xml` among its entries. When a zip holds
+ * several workbooks, the largest is taken (the data file, not a field-description sheet). A workbook
+ * inside a zip is inflated into `limits.tempDir` (random access is needed to read its parts in order),
+ * refused past `limits.maxZipEntryBytes`.
  */
-export async function openWorkbookSource(file: string, fileName?: string): Promise<WorkbookSource> {
+export async function openWorkbookSource(
+  file: string,
+  fileName?: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+  source = 'workbook',
+): Promise<WorkbookSource> {
   const displayName = fileName ?? path.basename(file);
   if (!(await looksLikeZip(file))) {
     throw new ZipFormatError(
@@ -146,7 +188,7 @@ export async function openWorkbookSource(file: string, fileName?: string): Promi
   }
   const entries = await listZipEntries(file);
   if (entries.some((e) => e.name === 'xl/workbook.xml')) {
-    return { stream: createReadStream(file), name: displayName, entryPath: null };
+    return { path: file, name: displayName, entryPath: null, remove: async () => {} };
   }
   const workbooks = entries
     .filter((e) => !e.isDirectory && /\.xlsx$/i.test(e.name))
@@ -159,10 +201,24 @@ export async function openWorkbookSource(file: string, fileName?: string): Promi
       `${displayName}: expected a zip holding an .xlsx workbook, found entries [${names.join(', ')}]`,
     );
   }
+  const tooLarge = (what: string) =>
+    new ReadLimitError(source, displayName, what, limits.maxZipEntryBytes, 'ZIP_MAX_ENTRY_BYTES');
+  if (chosen.uncompressedSize > limits.maxZipEntryBytes)
+    throw tooLarge(`entry ${chosen.name} declares ${chosen.uncompressedSize} bytes inflated, which`);
+  const temp = await createTempFile(limits.tempDir, '.xlsx');
+  try {
+    await writeBounded(await openZipEntryStream(file, chosen), temp.file, limits.maxZipEntryBytes, () =>
+      tooLarge(`entry ${chosen.name} inflates beyond ${limits.maxZipEntryBytes} bytes: it`),
+    );
+  } catch (err) {
+    await temp.remove();
+    throw err;
+  }
   return {
-    stream: await openZipEntryStream(file, chosen),
+    path: temp.file,
     name: path.posix.basename(chosen.name),
     entryPath: chosen.name,
+    remove: temp.remove,
   };
 }
 
@@ -188,31 +244,53 @@ export function cellText(value: unknown): PlainCell {
   return JSON.stringify(value);
 }
 
+export interface OpenWorkbook {
+  name: string;
+  entryPath: string | null;
+  sheets: BoundedWorkbook['sheets'];
+  close(): Promise<void>;
+}
+
 /**
- * Open a workbook (bare xlsx or the one inside a BLS zip) as exceljs's streaming sheet reader. A file
- * that is not a workbook is a ValidationError naming `label`. exceljs takes ~0.5 s to load, so it loads
- * only when a workbook is read (a no-op refresh reads none).
+ * Open a workbook (bare xlsx or the one inside a BLS zip) for streaming its sheets (exceljs, fed part
+ * by part within the limits: boundedXlsx.ts). A file that is not a workbook is a ValidationError
+ * naming `label`. `close()` releases the file and removes any temp file, whatever happened.
  */
 export async function openWorkbookReader(
   file: string,
   fileName: string | undefined,
   label: { source: string; what: string },
-): Promise<WorkbookSource & { reader: ExcelJS.stream.xlsx.WorkbookReader }> {
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<OpenWorkbook> {
   let source: WorkbookSource;
   try {
-    source = await openWorkbookSource(file, fileName);
+    source = await openWorkbookSource(file, fileName, limits, label.source);
   } catch (err) {
     if (err instanceof ZipFormatError)
       throw new ValidationError(`${label.what}: ${err.message}`, label.source);
     throw err;
   }
-  const { default: excel } = await import('exceljs');
-  const reader = new excel.stream.xlsx.WorkbookReader(source.stream, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
-  return { ...source, reader };
+  let workbook: BoundedWorkbook;
+  try {
+    workbook = await openBoundedWorkbook(
+      source.path,
+      { source: label.source, file: source.name },
+      limits.maxXlsxPartBytes,
+      limits.maxCellChars,
+    );
+  } catch (err) {
+    await source.remove();
+    if (err instanceof ZipFormatError)
+      throw new ValidationError(`${label.what}: ${err.message}`, label.source);
+    throw err;
+  }
+  return {
+    name: source.name,
+    entryPath: source.entryPath,
+    sheets: workbook.sheets,
+    close: async () => {
+      workbook.close();
+      await source.remove();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { readEpochCsv } from '../readers/epochCsvReader.js';
+import { readLimitsFrom } from '../readers/readLimits.js';
 import type { FileSourceAdapter } from './sourceAdapter.js';
 
 export type EpochData = Awaited<ReturnType<typeof readEpochCsv>>;
@@ -8,9 +9,9 @@ export const epochSource: FileSourceAdapter<EpochData> = {
   describe: 'Manual EPOCH human-advantage ratings (override the rule for the SOCs they list)',
   files: (config) => [{ name: 'epoch-ratings.csv', url: config.epochUrl, expect: 'csv' }],
   // Errors name the file as configured (EPOCH_URL, secrets already scrubbed), not only its role.
-  read: (artifacts, rejects) => {
+  read: (artifacts, rejects, config) => {
     const a = artifacts[0]!;
-    return readEpochCsv({ path: a.path, name: `${a.name} (${a.url})` }, rejects);
+    return readEpochCsv({ path: a.path, name: `${a.name} (${a.url})` }, rejects, readLimitsFrom(config));
   },
   release: () => undefined,
 };

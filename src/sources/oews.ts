@@ -3,6 +3,7 @@ import { OewsEstimateTable } from '../readers/oewsEstimateTable.js';
 import { PUBLISHED_GROUPS, readOewsFlatFiles } from '../readers/oewsFlatFileReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
 import { readOewsWorkbook } from '../readers/oewsXlsxReader.js';
+import { readLimitsFrom } from '../readers/readLimits.js';
 import { artifactNamed, type FileSourceAdapter, fileNameOf } from './sourceAdapter.js';
 
 const FLAT_FILES = ['oe.data.0.Current', 'oe.occupation', 'oe.area', 'oe.release'] as const;
@@ -36,12 +37,14 @@ export const oewsSource: FileSourceAdapter<OewsReadResult> = {
         },
         rejects,
         // Only detailed occupations become records: the rest are dropped before parsing.
-        { groups: PUBLISHED_GROUPS },
+        { groups: PUBLISHED_GROUPS, limits: readLimitsFrom(config) },
       );
     }
     const results: OewsReadResult[] = [];
     for (const a of artifacts)
-      results.push(await readOewsWorkbook({ path: a.path, fileName: a.name }, rejects));
+      results.push(
+        await readOewsWorkbook({ path: a.path, fileName: a.name }, rejects, readLimitsFrom(config)),
+      );
     const releases = [...new Set(results.map((r) => r.release))];
     if (releases.length > 1) {
       throw new ValidationError(

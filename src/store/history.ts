@@ -16,6 +16,7 @@ export const HistoryEntry = z.looseObject({
     'unpinned',
     'pruned',
     'orphan_removed',
+    'damaged',
   ]),
   at: z.string(),
   /** The snapshot concerned (for `blocked`: none). */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { QualityReport } from '../gates/quality.js';
 import { GateReport } from '../gates/report.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
+import { ReplacedDamaged } from './damaged.js';
 import { DiffSummary } from './diff.js';
 import { SNAPSHOT_ID_PATTERN } from './ids.js';
 
@@ -72,6 +73,8 @@ export const ManifestSchema = z.object({
   /** For a rescore: the snapshot whose inputs were reused. */
   derivedFrom: SnapshotIdSchema.nullable(),
   run: RunInfo.nullable(),
+  /** Set when latest was damaged at publish time: the snapshot this one replaced (kept, listed in damaged.json). */
+  replacedDamaged: ReplacedDamaged.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

@@ -1,6 +1,6 @@
 /** Writing a snapshot directory's files (hashing as they go) and checking them against the manifest. */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { OccupationRecord } from '../model/occupation.js';
 import { sha256 } from './canonical.js';
@@ -193,4 +193,42 @@ export async function verifySnapshotDir(dir: string, id: string): Promise<Verify
     problems.push(`content sha256 ${content}, manifest says ${manifest.contentSha256}`);
   }
   return result(checked, records.length);
+}
+
+/**
+ * The quick check a refresh makes of latest before relying on it: the manifest parses and every file
+ * it lists has its size and sha256 (streamed, never held). Problems, or an empty list when intact.
+ */
+export async function fileDigestProblems(dir: string, id: string): Promise<string[]> {
+  let manifest: Manifest;
+  try {
+    const parsed = ManifestSchema.safeParse(
+      JSON.parse(await fs.readFile(path.join(dir, SNAPSHOT_FILES.manifest), 'utf8')),
+    );
+    if (!parsed.success) return [`manifest.json: does not match the manifest schema`];
+    manifest = parsed.data;
+  } catch (err) {
+    return [`manifest.json: cannot be read as JSON (${(err as Error).message.slice(0, 200)})`];
+  }
+  const problems: string[] = [];
+  if (manifest.id !== id) problems.push(`manifest.json: id is ${manifest.id}, expected ${id}`);
+  for (const [name, expected] of Object.entries(manifest.files)) {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    try {
+      for await (const chunk of createReadStream(path.join(dir, name), { highWaterMark: 1 << 20 })) {
+        hash.update(chunk as Buffer);
+        bytes += (chunk as Buffer).length;
+      }
+    } catch (err) {
+      problems.push(
+        `${name}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable'}`,
+      );
+      continue;
+    }
+    if (bytes !== expected.bytes) problems.push(`${name}: ${bytes} bytes, manifest says ${expected.bytes}`);
+    else if (hash.digest('hex') !== expected.sha256)
+      problems.push(`${name}: sha256 does not match the manifest`);
+  }
+  return problems;
 }

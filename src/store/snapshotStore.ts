@@ -24,6 +24,7 @@ import { type ChangeEvent, type EventSink, makeEvent } from '../notify/events.js
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { sha256 } from './canonical.js';
 import { contentSha256, countsOf, recordLineStream, releasesOf } from './content.js';
+import { DamagedList, type ReplacedDamaged } from './damaged.js';
 import { type DiffSummary, diffRecords, RecordDiffer, type SnapshotDiff } from './diff.js';
 import {
   InvalidSnapshotIdError,
@@ -54,6 +55,7 @@ import {
 import { parseLines, readVerifiedLines } from './ndjson.js';
 import { jsonSchema } from './schemas.js';
 import {
+  fileDigestProblems,
   sealTree,
   type VerifyResult,
   verifySnapshotDir,
@@ -88,6 +90,8 @@ export type PublishResult =
       previousId: string | null;
       diffSummary: DiffSummary;
       manifest: Manifest;
+      /** Latest was damaged: this snapshot replaced it (the damaged one is kept, listed in damaged.json). */
+      replacedDamaged?: ReplacedDamaged;
     }
   | { status: 'unchanged'; snapshotId: string }
   | {
@@ -129,6 +133,15 @@ export interface SnapshotStoreOptions {
   onPublishPoint?: (point: PublishPoint) => void;
 }
 
+/** Latest, checked against its manifest's sha256s before a refresh relies on it. */
+export interface LatestState {
+  latestId: string | null;
+  /** Set when latest's files no longer match its manifest. */
+  damaged: ReplacedDamaged | null;
+  /** The snapshot to compare with and serve: latest when intact, else the newest intact one before it. */
+  intactId: string | null;
+}
+
 export interface CleanupResult {
   removedTemp: string[];
   removedOrphans: string[];
@@ -149,6 +162,7 @@ export class SnapshotStore {
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly history: StoreHistory;
+  private readonly damagedList: DamagedList;
   /** Manifests never change once written: cache them by id. */
   private readonly manifests = new Map<string, Manifest>();
 
@@ -157,6 +171,45 @@ export class SnapshotStore {
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? (() => new Date());
     this.history = new StoreHistory(this.dir);
+    this.damagedList = new DamagedList(this.dir);
+  }
+
+  /**
+   * Latest checked by the sha256 of its files (streamed), and when it is damaged the newest intact
+   * snapshot before it (or null). Read-only: a publish marks the damaged one under the lock.
+   */
+  async latestState(): Promise<LatestState> {
+    const latestId = await this.latestId();
+    if (!latestId) return { latestId, damaged: null, intactId: null };
+    const problems = await fileDigestProblems(path.join(this.dir, latestId), latestId);
+    if (problems.length === 0) return { latestId, damaged: null, intactId: latestId };
+    return {
+      latestId,
+      damaged: { id: latestId, problems },
+      intactId: await this.newestIntactBefore(latestId),
+    };
+  }
+
+  /** The newest snapshot older than `id` whose files match its manifest and that is not listed as damaged. */
+  async newestIntactBefore(id: string): Promise<string | null> {
+    const known = await this.damagedList.read();
+    for (const candidate of (await this.listIds()).filter((c) => c < id).reverse()) {
+      if (Object.hasOwn(known, candidate)) continue;
+      if ((await fileDigestProblems(path.join(this.dir, candidate), candidate)).length === 0)
+        return candidate;
+    }
+    return null;
+  }
+
+  /** The manifest a refresh compares with: latest when intact, else the newest intact one (or null). */
+  async baselineManifest(state?: LatestState): Promise<Manifest | null> {
+    const { intactId } = state ?? (await this.latestState());
+    return intactId ? this.manifest(intactId) : null;
+  }
+
+  /** Snapshots found damaged by a refresh, kept for inspection. */
+  async damaged(): Promise<Record<string, { at: string; problems: string[]; replacedBy: string | null }>> {
+    return this.damagedList.read();
   }
 
   // ---------------------------------------------------------------- reading
@@ -354,11 +407,25 @@ export class SnapshotStore {
     let recovered: string | null = null;
     const result = await this.withLock(async (lock, cleanup) => {
       recovered = cleanup.recoveredLatest;
-      const previousId = await this.latestId();
+      // A damaged latest is never a baseline nor "unchanged": the candidate replaces it, compared
+      // with the newest intact snapshot (or none).
+      const state = await this.latestState();
+      const replacedDamaged = state.damaged;
+      const previousId = state.intactId;
       const previous = previousId ? await this.manifest(previousId) : null;
       const at = this.now();
+      if (replacedDamaged) {
+        this.log.warn(
+          {
+            damaged: replacedDamaged.id,
+            problems: replacedDamaged.problems.slice(0, 5),
+            baseline: previousId,
+          },
+          'latest snapshot is damaged: this run replaces it',
+        );
+      }
 
-      if (previous && previous.contentSha256 === hash) {
+      if (!replacedDamaged && previous && previous.contentSha256 === hash) {
         await this.history.append({ type: 'unchanged', at: at.toISOString(), id: previous.id, run });
         this.log.info({ snapshotId: previous.id }, 'content identical to latest: no new snapshot');
         return { status: 'unchanged', snapshotId: previous.id } as const;
@@ -377,7 +444,7 @@ export class SnapshotStore {
         }
       }
       const gateReport = evaluateGates({
-        candidate: records,
+        candidate: records.map(gateFacts),
         quality,
         baseline: previousId ? { id: previousId, records: previousFacts } : null,
         config: opts.gates,
@@ -390,6 +457,7 @@ export class SnapshotStore {
           gateReport,
           quality,
           records,
+          replacedDamaged,
         });
         await this.history.append({
           type: 'blocked',
@@ -422,6 +490,7 @@ export class SnapshotStore {
         partial: {
           schemaVersion: SNAPSHOT_SCHEMA_VERSION,
           parent: previousId,
+          ...(replacedDamaged ? { replacedDamaged } : {}),
           sources: candidate.sources,
           releases,
           counts: countsOf(records),
@@ -434,6 +503,21 @@ export class SnapshotStore {
           run,
         },
       });
+      if (replacedDamaged) {
+        await this.damagedList.mark(replacedDamaged.id, {
+          at: at.toISOString(),
+          problems: replacedDamaged.problems,
+          replacedBy: id,
+        });
+        await this.history.append({
+          type: 'damaged',
+          at: at.toISOString(),
+          id: replacedDamaged.id,
+          problems: replacedDamaged.problems,
+          replacedBy: id,
+          run,
+        });
+      }
       await this.history.append({
         type: 'published',
         at: at.toISOString(),
@@ -441,6 +525,7 @@ export class SnapshotStore {
         parent: previousId,
         forced,
         ...(forced ? { failures } : {}),
+        ...(replacedDamaged ? { replacedDamaged: replacedDamaged.id } : {}),
         run,
       });
       this.log.info({ snapshotId: id, previousId, summary: diff.summary, forced }, 'snapshot published');
@@ -450,6 +535,7 @@ export class SnapshotStore {
         previousId,
         diffSummary: diff.summary,
         manifest,
+        ...(replacedDamaged ? { replacedDamaged } : {}),
       } as const;
     });
 
@@ -466,6 +552,7 @@ export class SnapshotStore {
               counts: result.manifest.counts,
               diffSummary: result.diffSummary,
               forced: result.manifest.forced,
+              ...(result.replacedDamaged ? { replacedDamaged: result.replacedDamaged } : {}),
               run,
             },
             this.now(),
@@ -542,6 +629,7 @@ export class SnapshotStore {
       gateReport: GateReport;
       quality: QualityReport;
       records: OccupationRecord[];
+      replacedDamaged: ReplacedDamaged | null;
     },
   ): Promise<string> {
     const dir = path.join(this.dir, BLOCKED_DIR);
@@ -555,6 +643,7 @@ export class SnapshotStore {
       counts: countsOf(r.records),
       gateReport: r.gateReport,
       quality: r.quality,
+      ...(r.replacedDamaged ? { latestDamaged: r.replacedDamaged } : {}),
     };
     await replaceFileAtomic(file, JSON.stringify(body, null, 2) + '\n');
     return file;

@@ -3,6 +3,7 @@
  * say exactly what was dropped and why.
  */
 import type { z } from 'zod';
+import { reportJson, truncateForReport } from './truncate.js';
 
 export interface Reject {
   source: string;
@@ -47,14 +48,26 @@ export class RejectCollector {
   kept(source: string, n = 1): void {
     this.bucket(source).kept += n;
   }
+  /** Every text is cut to REPORT_VALUE_MAX characters (full length noted): rejects reach manifests. */
   reject(r: Reject): void {
     const b = this.bucket(r.source);
+    const reason = truncateForReport(r.reason, 1_000);
     b.rejected += 1;
-    b.byReason[r.reason] = (b.byReason[r.reason] ?? 0) + 1;
-    if (this.rejects.length < this.maxKept) this.rejects.push(r);
+    b.byReason[reason] = (b.byReason[reason] ?? 0) + 1;
+    if (this.rejects.length < this.maxKept) {
+      this.rejects.push({
+        ...r,
+        ...(r.file !== undefined ? { file: truncateForReport(r.file) } : {}),
+        row: typeof r.row === 'string' ? truncateForReport(r.row) : r.row,
+        field: truncateForReport(r.field),
+        expected: truncateForReport(r.expected, 1_000),
+        got: truncateForReport(r.got),
+        reason,
+      });
+    }
   }
   warn(w: Warning): void {
-    this.warnings.push(w);
+    this.warnings.push({ ...w, message: truncateForReport(w.message, 1_000) });
   }
   total(): number {
     let n = 0;
@@ -76,7 +89,7 @@ export function rejectsFromZod(
       ...where,
       field,
       expected: issue.message,
-      got: value === undefined ? '(missing)' : JSON.stringify(value),
+      got: value === undefined ? '(missing)' : reportJson(value),
       reason: issue.code === 'custom' ? issue.message : `invalid ${field}`,
     };
   });

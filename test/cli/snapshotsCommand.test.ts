@@ -36,9 +36,10 @@ describe('careerdata snapshots (command line)', { timeout: 300_000 }, () => {
     };
     const a = await careerdata(['refresh', '--offline', '--json'], env);
     first = JSON.parse(a.stdout.trim().split('\n').pop()!).snapshotId;
-    // Without CareerOneStop the content differs: a second snapshot.
+    // Without CareerOneStop the content differs: a second snapshot (forced: the coverage gate
+    // blocks losing CareerOneStop's parts).
     const b = await careerdata(
-      ['refresh', '--offline', '--json', '--sources', 'oews,ep,exposure,epoch,onet'],
+      ['refresh', '--offline', '--json', '--force', '--sources', 'oews,ep,exposure,epoch,onet'],
       env,
     );
     second = JSON.parse(b.stdout.trim().split('\n').pop()!).snapshotId;

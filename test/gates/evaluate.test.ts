@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { evaluateGates } from '../../src/gates/evaluate.js';
+import { evaluateGates, gateFacts } from '../../src/gates/evaluate.js';
 import { qualityReportFrom } from '../../src/gates/quality.js';
 import { DEFAULT_GATE_CONFIG, describeFailures, gateConfigFrom } from '../../src/gates/report.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
@@ -21,9 +21,9 @@ const quality = (sources: Record<string, { read: number; rejected: number }> = {
 
 function run(candidate: OccupationRecord[], baseline: OccupationRecord[] | null, q = quality()) {
   return evaluateGates({
-    candidate,
+    candidate: candidate.map(gateFacts),
     quality: q,
-    baseline: baseline ? { id: '20261127T030000Z-00000000', records: baseline } : null,
+    baseline: baseline ? { id: '20261127T030000Z-00000000', records: baseline.map(gateFacts) } : null,
     config: DEFAULT_GATE_CONFIG,
   });
 }
@@ -91,6 +91,39 @@ describe('quality gates', () => {
     const r = check(run(two, base), 'scored_share');
     expect(r.status).toBe('fail');
     expect(r.observed).toBeCloseTo(0.2, 10);
+  });
+
+  it('fails when the share of occupations carrying a part falls by more than 2 points, naming the part, both shares and SOCs', () => {
+    const base = occupations(100);
+    const cand = occupations(100);
+    for (const i of [10, 20, 30]) cand[i]!.wages = null; // 100 % → 97 %: the count is unchanged
+    const r = run(cand, base);
+    expect(check(r, 'occupation_count').status).toBe('pass');
+    const national = r.checks.find((c) => c.name === 'coverage' && c.part === 'national wages')!;
+    expect(national.status).toBe('fail');
+    expect(national.observed).toBeCloseTo(0.03, 10);
+    expect(national.details).toMatchObject({
+      before: 1,
+      after: 0.97,
+      lostCount: 3,
+      lostSample: [cand[10]!.soc, cand[20]!.soc, cand[30]!.soc],
+    });
+    expect(describeFailures(r)).toEqual([
+      expect.stringMatching(
+        /^coverage of national wages fell from 100\.0 % to 97\.0 %.*GATE_MAX_COVERAGE_DROP.*e\.g\. /,
+      ),
+    ]);
+    const two = occupations(100);
+    for (const i of [10, 20]) two[i]!.wages = null; // exactly 2 points: allowed
+    expect(run(two, base).passed).toBe(true);
+  });
+
+  it('gates every declared part, including parts a later source adds to the record', () => {
+    const withPart = (records: OccupationRecord[], n: number) =>
+      records.map((r, i) => (i < n ? { ...r, tasks: ['a task'] } : r) as OccupationRecord);
+    const r = run(withPart(occupations(50), 40), withPart(occupations(50), 50));
+    const tasks = r.checks.find((c) => c.name === 'coverage' && c.part === 'onet tasks')!;
+    expect(tasks).toMatchObject({ status: 'fail', details: { before: 1, after: 0.8 } });
   });
 
   it('fails a source whose rejected share exceeds MAX_REJECTED_SHARE, naming the source', () => {

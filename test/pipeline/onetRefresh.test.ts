@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ONET_OCCUPATIONS } from '../../fixtures/figures.js';
 import { onetTextFiles, onetTextZip } from '../../fixtures/generate/onetArchive.js';
 import { zipEntries } from '../../fixtures/generate/zip.js';
-import type { OccupationRecord } from '../../src/model/occupation.js';
+import { type OccupationRecord, SNAPSHOT_SCHEMA_VERSION } from '../../src/model/occupation.js';
 import { runRescore } from '../../src/pipeline/rescore.js';
 import { newRunId } from '../../src/pipeline/runContext.js';
 import type { SnapshotDiff } from '../../src/store/diff.js';
@@ -116,7 +116,7 @@ describe('O*NET in the offline refresh', () => {
     }
 
     const manifest = JSON.parse(await readFile(path.join(h.dir, 'snapshots', id, 'manifest.json'), 'utf8'));
-    expect(manifest.schemaVersion).toBe('1.2.0');
+    expect(manifest.schemaVersion).toBe(SNAPSHOT_SCHEMA_VERSION);
     expect(manifest.releases.onet).toEqual(['29.2 (February 2025)']);
     expect(manifest.sources.onet[0]).toMatchObject({ name: 'db_29_2_text.zip', license: 'CC-BY-4.0' });
     expect(manifest.sources.onet[0].attribution).toMatch(

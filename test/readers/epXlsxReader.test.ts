@@ -214,3 +214,29 @@ describe('readEpWorkbook on the generated fixture', () => {
     );
   });
 });
+
+describe('readEpWorkbook: plausible values per row', () => {
+  it('rejects a row whose employment, percent or title cannot be real, and keeps the rest', async () => {
+    const edits: Record<string, Partial<EpProjection>> = {
+      '29-2072': { base: 9_007_199_254_741 }, // thousands: above 2^53 persons
+      '15-1252': { percent: 5_000 },
+      '43-4051': { selfEmployed: 150 },
+      '29-1141': { title: 'Registered\uFFFDnurses' }, // what a decoder makes of bytes that are not UTF-8
+      '29-1171': { title: 'N'.repeat(250) },
+    };
+    const rows = EP_PROJECTIONS.map((r) => ({ ...r, ...edits[r.soc] }));
+    const file = await writeTemp('implausible.xlsx', await epWorkbook({ rows }));
+    const rejects = new RejectCollector();
+    const result = await readEpWorkbook({ path: file }, rejects);
+    const bySoc = Object.keys(edits).map((soc) => [soc, row(result, soc)]);
+    expect(bySoc).toEqual(Object.keys(edits).map((soc) => [soc, undefined]));
+    expect(rejects.rejects.map((r) => r.field).sort()).toEqual(
+      ['changePercent', 'employmentBase', 'selfEmployedPercent', 'title', 'title'].sort(),
+    );
+    const title = rejects.rejects.find((r) => r.field === 'title' && r.got.length > 200)!;
+    expect(title.expected).toMatch(/at most 200 characters \(got 250\)/);
+    expect(title.got).toMatch(/truncated: 256 characters in all/);
+    expect(rejects.rejects.find((r) => r.field === 'employmentBase')!.expected).toMatch(/to 500000/);
+    expect(row(result, '11-1021')).toBeDefined();
+  });
+});

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../src/model/occupation.js';
+import type { ChangeEvent } from '../../src/notify/events.js';
 import {
   InvalidSnapshotIdError,
   SnapshotIntegrityError,
@@ -37,6 +38,32 @@ describe('SnapshotStore', () => {
     if (r.status !== 'published') throw new Error(`expected published, got ${r.status}`);
     return r;
   }
+
+  it('replaces a damaged latest even with identical content, and says so in the manifest, history and change event', async () => {
+    const a = await publishOk(occupations(40));
+    const b = await publishOk(occupations(41));
+    const file = path.join(dir, b.snapshotId, 'occupations.ndjson');
+    await fs.chmod(file, 0o644);
+    const bytes = await fs.readFile(file);
+    bytes[bytes.length - 3] = bytes[bytes.length - 3] === 0x7d ? 0x5d : 0x7d;
+    await fs.writeFile(file, bytes);
+    expect((await store.latestState()).damaged?.id).toBe(b.snapshotId);
+    const events: ChangeEvent[] = [];
+    const r = await store.publish(candidate(occupations(41)), {
+      gates,
+      notifier: { emit: async (e) => void events.push(e) },
+    });
+    expect(r.status).toBe('published');
+    if (r.status !== 'published') return;
+    expect(r.previousId).toBe(a.snapshotId);
+    expect(r.manifest.replacedDamaged?.id).toBe(b.snapshotId);
+    expect(r.manifest.parent).toBe(a.snapshotId);
+    expect(events.map((e) => [e.type, e.replacedDamaged?.id])).toEqual([
+      ['snapshot.published', b.snapshotId],
+    ]);
+    expect(await snapshotDirs()).toContain(b.snapshotId); // kept for inspection
+    expect((await store.latestState()).damaged).toBeNull();
+  });
 
   it('publishes a first snapshot with a time-sorted id carrying the content hash, and points latest at it', async () => {
     const r = await publishOk();
@@ -262,14 +289,11 @@ describe('SnapshotStore', () => {
     expect(v.ok).toBe(false);
     expect(v.problems.join('\n')).toMatch(/occupations\.ndjson: sha256 .* manifest says/);
     await expect(store.records(a.snapshotId)).rejects.toBeInstanceOf(SnapshotIntegrityError);
-    // A publish compares with latest as it streams it: an edited latest fails the publish, and
-    // nothing is written or switched.
-    const before = await snapshotDirs();
-    await expect(store.publish(candidate(occupations(41)), { gates })).rejects.toBeInstanceOf(
-      SnapshotIntegrityError,
-    );
-    expect(await snapshotDirs()).toEqual(before);
-    expect(await store.latestId()).toBe(a.snapshotId);
+    // A publish checks latest first: an edited latest is replaced (kept, listed as damaged), never
+    // used as the baseline.
+    const replaced = await store.publish(candidate(occupations(41)), { gates });
+    expect(replaced).toMatchObject({ status: 'published', previousId: null });
+    expect(Object.keys(await store.damaged())).toEqual([a.snapshotId]);
     await fs.writeFile(path.join(dir, a.snapshotId, 'extra.txt'), 'x');
     expect((await store.verify(a.snapshotId)).problems).toContain('extra.txt: not listed in the manifest');
   });
