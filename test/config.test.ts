@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration, SOURCE_IDS } from '../src/config.js';
+import { ConfigError, loadConfig, parseDuration } from '../src/config.js';
 
 const BASE = { BLS_CONTACT_EMAIL: 'ops@example.org', SOURCES: 'oews,ep' };
 
