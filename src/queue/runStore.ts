@@ -9,22 +9,22 @@
  */
 import type { Redis } from 'ioredis';
 import type { SourceId } from '../config.js';
-import type { QualityReport, RunStatus, StageName } from '../pipeline/summary.js';
+import type { QueuedTrigger, RunOutcome, RunStatus, StageName } from '../pipeline/summary.js';
 import type { Keys } from './names.js';
 
-export type RunTrigger = 'schedule' | 'manual' | 'catch-up';
 export type RunState = 'queued' | 'running' | RunStatus;
 
 export interface RunMeta {
   runId: string;
-  trigger: RunTrigger;
+  trigger: QueuedTrigger;
   sources: SourceId[];
   force: boolean;
   queuedAt: string;
 }
 
 export interface StageRecord {
-  state: 'active' | 'done' | 'retrying' | 'failed';
+  /** `cancelled`: still under way when the run ended (failed or blocked elsewhere). */
+  state: 'active' | 'done' | 'retrying' | 'failed' | 'cancelled';
   startedAt: string;
   finishedAt?: string;
   ms?: number;
@@ -35,21 +35,7 @@ export interface StageRecord {
   worker?: string;
 }
 
-export interface RunOutcome {
-  status: RunStatus;
-  /** The published snapshot, or for unchanged/blocked/failed the one that stays latest. */
-  snapshotId: string | null;
-  previousId: string | null;
-  occupations: number;
-  rejectedRows: number;
-  downloadedBytes: number;
-  quality?: QualityReport | undefined;
-  gateReport?: unknown;
-  gateFailures?: string[];
-  diffSummary?: unknown;
-  error?: string;
-  failedStage?: string;
-}
+export type { RunOutcome } from '../pipeline/summary.js';
 
 export interface RunRecord extends RunMeta {
   status: RunState;
@@ -91,9 +77,23 @@ end
 return 1
 `;
 
+// Finishing also closes every stage still active or retrying (a sibling of the stage that failed
+// the run): its own end would come after the run's and is not recorded, so it never stays "active".
 const FINISH = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'finishedAt') == 1 then return 0 end
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 6) == 'stage:' then
+    local rec = cjson.decode(fields[i + 1])
+    if rec.state == 'active' or rec.state == 'retrying' then
+      rec.state = 'cancelled'
+      rec.finishedAt = ARGV[4]
+      rec.error = 'not finished when the run ended (' .. ARGV[2] .. ')'
+      redis.call('HSET', KEYS[1], fields[i], cjson.encode(rec))
+    end
+  end
+end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'outcome', ARGV[3], 'finishedAt', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end

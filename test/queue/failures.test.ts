@@ -59,14 +59,22 @@ describe('a run that fails', () => {
     expect((await producer.request({ trigger: 'manual' })).created).toBe(true);
   }, 60_000);
 
-  it('when a BLS file cannot be fetched: the run fails in that fetch, naming the file', async () => {
+  it('when a BLS file cannot be fetched: the run fails in that fetch, naming the file; no stage stays active', async () => {
     h.proxy.intercept(/occupation\.xlsx$/, () => ({ status: 404, body: 'not found' }));
+    // The OEWS download is still under way when the EP fetch fails the run.
+    const held = h.proxy.hold(/oe\.data\.0\.Current$/);
     worker = await startWorkerProcess(h.config(), silentLogger);
     const producer = await h.producer();
     const { runId } = await producer.request({ trigger: 'manual' });
+    await held.arrived;
     const run = await h.waitForRun(runId);
+    held.release();
     expect(run.outcome).toMatchObject({ status: 'failed', failedStage: 'fetch:ep' });
     expect(run.outcome!.error).toMatch(/occupation\.xlsx.*404/);
+    expect(run.stages['fetch:ep']).toMatchObject({ state: 'failed' });
+    expect(run.stages['fetch:oews']).toMatchObject({ state: 'cancelled', error: /run ended \(failed\)/ });
+    for (const [stage, s] of Object.entries(run.stages))
+      expect(['done', 'failed', 'cancelled'], stage).toContain(s.state);
     // 404 is permanent: one attempt, not four.
     expect(h.proxy.log.filter((e) => /occupation\.xlsx$/.test(e.path))).toHaveLength(1);
     expect(await h.store().latestId()).toBeNull();
