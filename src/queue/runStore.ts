@@ -8,44 +8,11 @@
  * or running gets that run's id back instead of starting a second one.
  */
 import type { Redis } from 'ioredis';
-import type { SourceId } from '../config.js';
-import type { QueuedTrigger, RunOutcome, RunStatus, StageName } from '../pipeline/summary.js';
+import type { RunHistory, RunMeta, RunRecord, RunState, StageRecord } from '../pipeline/runHistory.js';
+import type { RunOutcome, StageName } from '../pipeline/summary.js';
 import type { Keys } from './names.js';
 
-export type RunState = 'queued' | 'running' | RunStatus;
-
-export interface RunMeta {
-  runId: string;
-  trigger: QueuedTrigger;
-  sources: SourceId[];
-  force: boolean;
-  queuedAt: string;
-}
-
-export interface StageRecord {
-  /** `cancelled`: still under way when the run ended (failed or blocked elsewhere). */
-  state: 'active' | 'done' | 'retrying' | 'failed' | 'cancelled';
-  startedAt: string;
-  finishedAt?: string;
-  ms?: number;
-  /** 1-based attempt that this record describes. */
-  attempt: number;
-  error?: string;
-  /** Worker name (host:pid) that ran the attempt. */
-  worker?: string;
-}
-
-export type { RunOutcome } from '../pipeline/summary.js';
-
-export interface RunRecord extends RunMeta {
-  status: RunState;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Keyed by stage (`fetch:oews`, `read`, `checks`, `careeronestop`, `build`, `publish`). */
-  stages: Record<string, StageRecord>;
-  careeronestop?: { total: number; done: number; failed: number };
-  outcome?: RunOutcome;
-}
+export type { RunMeta, RunOutcome, RunRecord, RunState, StageRecord };
 
 /** Finished runs are kept this long and at most this many. */
 export const RUN_RETENTION = { seconds: 180 * 86_400, count: 1_000 } as const;
@@ -105,7 +72,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-export class RunStore {
+export class RunStore implements RunHistory {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -178,6 +145,24 @@ export class RunStore {
       RUN_RETENTION.seconds,
     );
     return result === 1;
+  }
+
+  /** An embedded run (`careerdata refresh` with REDIS_URL set), recorded whole once it has ended. */
+  async recordFinished(run: RunRecord): Promise<void> {
+    const { status, startedAt, finishedAt, stages, outcome, careeronestop: _c1s, ...meta } = run;
+    const key = this.keys.run(run.runId);
+    const fields: (string | number)[] = ['meta', JSON.stringify(meta), 'status', status];
+    if (startedAt) fields.push('startedAt', startedAt);
+    fields.push('finishedAt', finishedAt ?? this.now().toISOString());
+    if (outcome) fields.push('outcome', JSON.stringify(outcome));
+    for (const [stage, rec] of Object.entries(stages)) fields.push(`stage:${stage}`, JSON.stringify(rec));
+    await this.redis
+      .multi()
+      .hset(key, ...fields)
+      .expire(key, RUN_RETENTION.seconds)
+      .zadd(this.keys.runs, Date.parse(run.queuedAt), run.runId)
+      .zremrangebyrank(this.keys.runs, 0, -RUN_RETENTION.count - 1)
+      .exec();
   }
 
   async get(runId: string): Promise<RunRecord | null> {

@@ -81,6 +81,22 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
     });
   });
 
+  it('records embedded runs in RUNS_DIR, where `runs` and `runs show` read them', async () => {
+    const [list, latest] = await Promise.all([
+      careerdata(['runs', '--json'], env),
+      readFile(path.join(dir, 'snapshots', 'latest'), 'utf8'),
+    ]);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as { runId: string; status: string; snapshotId: string }[];
+    expect(rows.map((r) => r.status)).toEqual(['unchanged', 'published']);
+    expect(rows[1]!.snapshotId).toBe(latest.trim());
+    const show = await careerdata(['runs', 'show', rows[1]!.runId], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/status\s+published/);
+    for (const stage of ['fetch', 'read', 'checks', 'careeronestop', 'build', 'publish'])
+      expect(show.stdout).toMatch(new RegExp(`\\n  ${stage}\\s+done`));
+  });
+
   it('exits non-zero with every configuration problem on stderr', async () => {
     const r = await careerdata(['refresh', '--json'], { ...env, OEWS_FORMAT: 'pdf', EP_URL: 'nope' });
     expect(r.code).toBe(2);

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { runRescore } from '../../pipeline/rescore.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
-import { recordRun } from '../../pipeline/runHistory.js';
 import { cliContext } from '../context.js';
+import { recordEmbeddedRun } from '../runHistory.js';
 import { reportRun } from './refreshAction.js';
 import type { RescoreCommandOptions } from './rescore.js';
 
@@ -17,7 +16,7 @@ export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> 
       ...(opts.methodology ? { methodology: opts.methodology } : {}),
       force: opts.force ?? false,
     });
-    await recordRun(path.resolve(cli.config.RUNS_DIR), summary);
+    await recordEmbeddedRun(cli.config, cli.log, ctx.redis, summary, { force: opts.force ?? false });
     reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json);
   } finally {
     await closeRunContext(ctx);
