@@ -100,6 +100,8 @@ export async function startRig(
     retryBaseDelayMs: config.HTTP_RETRY_BASE_DELAY,
     retryMaxDelayMs: config.HTTP_RETRY_MAX_DELAY,
     maxBodyBytes: 5_000_000,
+    // As in production (createHttpClient): the client scrubs the credentials from what it logs.
+    secrets: [USER_ID, TOKEN],
     log,
   });
   const store = new FileResponseStore(cacheDir, { secrets: [USER_ID, TOKEN] });
