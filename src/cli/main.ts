@@ -1,4 +1,9 @@
-/** The `careerdata` command line: command definitions only; each calls the modules that do the work. */
+/**
+ * The `careerdata` command line: command definitions only; each calls the modules that do the work.
+ * The process entry point is `main.ts` at the package root: it hands in the worker's job handlers
+ * (jobs/), which nothing under src/ imports.
+ */
+import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
@@ -7,16 +12,21 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerSnapshots } from './commands/snapshots.js';
 import { registerTrigger } from './commands/trigger.js';
-import { registerWorker } from './commands/worker.js';
+import { type LoadJobHandlers, registerWorker } from './commands/worker.js';
 
-export function buildProgram(): Command {
+export interface ProgramOptions {
+  /** The worker's job handlers, loaded only when `careerdata worker` runs. */
+  loadJobHandlers?: LoadJobHandlers;
+}
+
+export function buildProgram(opts: ProgramOptions = {}): Command {
   const program = new Command('careerdata')
     .description('Keeps occupation data fresh: fetch, validate, score and publish versioned snapshots.')
     .showHelpAfterError()
     .enablePositionalOptions();
   registerRefresh(program);
   registerRescore(program);
-  registerWorker(program);
+  registerWorker(program, opts.loadJobHandlers);
   registerTrigger(program);
   registerRuns(program);
   registerSchedule(program);
@@ -25,4 +35,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+export async function runCli(argv: string[], opts: ProgramOptions = {}): Promise<void> {
+  await buildProgram(opts).parseAsync(argv);
+}
+
+// Run directly (`tsx src/cli/main.ts …`): every command but `worker`, which needs main.ts.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runCli(process.argv);

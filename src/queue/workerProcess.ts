@@ -24,7 +24,7 @@ import { finishRun, rootCause } from './finishRun.js';
 import type { JobDeps } from './jobDeps.js';
 import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
-import { createProcessor, type ProcessorState } from './processor.js';
+import { createProcessor, type JobHandlers, type ProcessorState } from './processor.js';
 import { openQueues } from './queueSet.js';
 import { RunStore } from './runStore.js';
 import { ensureSchedules } from './schedule.js';
@@ -41,6 +41,8 @@ export interface WorkerProcess {
 }
 
 export interface WorkerProcessOptions {
+  /** The job handlers (jobs/index.ts), registered by the entry point: src/ never imports jobs/. */
+  handlers: JobHandlers;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests drive `stop` themselves). */
   signals?: boolean;
   /** How long to wait for Redis at start-up. */
@@ -52,7 +54,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export async function startWorkerProcess(
   config: Config,
   log: Logger,
-  opts: WorkerProcessOptions = {},
+  opts: WorkerProcessOptions,
 ): Promise<WorkerProcess> {
   const url = config.REDIS_URL!;
   const workerName = `${os.hostname()}:${process.pid}`;
@@ -102,7 +104,7 @@ export async function startWorkerProcess(
   await ensureSchedules(queues.control, redis, keys, config, log);
 
   const state: ProcessorState = { shuttingDown: false };
-  const processor = createProcessor(deps, state);
+  const processor = createProcessor(deps, state, opts.handlers);
   const common: WorkerOptions = {
     connection: redis,
     prefix,
