@@ -175,7 +175,6 @@ const envSchema = z.object({
   QUEUE_BACKOFF_DELAY: duration('10s'),
 });
 
-export type Env = z.input<typeof envSchema>;
 type Parsed = z.output<typeof envSchema>;
 
 export interface Config extends Omit<Parsed, 'REDIS_URL'> {

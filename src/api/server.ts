@@ -26,7 +26,7 @@ import {
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 export const CACHE_LATEST = 'public, max-age=30';
 export const CACHE_REVALIDATE = 'no-cache';
-export const SNAPSHOT_HEADER = 'x-careerdata-snapshot';
+const SNAPSHOT_HEADER = 'x-careerdata-snapshot';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const NDJSON_TYPE = 'application/x-ndjson; charset=utf-8';

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 
 export const GATE_NAMES = ['occupation_count', 'wage_shift', 'scored_share', 'rejected_share'] as const;
-export type GateName = (typeof GATE_NAMES)[number];
 
 export const GateCheck = z.object({
   name: z.enum(GATE_NAMES),

@@ -5,14 +5,17 @@
 import type { SourceId } from '../config.js';
 import { scoreOccupation } from '../methodology/engine.js';
 import type { MethodologyDefinition } from '../methodology/types.js';
+import type { readEpochCsv } from '../readers/epochCsvReader.js';
 import type { EpReadResult, EpRow } from '../readers/epXlsxReader.js';
+import type { readExposureCsv } from '../readers/exposureCsvReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
-import type { EpochData } from '../sources/epoch.js';
-import type { ExposureData } from '../sources/exposure.js';
 import type { Warning } from '../validate/rejects.js';
 import type { OccupationRecord, Projections } from './occupation.js';
 import { careerProgression } from './progression.js';
 import { indexWages, releaseYear } from './wages.js';
+
+type EpochData = Awaited<ReturnType<typeof readEpochCsv>>;
+type ExposureData = Awaited<ReturnType<typeof readExposureCsv>>;
 
 export type CareerOneStopFields = Pick<
   OccupationRecord,

@@ -43,12 +43,11 @@ export const ControlPayload = z.object({
 });
 
 /** A file written by one stage for a later one: name inside the run's stage directory + its digest. */
-export const StageRef = z.object({
-  name: z.string().regex(/^[a-z0-9-]+\.json$/),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bytes: z.number().int().min(0),
-});
-export type StageRef = z.infer<typeof StageRef>;
+export interface StageRef {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
 
 export function parsePayload<T extends z.ZodType>(schema: T, data: unknown, jobName: string): z.infer<T> {
   const parsed = schema.safeParse(data);

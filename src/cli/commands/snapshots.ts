@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
 
-export interface SnapshotsGlobal {
-  json?: boolean;
-}
-
 /** Operator commands over the snapshot store; actions load lazily. */
 export function registerSnapshots(program: Command): void {
   const snapshots = program

@@ -6,8 +6,6 @@
  */
 import { abortableSleep, type RateLimiter, type Sleep } from '../../http/retryPolicy.js';
 
-export type { RateLimiter } from '../../http/retryPolicy.js';
-
 export interface TokenBucketOptions {
   /** Sustained requests per second. */
   ratePerSecond: number;
