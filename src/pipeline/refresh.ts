@@ -101,12 +101,12 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
         );
       }
     }
-    read = await timed('read', () => readSources(ctx, artifacts));
-    const sources = read;
-    await timed('checks', () => checkSources(ctx, sources));
+    const parsed = await timed('read', () => readSources(ctx, artifacts));
+    read = parsed; // for the failure report
+    await timed('checks', () => checkSources(ctx, parsed));
 
     let careeronestop: CareerOneStopInput | null = null;
-    const c1sSocs = ctx.config.sources.includes('careeronestop') ? careerOneStopSocs(read.bundle) : [];
+    const c1sSocs = ctx.config.sources.includes('careeronestop') ? careerOneStopSocs(parsed.bundle) : [];
     if (ctx.config.sources.includes('careeronestop')) {
       careeronestop = await timed('careeronestop', () =>
         runCareerOneStop(
@@ -119,7 +119,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
 
     const built = await timed('build', () =>
       buildCandidate(ctx, {
-        read: sources,
+        read: parsed,
         careeronestop,
         artifacts,
         run: { id: opts.runId, trigger: opts.trigger },
@@ -128,7 +128,7 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     quality = QualityReport.parse(built.candidate.quality);
     // The records hold what they need; free the parsed sources (~60 MB of OEWS estimates at full
     // size) and CareerOneStop fields before publishing serialises the records.
-    read.bundle.oews = read.bundle.ep = read.bundle.exposure = read.bundle.epoch = null;
+    parsed.bundle.oews = parsed.bundle.ep = parsed.bundle.exposure = parsed.bundle.epoch = null;
     careeronestop = null;
     const outcome = await timed('publish', () =>
       publishCandidate(ctx, built, { force: opts.force ?? false, notifier: ctx.notifier }),
