@@ -2,12 +2,15 @@
 # careerdata: one image for the worker (default command) and the API server (`serve`).
 # Build stage compiles TypeScript and drops dev dependencies; the runtime stage holds only what runs.
 
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS, pinned to an exact release (bump deliberately; CI runs the suite on Node 24 too).
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so source edits do not invalidate the npm layer. `prepare` (tsc) needs the
 # sources, so scripts are skipped here and the build runs explicitly below.
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY patches ./patches
+# patch-package applies patches/ (the backported undici fix, see README) that `postinstall` would.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npx patch-package
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY jobs ./jobs
@@ -16,7 +19,7 @@ COPY data ./data
 COPY bin ./bin
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     LOG_FORMAT=json \
     SNAPSHOT_DIR=/var/lib/careerdata/snapshots \

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --out results.json] [-- --only 1,2,3,4,5]`: the benchmark suite.
+ * `npm run bench [-- --quick] [-- --out results.json] [-- --only 1,2,3,4,5,6]`: the benchmark suite.
  * Not a test: it never runs in `npm test` or CI. Generates its inputs under bench/data/ when they
  * are missing (git-ignored), compiles the project for plain `node` into bench/out/build/, runs each
  * contender in its own process one at a time, and prints one line per figure with the baseline
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { PACKAGE_ROOT } from '../src/config.js';
 import { ensureInputs, FLAT_DIR, type InputManifest, type InputSpec } from './generate/inputs.js';
+import { ONET_BENCH_PATH, ONET_NEEDED_ONLY_PATH } from './generate/onetArchive.js';
 import { buildForBench, built } from './lib/build.js';
 import { runNode } from './lib/child.js';
 import {
@@ -19,6 +20,7 @@ import {
   flatFileLines,
   GOALS,
   type Outcome,
+  onetArchiveLine,
   queueLine,
   readApiLines,
   refreshLines,
@@ -26,6 +28,7 @@ import {
 import { type BenchLine, formatTable, markdownTable } from './lib/table.js';
 import { startBenchEnvironment } from './scenarios/environment.js';
 import { benchFlatFile, type FlatFileBench } from './scenarios/flatFile.js';
+import { benchOnetArchive, type OnetArchiveBench } from './scenarios/onetArchive.js';
 import { benchQueue, missingQueueCommands, type QueueBench, startPrivateRedis } from './scenarios/queue.js';
 import { benchReadApi, type ReadApiBench } from './scenarios/readApi.js';
 import { type RefreshRun, runChangedNight, runRefreshCli } from './scenarios/refresh.js';
@@ -36,8 +39,8 @@ const opts = new Command('bench')
   .option('--out <file>', 'also write the results as JSON to this file')
   .option(
     '--only <lines>',
-    'comma-separated line numbers to run (1-5; 2 includes 2b); 3-5 also run 2',
-    '1,2,3,4,5',
+    'comma-separated line numbers to run (1-6; 2 includes 2b); 3-5 also run 2',
+    '1,2,3,4,5,6',
   )
   .option('--reps <n>', 'repetitions of each flat-file contender (best counts)')
   .parse()
@@ -110,6 +113,20 @@ if (wants('1')) {
   );
   raw.flatFile = result;
   lines.push(...flatFileLines(result));
+}
+
+// 6. The O*NET text release reader (the archive is full size in every mode).
+if (wants('6')) {
+  log(`6. O*NET archive reader (${reps} repetition(s))`);
+  const result: Outcome<OnetArchiveBench> = await outcome('O*NET contenders', () =>
+    benchOnetArchive(
+      { full: path.join(main.dir, ONET_BENCH_PATH), neededOnly: path.join(main.dir, ONET_NEEDED_ONLY_PATH) },
+      reps,
+      log,
+    ),
+  );
+  raw.onetArchive = result;
+  lines.push(onetArchiveLine(result, main.manifest.onet));
 }
 
 const help = (await runNode(built('main.ts'), ['--help'], { cwd: os.tmpdir() })).stdout;

@@ -3,11 +3,14 @@
  * variable is reported in one message so an operator fixes them all in one go.
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { maskUrlCredentials } from './urlCredentials.js';
 
-export const SOURCE_IDS = ['oews', 'ep', 'exposure', 'epoch', 'careeronestop'] as const;
+export const SOURCE_IDS = ['oews', 'ep', 'exposure', 'epoch', 'onet', 'careeronestop'] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 
 /** Root of the package (where `fixtures/` and `data/` live), whether running from src/ or dist/src/. */
@@ -25,11 +28,15 @@ export const DEFAULT_EPOCH_FILE = path.join(PACKAGE_ROOT, 'data', 'epoch-ratings
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "36h", "7d", "30s", "250ms" or a bare number of milliseconds. */
+/**
+ * "36h", "7d", "30s", "250ms", or "0". A unit is required: a bare `10` once meant 10 ms where an
+ * operator meant seconds.
+ */
 export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? 1));
+  if (/^\s*0\s*$/.test(text)) return 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(text);
+  if (!m?.[2]) return undefined;
+  return Math.round(Number(m[1]) * (UNITS[m[2]] ?? 1));
 }
 
 const duration = (fallback: string) =>
@@ -41,7 +48,7 @@ const duration = (fallback: string) =>
       if (ms === undefined) {
         ctx.addIssue({
           code: 'custom',
-          message: `expected a duration such as "30s", "36h" or "7d", got "${v}"`,
+          message: 'expected a duration with a unit (ms, s, m, h, d) such as "500ms", "30s", "36h" or "7d"',
         });
         return z.NEVER;
       }
@@ -85,6 +92,28 @@ const sourceList = z
     return [...new Set(ids)] as SourceId[];
   });
 
+/** The schedule's pattern, parsed by the parser BullMQ uses for it, so start-up fails instead of the scheduler. */
+function checkCron(pattern: string, ctx: z.RefinementCtx): void {
+  try {
+    CronExpressionParser.parse(pattern, { tz: 'UTC' });
+  } catch (err) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a cron pattern such as "0 3 * * *" (${err instanceof Error ? err.message : String(err)})`,
+    });
+  }
+}
+
+/** A zone the runtime's Intl knows (`Intl.supportedValuesOf` omits aliases such as UTC on Node 20). */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const OEWS_LATEST = 'https://www.bls.gov/oes/special-requests';
 
 const envSchema = z.object({
@@ -110,6 +139,9 @@ const envSchema = z.object({
   EXPOSURE_URL: url.default('https://raw.githubusercontent.com/openai/GPTs-are-GPTs/main/data/occ_level.csv'),
   EPOCH_URL: url.optional(),
   METHODOLOGY_VERSION: z.string().default('2.0'),
+
+  // O*NET database, text release (one zip a quarter: db_<major>_<minor>_text.zip)
+  ONET_URL: url.default('https://www.onetcenter.org/dl_files/database/db_29_2_text.zip'),
 
   // CareerOneStop
   CAREERONESTOP_BASE_URL: url.default('https://api.careeronestop.org'),
@@ -161,8 +193,11 @@ const envSchema = z.object({
     .refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL')
     .optional(),
   QUEUE_PREFIX: z.string().min(1).default('careerdata'),
-  REFRESH_CRON: z.string().default('0 3 * * *'),
-  REFRESH_TZ: z.string().default('America/New_York'),
+  REFRESH_CRON: z.string().default('0 3 * * *').superRefine(checkCron),
+  REFRESH_TZ: z
+    .string()
+    .default('America/New_York')
+    .refine(isTimeZone, 'expected an IANA time zone such as America/New_York or UTC'),
   MAX_SNAPSHOT_AGE: duration('36h'),
   SHUTDOWN_TIMEOUT: duration('30s'),
   WORKER_CONCURRENCY: int(2, 1),
@@ -173,7 +208,12 @@ const envSchema = z.object({
   QUEUE_STALLED_INTERVAL: duration('30s'),
   /** First retry delay of a failed stage (doubled per attempt). */
   QUEUE_BACKOFF_DELAY: duration('10s'),
+  /** The worker's liveness file, refreshed while it takes jobs (`careerdata healthcheck` reads it). */
+  HEARTBEAT_FILE: z.string().min(1).default(path.join(os.tmpdir(), 'careerdata-worker.heartbeat')),
 });
+
+/** Every variable the configuration reads (`.env.example` lists them all; a test checks). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 type Parsed = z.output<typeof envSchema>;
 
@@ -186,6 +226,8 @@ export interface Config extends Omit<Parsed, 'REDIS_URL'> {
   REDIS_URL: string | undefined;
   /** True when REDIS_URL was given explicitly. */
   redisConfigured: boolean;
+  /** Settings accepted with a consequence the operator should see (logged at start-up). */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -218,7 +260,7 @@ export function loadConfig(
   if (!result.success) {
     for (const issue of result.error.issues) {
       const name = issue.path[0] === undefined ? '(environment)' : String(issue.path[0]);
-      const got = name in cleaned ? ` (got "${cleaned[name]}")` : '';
+      const got = name in cleaned ? ` (got ${shownValue(name, cleaned[name] ?? '')})` : '';
       problems.push(
         `${overrides.sources && name === 'SOURCES' ? '--sources' : name}: ${issue.message}${got}`,
       );
@@ -227,6 +269,8 @@ export function loadConfig(
   }
   const c = result.data;
   const uses = (s: SourceId) => c.SOURCES.includes(s);
+  const sourcesChosen = cleaned.SOURCES !== undefined;
+  const warnings: string[] = [];
   const isHttp = (u: string) => /^https?:/.test(u);
   if (!overrides.offline && overrides.checkSources !== false) {
     const blsHttp =
@@ -236,6 +280,15 @@ export function loadConfig(
     if (blsHttp && !c.BLS_CONTACT_EMAIL) {
       problems.push(
         'BLS_CONTACT_EMAIL: required when a BLS source is fetched over HTTP (BLS answers 403 to clients without a contact e-mail in the User-Agent); or use file:// URLs',
+      );
+    }
+    if (uses('careeronestop') && !sourcesChosen && !(c.CAREERONESTOP_USER_ID && c.CAREERONESTOP_TOKEN)) {
+      // Optional credentials: by default a deployment without them runs without the source (a
+      // worker that exits 2 would be restarted in a loop by its supervisor). Listing the source
+      // in SOURCES or --sources makes the credentials required.
+      c.SOURCES = c.SOURCES.filter((id) => id !== 'careeronestop');
+      warnings.push(
+        'careeronestop source skipped: CAREERONESTOP_USER_ID and CAREERONESTOP_TOKEN are not both set (set them, or list the source in SOURCES to make them required)',
       );
     }
     if (uses('careeronestop')) {
@@ -255,6 +308,7 @@ export function loadConfig(
     epochUrl: c.EPOCH_URL ?? new URL(`file://${DEFAULT_EPOCH_FILE}`).href,
     REDIS_URL: c.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisConfigured: c.REDIS_URL !== undefined,
+    warnings,
   };
 }
 
@@ -271,4 +325,10 @@ export function secretValues(config: Pick<Config, (typeof SECRET_SETTINGS)[numbe
   return SECRET_SETTINGS.map((k) => config[k]).filter(
     (v): v is string => typeof v === 'string' && v.length > 0,
   );
+}
+
+/** A bad value as a config error shows it: a secret only by its length, URLs without credentials. */
+function shownValue(name: string, value: string): string {
+  if ((SECRET_SETTINGS as readonly string[]).includes(name)) return String(value.length);
+  return `"${maskUrlCredentials(value)}"`;
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { maskUrlCredentials } from './urlCredentials.js';
 
 export type { Logger };
 
@@ -10,9 +11,9 @@ export interface LogOptions {
   destination?: pino.DestinationStream;
 }
 
-/** Replace every occurrence of each secret (also URL-encoded) with a mask. */
+/** Replace every occurrence of each secret (also URL-encoded) with a mask, and any URL's credentials. */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = maskUrlCredentials(text);
   for (const s of secrets) {
     if (!s) continue;
     for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join('***');
@@ -30,12 +31,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const base: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     base: { pid: process.pid },
-    hooks:
-      secrets.length > 0
-        ? {
-            streamWrite: (line: string) => scrub(line, secrets),
-          }
-        : {},
+    hooks: { streamWrite: (line: string) => scrub(line, secrets) },
   };
   if (opts.destination) return pino(base, opts.destination);
   if (pretty) {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDuration } from '../src/config.js';
 
+const BASE = { BLS_CONTACT_EMAIL: 'ops@example.org', SOURCES: 'oews,ep' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ ...BASE, ...env });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
 describe('config', () => {
   it('applies documented defaults', () => {
     const c = loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org', SOURCES: 'oews,ep' });
@@ -39,7 +51,7 @@ describe('config', () => {
     expect(() => loadConfig({ SOURCES: 'ep', EP_URL: 'file:///tmp/occupation.xlsx' })).not.toThrow();
     const err = (() => {
       try {
-        loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org' });
+        loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org', SOURCES: 'oews,careeronestop' });
       } catch (e) {
         return e as ConfigError;
       }
@@ -50,10 +62,60 @@ describe('config', () => {
     ).not.toThrow();
   });
 
-  it('parses durations', () => {
+  it('parses durations, which need a unit (only 0 may go without)', () => {
     expect(parseDuration('36h')).toBe(36 * 3_600_000);
     expect(parseDuration('30s')).toBe(30_000);
-    expect(parseDuration('250')).toBe(250);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('0')).toBe(0);
+    expect(parseDuration('250')).toBeUndefined();
     expect(parseDuration('soon')).toBeUndefined();
+  });
+
+  it('refuses a duration without a unit, naming the variable', () => {
+    expect(problemsOf({ HTTP_CONNECT_TIMEOUT: '10' })).toEqual([
+      'HTTP_CONNECT_TIMEOUT: expected a duration with a unit (ms, s, m, h, d) such as "500ms", "30s", "36h" or "7d" (got "10")',
+    ]);
+    expect(loadConfig({ ...BASE, HTTP_CONNECT_TIMEOUT: '10s' }).HTTP_CONNECT_TIMEOUT).toBe(10_000);
+  });
+
+  it('parses REFRESH_CRON and checks REFRESH_TZ against the IANA zones', () => {
+    const problems = problemsOf({ REFRESH_CRON: '61 * * * *', REFRESH_TZ: 'Mars/Phobos' });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^REFRESH_CRON: expected a cron pattern .*61.* \(got "61 \* \* \* \*"\)$/);
+    expect(problems[1]).toBe(
+      'REFRESH_TZ: expected an IANA time zone such as America/New_York or UTC (got "Mars/Phobos")',
+    );
+    const ok = loadConfig({ ...BASE, REFRESH_CRON: '30 2 * * 1-5', REFRESH_TZ: 'Europe/Berlin' });
+    expect([ok.REFRESH_CRON, ok.REFRESH_TZ]).toEqual(['30 2 * * 1-5', 'Europe/Berlin']);
+    expect(loadConfig({ ...BASE, REFRESH_TZ: 'UTC' }).REFRESH_TZ).toBe('UTC');
+  });
+
+  it('never echoes a secret or URL credentials in a config error', () => {
+    const problems = problemsOf({
+      ADMIN_TOKEN: 'short-secret1',
+      EP_URL: 'ftp://bob:hunter2@mirror.example.org/occupation.xlsx',
+      WEBHOOK_URLS: 'https://hooks.example.org/a,gopher://alice:pa55@hooks.example.org/b',
+      REDIS_URL: 'http://:redispass@redis.internal:6379',
+    });
+    expect(problems).toContain('ADMIN_TOKEN: expected at least 16 characters (got 13)');
+    const text = problems.join('\n');
+    for (const secret of ['short-secret1', 'hunter2', 'pa55', 'redispass'])
+      expect(text).not.toContain(secret);
+    expect(text).toContain('ftp://bob:***@mirror.example.org/occupation.xlsx');
+    expect(text).toContain('gopher://alice:***@hooks.example.org/b');
+    expect(text).toContain('http://:***@redis.internal:6379');
+  });
+
+  it('without CareerOneStop credentials the default sources leave that source out, with a warning', () => {
+    const c = loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org' });
+    expect(c.sources).toEqual(['oews', 'ep', 'exposure', 'epoch']);
+    expect(c.warnings.join('\n')).toMatch(/careeronestop source skipped/);
+    const withKeys = loadConfig({
+      BLS_CONTACT_EMAIL: 'ops@example.org',
+      CAREERONESTOP_USER_ID: 'u',
+      CAREERONESTOP_TOKEN: 't',
+    });
+    expect(withKeys.sources).toContain('careeronestop');
+    expect(withKeys.warnings).toEqual([]);
   });
 });

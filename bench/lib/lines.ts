@@ -4,6 +4,7 @@
  */
 
 import type { FlatFileBench } from '../scenarios/flatFile.js';
+import type { OnetArchiveBench } from '../scenarios/onetArchive.js';
 import type { QueueBench } from '../scenarios/queue.js';
 import type { ReadApiBench } from '../scenarios/readApi.js';
 import type { RefreshRun } from '../scenarios/refresh.js';
@@ -19,6 +20,8 @@ export const GOALS = {
   queueVsInProcess: 1.5,
   apiVsCeilingRps: 0.6,
   apiVsCeilingP99: 3,
+  /** O*NET reader: peak RSS over the full release ÷ over a zip of the nine entries it reads. */
+  onetSkippedRss: 1.1,
 } as const;
 
 export type Outcome<T> = { ok: T } | { unavailable: string };
@@ -264,5 +267,29 @@ function refreshBudgetLine(id: string, measure: string, r: RefreshRun, notes: st
     goal: `peak RSS ≤ ${GOALS.refreshPeakRssMiB} MiB`,
     met: r.summary?.status === 'published' && rssMiB <= GOALS.refreshPeakRssMiB,
     notes: [...notes, ...(r.summary?.status === 'published' ? [] : [`stderr: ${r.stderrTail}`])],
+  };
+}
+
+export function onetArchiveLine(
+  result: Outcome<OnetArchiveBench>,
+  archive: { totalBytes: number; neededBytes: number; zipBytes: number } | undefined,
+): BenchLine {
+  const measure = 'O*NET text release reader (full size) vs raw unzip of the same entries';
+  const goal = `report; peak RSS ≤ ${GOALS.onetSkippedRss}× of a zip of the needed entries alone`;
+  if ('unavailable' in result) return notAvailable('6', measure, goal, result.unavailable);
+  const { reader, readerNeededOnly, rawUnzip } = result.ok;
+  const rssRatio = reader.maxRssKiB / readerNeededOnly.maxRssKiB;
+  return {
+    id: '6',
+    measure,
+    figure: `${secs(reader.ms)}, peak RSS ${mib(reader.maxRssKiB)}`,
+    baseline: `raw unzip: ${secs(rawUnzip.ms)}, peak RSS ${mib(rawUnzip.maxRssKiB)}`,
+    ratio: reader.ms / rawUnzip.ms,
+    goal,
+    met: rssRatio <= GOALS.onetSkippedRss,
+    notes: [
+      `archive: ${archive ? `${mb(archive.totalBytes)} uncompressed (${mb(archive.neededBytes)} in the nine entries read), ${mb(archive.zipBytes)} zipped` : mb(reader.bytes)}; ${reader.rows.toLocaleString('en-US')} rows validated, ${reader.rejected ?? 0} rejected, ${reader.occupations ?? 0} O*NET codes; best of ${result.ok.repetitions}`,
+      `the ratio is reader time ÷ raw unzip time; the same reader over a zip of the nine entries alone: ${secs(readerNeededOnly.ms)}, peak RSS ${mib(readerNeededOnly.maxRssKiB)} (full archive ÷ nine-entry zip: ${rssRatio.toFixed(2)}×)`,
+    ],
   };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { careerOneStopRoutes } from '../../src/offline/careerOneStopFixtureApi.js';
 import { type FixtureServer, startFixtureServer } from '../../src/offline/fixtureServer.js';
 import { CAREERONESTOP_DIR, EP_PATH, EXPOSURE_PATH, FLAT_DIR, XLSX_DIR } from '../generate/inputs.js';
+import { ONET_BENCH_PATH } from '../generate/onetArchive.js';
 
 /** Fixture credentials (not secrets; handled as if they were). */
 const CAREERONESTOP = { userId: 'bench-user-5d1e', token: 'bench-token-0a9b' };
@@ -65,6 +66,7 @@ export async function startBenchEnvironment(
     OEWS_XLSX_URLS: ['nat', 'st', 'ma'].map((k) => `${u}/${XLSX_DIR}/oesm24${k}.zip`).join(','),
     EP_URL: `${u}/${EP_PATH}`,
     EXPOSURE_URL: `${u}/${EXPOSURE_PATH}`,
+    ONET_URL: `${u}/${ONET_BENCH_PATH}`,
     CAREERONESTOP_BASE_URL: u,
     CAREERONESTOP_USER_ID: CAREERONESTOP.userId,
     CAREERONESTOP_TOKEN: CAREERONESTOP.token,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { type Config, ConfigError, type ConfigOverrides, loadConfig, secretValues } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { type OfflineEnvironment, startOfflineEnvironment } from '../offline/offlineEnvironment.js';
+import { installFatalHandlers } from '../processGuard.js';
 
 export interface CliContext {
   config: Config;
@@ -55,6 +56,8 @@ export async function cliContext(opts: {
     format: config.LOG_FORMAT,
     secrets: secretValues(config),
   });
+  for (const warning of config.warnings) log.warn(warning);
+  installFatalHandlers(log, `careerdata ${process.argv[2] ?? ''}`.trim());
   return {
     config,
     log,

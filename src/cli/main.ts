@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { registerHealthcheck } from './commands/healthcheck.js';
 import { registerRefresh } from './commands/refresh.js';
 import { registerRescore } from './commands/rescore.js';
 import { registerRuns } from './commands/runs.js';
@@ -32,6 +33,7 @@ export function buildProgram(opts: ProgramOptions = {}): Command {
   registerSchedule(program);
   registerSnapshots(program);
   registerServe(program);
+  registerHealthcheck(program);
   return program;
 }
 

@@ -31,10 +31,22 @@ export const QualityWarning = z.looseObject({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+const HumanAdvantageCounts = z.looseObject({
+  rule: z.number().int().min(0),
+  manual: z.number().int().min(0),
+  missing: z.number().int().min(0),
+  ruleVersion: z.string(),
+});
+
 export const ScoringCounts = z.looseObject({
   scored: z.number().int().min(0),
   unscored: z.number().int().min(0),
   byReason: z.record(z.string(), z.number().int().min(0)).default({}),
+  /** Why occupations are unscored, one count per missing input (no exposure row, no projections, no O*NET data). */
+  byCause: z.record(z.string(), z.number().int().min(0)).optional(),
+  byClassification: z.record(z.string(), z.number().int().min(0)).optional(),
+  /** Where the human-advantage ratings came from: the rule, the manual file, or nowhere. */
+  humanAdvantage: HumanAdvantageCounts.optional(),
 });
 
 /** What the join and the scoring reported (model/buildRecords.ts `BuildReport`); the summary reads these. */
@@ -45,6 +57,8 @@ export const BuildQuality = z.looseObject({
     scored: z.number().int().min(0),
     unscored: z.number().int().min(0),
     unscoredByReason: z.record(z.string(), z.number().int().min(0)),
+    unscoredByCause: z.record(z.string(), z.number().int().min(0)).optional(),
+    humanAdvantage: HumanAdvantageCounts.optional(),
   }),
 });
 
@@ -84,6 +98,9 @@ export function qualityReportFrom(
             scored: build.scoring.scored,
             unscored: build.scoring.unscored,
             byReason: build.scoring.unscoredByReason,
+            byCause: build.scoring.unscoredByCause,
+            byClassification: build.scoring.byClassification,
+            humanAdvantage: build.scoring.humanAdvantage,
           },
           unmatched: build.unmatched,
         }

@@ -211,5 +211,7 @@ export function artifactRecord(a: RawArtifact, downloadedBytes: number): Artifac
     downloadedBytes,
   };
   if (a.release !== undefined) record.release = a.release;
+  if (a.license !== undefined) record.license = a.license;
+  if (a.attribution !== undefined) record.attribution = a.attribution;
   return record;
 }

@@ -18,6 +18,9 @@ export interface RawArtifact {
   notModified: boolean;
   /** e.g. "May 2024", "2024-34"; filled by the reader when the file says it. */
   release?: string;
+  /** Licence and attribution text the publisher asks for (O*NET: CC BY 4.0). */
+  license?: string;
+  attribution?: string;
 }
 
 /** What the manifest records per source file. */

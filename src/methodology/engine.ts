@@ -105,7 +105,8 @@ export function scoreOccupation(def: MethodologyDefinition, input: ScoringInput)
       label: humanBand.label,
       points: humanBand.points,
       source: input.human.source,
-      ...(input.human.rubricVersion !== undefined ? { rubricVersion: input.human.rubricVersion } : {}),
+      ...(input.human.note !== undefined ? { note: input.human.note } : {}),
+      ...(input.human.rule !== undefined ? { rule: structuredClone(input.human.rule) } : {}),
     };
   }
 

@@ -10,7 +10,7 @@ export const DEFAULT_METHODOLOGY_VERSION = '2.0';
 
 const registry = new Map<string, MethodologyDefinition>();
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

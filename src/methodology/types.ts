@@ -4,7 +4,7 @@
  * applies it never changes when a new version is added.
  */
 import { z } from 'zod';
-import type { EpochRatings } from '../model/occupation.js';
+import type { EpochRatings, HumanAdvantageRuleInputs } from '../model/occupation.js';
 
 /** How a decimal becomes a whole number: the careers site rounds half away from zero (−0.5 → −1). */
 export const RoundingRule = z.enum(['half-away-from-zero', 'half-even']);
@@ -146,5 +146,11 @@ export type MethodologyDefinition = z.infer<typeof MethodologyDefinitionSchema>;
 export interface ScoringInput {
   exposure: { beta: number; onetCodes: string[]; rule: 'base' | 'mean-of-children' } | null;
   growth: { percent: number; release: string } | null;
-  human: { ratings: EpochRatings; source: 'manual' | 'generated'; rubricVersion?: string } | null;
+  /** A manual rating (with its note, if any) or the human-advantage rule's, with its inputs. */
+  human: {
+    ratings: EpochRatings;
+    source: 'manual' | 'rule';
+    note?: string;
+    rule?: HumanAdvantageRuleInputs;
+  } | null;
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const SNAPSHOT_SCHEMA_VERSION = '1.1.0';
+export const SNAPSHOT_SCHEMA_VERSION = '1.2.0';
 
 export const SOC_PATTERN = /^\d{2}-\d{4}$/;
 export const Soc = z.string().regex(SOC_PATTERN, 'expected a SOC code NN-NNNN');
@@ -106,13 +106,53 @@ export const EpochRatings = z.object({
   hope: z.number().int(),
 });
 export type EpochRatings = z.infer<typeof EpochRatings>;
+/** Why the human-advantage rule gave its ratings (schema 1.2.0): present when `source` is `rule`. */
+export const HumanAdvantageRuleInputs = z.object({
+  /** The rule version, e.g. "epoch-rule-1". */
+  version: z.string(),
+  /** The O*NET-SOC code the category was taken from (`29-2072.00`; `13-1020.00` for an aggregate). */
+  code: z.string(),
+  /** What was rated: the SOC's `.00` code, the children of a data-less `.00` code, or a broad group's SOCs. */
+  basis: z.enum(['base-code', 'children', 'broad-group']),
+  /** The O*NET codes whose title or job zone were used. */
+  onetCodes: z.array(z.string()),
+  /** Career category; null when the code's major group has none (the "(no category)" defaults apply). */
+  category: z.string().nullable(),
+  categoryStep: z.enum(['override', 'redistribution', 'minor-group', 'major-group', 'none']),
+  /** The title the keywords were matched against, and where it came from. */
+  title: z.string().nullable(),
+  titleSource: z.enum(['onet', 'soc']),
+  jobZone: z.number().int().nullable(),
+  /** Why `jobZone` is null (then no job-zone adjustment was made). */
+  jobZoneMissingReason: z.string().optional(),
+  /** What the job zone added to each adjusted dimension (−1, 0 or +1 in epoch-rule-1). */
+  jobZoneAdjustment: z.number().int(),
+  /** The keyword rows that applied, in the rule's order: row number, keywords found, changes. */
+  keywordRows: z.array(
+    z.object({
+      row: z.number().int(),
+      matched: z.array(z.string()),
+      changes: z.record(z.string(), z.number().int()),
+    }),
+  ),
+});
+export type HumanAdvantageRuleInputs = z.infer<typeof HumanAdvantageRuleInputs>;
+
 export const ResilienceComponentHuman = z.object({
   ratings: EpochRatings,
   sum: z.number().int(),
   label: z.string(),
   points: z.number().int(),
-  source: z.enum(['manual', 'generated']),
+  /**
+   * `rule`: computed by the human-advantage rule (see `rule`); `manual`: from the manual ratings file
+   * (EPOCH_URL). `generated` (judgment-written rows) was retired in schema 1.2.0 and appears only in
+   * older snapshots.
+   */
+  source: z.enum(['manual', 'rule', 'generated']),
   rubricVersion: z.string().optional(),
+  /** A manual rating's note (why it differs from the rule), when the file gives one. */
+  note: z.string().optional(),
+  rule: HumanAdvantageRuleInputs.optional(),
 });
 
 export const Resilience = z.object({
@@ -182,20 +222,101 @@ export const EducationProfile = z.object({
 });
 export const RelatedOccupation = z.object({ soc: z.string(), onetCode: z.string(), title: z.string() });
 
+// O*NET parts (schema 1.2.0). Optional in the schema so snapshots written before 1.2.0 still verify;
+// every record written from 1.2.0 on has them (null with the reason in `missing` when absent).
+const onetCode = z.string().regex(/^\d{2}-\d{4}\.\d{2}$/, 'expected an O*NET-SOC code NN-NNNN.NN');
+/** Which O*NET data a record used: the `.00` code, or the union of its detailed children. */
+export const OnetUsed = z.object({
+  release: z.string(),
+  onetCodes: z.array(onetCode),
+  combination: z.enum(['exact', 'children-union']),
+  /** O*NET's title of the `.00` code (null when O*NET lists none). */
+  title: z.string().nullable(),
+});
+export const OnetTask = z.object({
+  taskId: z.string(),
+  statement: z.string(),
+  /** null when O*NET gives no type ("n/a"). */
+  type: z.enum(['Core', 'Supplemental']).nullable(),
+  onetCode,
+});
+export const TechnologySkill = z.object({
+  /** O*NET's commodity title, e.g. "Medical software"; the list is sorted by category, then example. */
+  category: z.string(),
+  commodityCode: z.string(),
+  example: z.string(),
+  /** O*NET "Hot Technology". */
+  hot: z.boolean(),
+  /** O*NET "In Demand"; null when the release does not publish it. */
+  inDemand: z.boolean().nullable(),
+  onetCode,
+});
+export const AlternateTitle = z.object({
+  title: z.string(),
+  /** `onet` (Alternate Titles), `onet-reported` (Sample of Reported Titles), `careeronestop`. */
+  sources: z.array(z.enum(['onet', 'onet-reported', 'careeronestop'])).min(1),
+});
+export const JobZone = z.object({
+  zone: z.number().int().min(1).max(5),
+  name: z.string(),
+  education: z.string(),
+  experience: z.string(),
+  training: z.string(),
+  /** `children-union`: the median of the children's zones, a half rounded up. */
+  combination: z.enum(['exact', 'children-union']),
+  onetCodes: z.array(onetCode),
+});
+export const OnetRelatedOccupations = z.object({
+  source: z.literal('onet'),
+  items: z.array(
+    z.object({
+      soc: z.string(),
+      onetCode,
+      title: z.string(),
+      /** "Primary-Short", "Primary-Long", "Supplemental". */
+      tier: z.string(),
+      index: z.number().int(),
+      /** The record's O*NET code this relation is listed under. */
+      fromOnetCode: onetCode,
+    }),
+  ),
+});
+export const CareerVideo = z.object({ url: z.string(), source: z.literal('careeronestop') });
+
 export const OccupationRecord = z.object({
   soc: Soc,
   title: z.string(),
   /** Where the title came from: OEWS (Title Case) when it has the occupation, else EP. */
   titleSource: z.enum(['oews', 'ep']),
+  /**
+   * Career category (schema 1.2.0), e.g. `healthcare-technical`: how the product browses careers;
+   * from the human-advantage rule's category mapping. Null (reason in `missing`) when the SOC's
+   * major group has no category.
+   */
+  category: z.string().nullable(),
   wages: Wages.nullable(),
   projections: Projections.nullable(),
   careerProgression: z.array(ProgressionLevel).nullable(),
   resilience: Resilience.nullable(),
+  /** CareerOneStop's `AlternateTitles` as published (kept for current consumers; see `alternateTitles`). */
   alsoKnownAs: z.array(z.string()).nullable(),
+  /** CareerOneStop's related occupations (O*NET's are in `onetRelatedOccupations`). */
   relatedOccupations: z.array(RelatedOccupation).nullable(),
   brightOutlook: z.array(z.string()).nullable(),
   educationProfile: EducationProfile.nullable(),
   training: Training.nullable(),
+  /** Schema 1.2.0: the O*NET codes and release the O*NET parts come from. */
+  onet: OnetUsed.nullable().optional(),
+  /** O*NET Occupation Data description. */
+  description: z.string().nullable().optional(),
+  tasks: z.array(OnetTask).nullable().optional(),
+  technologySkills: z.array(TechnologySkill).nullable().optional(),
+  /** O*NET alternate and reported titles merged with CareerOneStop's, de-duplicated case-insensitively, sorted. */
+  alternateTitles: z.array(AlternateTitle).nullable().optional(),
+  jobZone: JobZone.nullable().optional(),
+  onetRelatedOccupations: OnetRelatedOccupations.nullable().optional(),
+  /** CareerOneStop's career video. */
+  video: CareerVideo.nullable().optional(),
   sourceStatus: z.record(z.string(), SourceStatus),
   /** Why a top-level part is null, e.g. `{ wages: "no OEWS detailed row for 45-3031 in May 2024" }`. */
   missing: z.record(z.string(), z.string()),

@@ -42,6 +42,7 @@ export async function startOfflineEnvironment(opts: { port?: number } = {}): Pro
     OEWS_XLSX_URLS: `${oes}/oesm24nat.zip,${oes}/oesm24st.zip,${oes}/oesm24ma.zip`,
     EP_URL: `${u}/bls/emp/ind-occ-matrix/occupation.xlsx`,
     EXPOSURE_URL: `${u}/research/occ_level.csv`,
+    ONET_URL: `${u}/onet/dl_files/database/db_29_2_text.zip`,
     CAREERONESTOP_BASE_URL: u,
     CAREERONESTOP_USER_ID: OFFLINE_CAREERONESTOP.userId,
     CAREERONESTOP_TOKEN: OFFLINE_CAREERONESTOP.token,

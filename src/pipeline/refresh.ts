@@ -128,7 +128,8 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
     quality = QualityReport.parse(built.candidate.quality);
     // The records hold what they need; free the parsed sources (~60 MB of OEWS estimates at full
     // size) and CareerOneStop fields before publishing serialises the records.
-    parsed.bundle.oews = parsed.bundle.ep = parsed.bundle.exposure = parsed.bundle.epoch = null;
+    const b = parsed.bundle;
+    b.oews = b.ep = b.exposure = b.epoch = b.onet = null;
     careeronestop = null;
     const outcome = await timed('publish', () =>
       publishCandidate(ctx, built, { force: opts.force ?? false, notifier: ctx.notifier }),

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { errorMessage, ValidationError } from '../errors.js';
 import { qualityReportFrom } from '../gates/quality.js';
 import type { CareerOneStopFields } from '../model/buildRecords.js';
+import { ONET_PARTS } from '../model/onetParts.js';
 import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
 import { type FileSourceId, isFileSource } from '../sources/registry.js';
 import { RejectCollector } from '../validate/rejects.js';
@@ -21,12 +22,23 @@ import {
 import { failedOutcome, type RefreshSummary, refreshSummary, type StageName } from './summary.js';
 
 /** Parts of a record that the build recomputes (their `missing` reasons are recomputed too). */
-const RECOMPUTED = new Set(['wages', 'projections', 'careerProgression', 'resilience']);
+const RECOMPUTED = new Set<string>([
+  'wages',
+  'projections',
+  'careerProgression',
+  'resilience',
+  ...ONET_PARTS,
+  'alternateTitles',
+  'category',
+  'resilience.humanAdvantage',
+]);
 
 export interface RescoreOptions {
   runId: string;
   from: string;
   methodology?: string;
+  /** Human-advantage rule version applied where no manual rating exists (default: the current rule). */
+  epochRule?: string;
   force?: boolean;
 }
 
@@ -97,6 +109,7 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
               brightOutlook: r.brightOutlook,
               educationProfile: r.educationProfile,
               training: r.training,
+              video: r.video ?? null,
               sourceStatus: r.sourceStatus.careeronestop!,
               // Reasons for null CareerOneStop parts travel with them; the rest is recomputed.
               missing: Object.fromEntries(Object.entries(r.missing).filter(([k]) => !RECOMPUTED.has(k))),
@@ -105,7 +118,10 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
         )
       : null;
     if (hadC1s) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
-    const built = buildRecords(rctx, read.bundle, c1s, { methodologyVersion: methodology });
+    const built = buildRecords(rctx, read.bundle, c1s, {
+      methodologyVersion: methodology,
+      ...(opts.epochRule ? { epochRuleVersion: opts.epochRule } : {}),
+    });
     stages.build = Math.round(performance.now() - t0);
     const quality = qualityReportFrom(read.rejects, built.report);
     current = 'publish';

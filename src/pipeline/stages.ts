@@ -10,12 +10,14 @@ import type { SourceId } from '../config.js';
 import { QualityReport, qualityReportFrom } from '../gates/quality.js';
 import { gateConfigFrom } from '../gates/report.js';
 import { artifactRecord, fetchArtifact } from '../http/fetchArtifact.js';
+import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
 import { getMethodology } from '../methodology/registry.js';
 import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } from '../model/buildRecords.js';
 import type { OccupationRecord } from '../model/occupation.js';
 import type { EventSink } from '../notify/events.js';
 import type { EpReadResult } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
+import type { OnetReadResult } from '../readers/onet/onetTypes.js';
 import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
 import type { CareerOneStopRunResult } from '../sources/careeronestop/collect.js';
 import type { EpochData } from '../sources/epoch.js';
@@ -35,6 +37,8 @@ export interface SourceBundle {
   ep: EpReadResult | null;
   exposure: ExposureData | null;
   epoch: EpochData | null;
+  /** O*NET (8-digit codes); absent or null when the `onet` source is not part of the run. */
+  onet?: OnetReadResult | null;
 }
 
 /** What reading hands on: the parsed sources, what was rejected, and the release each one names. */
@@ -57,12 +61,13 @@ export async function fetchSource(
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
-    out.push(
-      await fetchArtifact(
-        { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-        { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
-      ),
+    const artifact = await fetchArtifact(
+      { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
+      { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
     );
+    if (file.license) artifact.license = file.license;
+    if (file.attribution) artifact.attribution = file.attribution;
+    out.push(artifact);
   }
   return out;
 }
@@ -125,7 +130,7 @@ export function buildRecords(
   ctx: RunContext,
   bundle: SourceBundle,
   careeronestop: Map<string, CareerOneStopFields> | null,
-  opts: { methodologyVersion?: string } = {},
+  opts: { methodologyVersion?: string; epochRuleVersion?: string } = {},
 ): { records: OccupationRecord[]; report: BuildReport } {
   const methodology = getMethodology(opts.methodologyVersion ?? ctx.config.METHODOLOGY_VERSION);
   return buildOccupationRecords({
@@ -133,6 +138,7 @@ export function buildRecords(
     ...bundle,
     careeronestop,
     methodology,
+    epochRule: getEpochRule(opts.epochRuleVersion),
   });
 }
 

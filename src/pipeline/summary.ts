@@ -89,6 +89,15 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
               .join('; ')})`
           : ''),
     );
+    const causes = Object.entries(b.scoring.unscoredByCause ?? {});
+    if (causes.length > 0)
+      lines.push(`  unscored because: ${causes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    const h = b.scoring.humanAdvantage;
+    if (h) {
+      lines.push(
+        `  human advantage: ${h.rule} by rule ${h.ruleVersion}, ${h.manual} manual, ${h.missing} without a rating`,
+      );
+    }
   }
   for (const w of s.quality.warnings) lines.push(`  warning [${w.source}]: ${w.message}`);
   for (const r of s.quality.rejects.slice(0, 5)) {

@@ -20,7 +20,7 @@ import type { RunPayload } from './payloads.js';
  * stored data (marked stale) and the run goes on.
  */
 export const FAILURE_POLICY = {
-  fetch: { oews: 'fail-run', ep: 'fail-run', exposure: 'fail-run', epoch: 'fail-run' },
+  fetch: { oews: 'fail-run', ep: 'fail-run', exposure: 'fail-run', epoch: 'fail-run', onet: 'fail-run' },
   read: 'fail-run',
   careeronestop: 'fail-run',
   careeronestopOccupation: 'degrade-to-stale',

@@ -5,12 +5,15 @@ import type { QueueSet } from './jobDeps.js';
 import { QUEUES } from './names.js';
 
 export function openQueues(redis: Redis, prefix: string): { queues: QueueSet; flows: FlowProducer } {
-  return {
-    queues: {
-      refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
-      careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
-      control: new Queue(QUEUES.control, { connection: redis, prefix }),
-    },
-    flows: new FlowProducer({ connection: redis, prefix }),
+  const queues = {
+    refresh: new Queue(QUEUES.refresh, { connection: redis, prefix }),
+    careeronestop: new Queue(QUEUES.careeronestop, { connection: redis, prefix }),
+    control: new Queue(QUEUES.control, { connection: redis, prefix }),
   };
+  const flows = new FlowProducer({ connection: redis, prefix });
+  // Connection errors are reported once, by the owner of `redis`; without a listener BullMQ would
+  // print every one of them, with its stack, to the console.
+  for (const queue of Object.values(queues)) queue.on('error', () => {});
+  flows.on('error', () => {});
+  return { queues, flows };
 }

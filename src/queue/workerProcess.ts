@@ -10,22 +10,24 @@ import path from 'node:path';
 import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Config } from '../config.js';
 import { secretValues } from '../config.js';
-import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ClusterMetrics } from '../metrics/clusterMetrics.js';
 import { notifierFromConfig } from '../notify/notifier.js';
 import { closeRunContext, createRunContext } from '../pipeline/runContext.js';
 import { failedOutcome } from '../pipeline/summary.js';
+import { runAsWork } from '../processGuard.js';
 import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
 import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './connection.js';
 import { finishDepsOf } from './depsAdapters.js';
 import { finishRun, rootCause } from './finishRun.js';
+import { startHeartbeat } from './heartbeat.js';
 import type { JobDeps } from './jobDeps.js';
 import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
 import { createProcessor, type JobHandlers, type ProcessorState } from './processor.js';
 import { openQueues } from './queueSet.js';
+import { RepeatedErrorLog } from './repeatedErrors.js';
 import { RunStore } from './runStore.js';
 import { ensureSchedules } from './schedule.js';
 import { SourceReader } from './sourceReader.js';
@@ -59,7 +61,8 @@ export async function startWorkerProcess(
   const url = config.REDIS_URL!;
   const workerName = `${os.hostname()}:${process.pid}`;
   const redis = workerRedis(url, `careerdata-worker:${workerName}`);
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (reconnecting)'));
+  const redisErrors = new RepeatedErrorLog(log);
+  redis.on('error', (err) => redisErrors.report('redis connection error (reconnecting)', err));
   try {
     await waitForRedis(redis, url, opts.connectTimeoutMs ?? 30_000);
   } catch (err) {
@@ -104,7 +107,18 @@ export async function startWorkerProcess(
   await ensureSchedules(queues.control, redis, keys, config, log);
 
   const state: ProcessorState = { shuttingDown: false };
-  const processor = createProcessor(deps, state, opts.handlers);
+  const processJob = createProcessor(deps, state, opts.handlers);
+  // Each job runs as work with its run and job id, so a fatal error inside it names them.
+  const processor: typeof processJob = (job, ...rest) =>
+    runAsWork(
+      {
+        runId: (job.data as { runId?: string } | undefined)?.runId,
+        jobId: job.id,
+        job: job.name,
+        stage: stageOfJob(job),
+      },
+      () => processJob(job, ...rest),
+    );
   const common: WorkerOptions = {
     connection: redis,
     prefix,
@@ -125,17 +139,21 @@ export async function startWorkerProcess(
     new Worker(QUEUES.control, processor, { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
-    w.on('error', (err) => log.warn({ queue: w.name, err: errorMessage(err) }, 'worker error'));
+    w.on('error', (err) => redisErrors.report('worker error', err, { queue: w.name }));
     w.on('stalled', (jobId) =>
       log.warn({ queue: w.name, jobId }, 'stalled job recovered (its worker died?)'),
     );
     w.on('failed', (job, err) => {
       void onFinalFailure(deps, job, err).catch((e: unknown) =>
-        log.error({ err: errorMessage(e), jobId: job?.id }, 'could not record a failed job'),
+        redisErrors.report('could not record a failed job', e, { jobId: job?.id }),
       );
     });
   }
   for (const w of workers) void w.run();
+  const stopHeartbeat = startHeartbeat(
+    config.HEARTBEAT_FILE,
+    () => redis.status === 'ready' && workers.every((w) => w.isRunning()),
+  );
   log.info(
     {
       redis: safeRedisUrl(url),
@@ -154,11 +172,28 @@ export async function startWorkerProcess(
   });
 
   const stop = (reason = 'stop requested'): Promise<void> => {
-    stopping ??= (async () => {
+    stopping ??= Promise.race([
+      orderlyStop(reason),
+      // Whatever hangs (a Redis that does not answer makes every close wait), the process stops
+      // within SHUTDOWN_TIMEOUT; BullMQ's stalled-job check recovers what was not handed back.
+      sleep(config.SHUTDOWN_TIMEOUT).then(() => {
+        log.warn(
+          { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT },
+          'shutdown did not complete within SHUTDOWN_TIMEOUT (Redis not answering?); stopping anyway — unfinished jobs are recovered as stalled by another worker',
+        );
+        redis.disconnect();
+      }),
+    ]).then(() => resolveClosed());
+    return stopping;
+  };
+
+  const orderlyStop = (reason: string): Promise<void> =>
+    (async () => {
       const timeout = config.SHUTDOWN_TIMEOUT;
       // Most of the budget waits for active jobs; the rest hands back the unfinished and closes.
       const waitMs = Math.max(0, timeout - Math.min(3_000, Math.floor(timeout * 0.2)));
       log.info({ reason, waitMs }, 'stopping: taking no new jobs, waiting for active jobs');
+      stopHeartbeat();
       state.shuttingDown = true;
       const closing = Promise.allSettled(workers.map((w) => w.close()));
       const finished = await Promise.race([closing.then(() => true), sleep(waitMs).then(() => false)]);
@@ -167,7 +202,8 @@ export async function startWorkerProcess(
         for (const w of workers) w.cancelAllJobs('worker shutdown');
         const returned = await Promise.race([
           closing.then(() => true),
-          sleep(timeout - waitMs).then(() => false),
+          // Half the rest: closing down below needs a moment too before the hard deadline.
+          sleep((timeout - waitMs) / 2).then(() => false),
         ]);
         if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
       }
@@ -182,10 +218,7 @@ export async function startWorkerProcess(
       ]);
       await closeRedis(redis);
       log.info('worker stopped');
-      resolveClosed();
     })();
-    return stopping;
-  };
 
   if (opts.signals) {
     let signals = 0;

@@ -1,31 +1,33 @@
 /**
- * Reads the curated EPOCH human-advantage ratings (resilience-v2.md, input 3): header
- * `soc,empathy,presence,opinion,creativity,hope,source,rubric_version` (extra columns such as
- * title or notes are allowed). Each rating is an integer 1–5; source is manual or generated; a
- * generated rating names its rubric version (a manual one may leave it blank: it follows no rubric).
+ * Reads the manual EPOCH human-advantage ratings (EPOCH_URL; epoch-rule.md §5): header
+ * `soc,empathy,presence,opinion,creativity,hope,source` (extra columns such as title, notes or
+ * the retired rubric_version are allowed; `notes` is carried into the record). A listed SOC uses
+ * these ratings instead of the rule's. Each rating is an integer 1–5. A row's source is `manual`; rows marked
+ * `generated` (the judgment-written ratings the rule replaced) are ignored with a warning, so an
+ * older file — or the cached file of an older snapshot being re-scored — still works and its
+ * generated rows no longer override the rule.
  *
  * Like the exposure file, any invalid row (a 6, a duplicate SOC, a blank field) is fatal for the
  * run: a ValidationError lists every bad row, and nothing is scored from a half-valid table.
  */
 import path from 'node:path';
+import { EPOCH_DIMENSIONS } from '../methodology/humanAdvantage/types.js';
 import type { EpochRatings } from '../model/occupation.js';
 import type { Reject, RejectCollector } from '../validate/rejects.js';
 import { failWithRejects, readCsvRecords } from './exposureCsvReader.js';
 
 const SOURCE = 'epoch';
-export const EPOCH_DIMENSIONS = ['empathy', 'presence', 'opinion', 'creativity', 'hope'] as const;
-export const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source', 'rubric_version'] as const;
+const EPOCH_COLUMNS = ['soc', ...EPOCH_DIMENSIONS, 'source'] as const;
 const RATING_MIN = 1;
 const RATING_MAX = 5;
 /** A SOC code, or an O*NET-SOC code whose six-digit SOC is taken. */
 const SOC_OR_ONET = /^(\d{2}-\d{4})(\.\d{2})?$/;
-const SOURCES = ['manual', 'generated'] as const;
 
 export interface EpochEntry {
   ratings: EpochRatings;
-  source: 'manual' | 'generated';
-  /** The rubric a generated rating follows; a manual rating may have none (then absent). */
-  rubricVersion?: string;
+  source: 'manual';
+  /** The row's `notes` (why it differs from the rule), when the file has the column and it is not blank. */
+  note?: string;
 }
 
 export interface EpochReadResult {
@@ -45,6 +47,7 @@ export async function readEpochCsv(
     problems.push({ source: SOURCE, file: label, row, field, expected, got, reason });
   const firstLineOf = new Map<string, number>();
   const bySoc = new Map<string, EpochEntry>();
+  const retired: string[] = [];
 
   for (const { line, record } of rows) {
     const raw = (field: string) => (record[field] ?? '').trim();
@@ -88,34 +91,33 @@ export async function readEpochCsv(
     }
 
     const source = raw('source');
-    if (!(SOURCES as readonly string[]).includes(source)) {
+    if (source !== 'manual' && source !== 'generated') {
       valid = false;
-      problem(line, 'source', SOURCES.join(' or '), JSON.stringify(source), 'invalid source');
+      problem(line, 'source', 'manual', JSON.stringify(source), 'invalid source');
     }
-    const rubricVersion = raw('rubric_version');
-    if (rubricVersion === '' && source === 'generated') {
-      valid = false;
-      problem(
-        line,
-        'rubric_version',
-        'a rubric version (e.g. "epoch-rubric-1") on a generated rating',
-        '""',
-        'missing rubric version',
-      );
-    }
+    const note = raw('notes');
 
     if (valid && soc) {
-      bySoc.set(soc, {
-        ratings: ratings as EpochRatings,
-        source: source as EpochEntry['source'],
-        ...(rubricVersion !== '' ? { rubricVersion } : {}),
-      });
+      if (source === 'generated') retired.push(`${soc} (row ${line})`);
+      else
+        bySoc.set(soc, {
+          ratings: ratings as EpochRatings,
+          source: 'manual',
+          ...(note !== '' ? { note } : {}),
+        });
     }
   }
 
   if (problems.length > 0) {
     failWithRejects(SOURCE, label, 'no EPOCH rating is used from this file', problems, rejects);
   }
-  rejects.kept(SOURCE, rows.length);
+  if (retired.length > 0) {
+    rejects.warn({
+      source: SOURCE,
+      message: `${label}: ${retired.length} generated rating(s) ignored: judgment-written ratings are retired and the human-advantage rule rates these occupations (to keep one, mark it manual with a note saying why it differs from the rule)`,
+      details: { ignored: retired.slice(0, 50) },
+    });
+  }
+  rejects.kept(SOURCE, bySoc.size);
   return { bySoc };
 }

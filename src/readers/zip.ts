@@ -47,7 +47,7 @@ export async function looksLikeZip(file: string): Promise<boolean> {
 }
 
 /** Open with yauzl (central directory, ZIP64, streamed inflate); its errors become ZipFormatError. */
-function openZip(file: string): Promise<yauzl.ZipFile> {
+export function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => {
       if (err || !zip) reject(new ZipFormatError(`${path.basename(file)}: ${err?.message ?? 'not a zip'}`));

@@ -5,8 +5,12 @@ export type EpochData = Awaited<ReturnType<typeof readEpochCsv>>;
 
 export const epochSource: FileSourceAdapter<EpochData> = {
   id: 'epoch',
-  describe: 'Curated EPOCH human-advantage ratings',
+  describe: 'Manual EPOCH human-advantage ratings (override the rule for the SOCs they list)',
   files: (config) => [{ name: 'epoch-ratings.csv', url: config.epochUrl, expect: 'csv' }],
-  read: (artifacts, rejects) => readEpochCsv({ path: artifacts[0]!.path, name: artifacts[0]!.name }, rejects),
+  // Errors name the file as configured (EPOCH_URL, secrets already scrubbed), not only its role.
+  read: (artifacts, rejects) => {
+    const a = artifacts[0]!;
+    return readEpochCsv({ path: a.path, name: `${a.name} (${a.url})` }, rejects);
+  },
   release: () => undefined,
 };

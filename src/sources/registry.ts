@@ -7,6 +7,7 @@ import { epSource } from './ep.js';
 import { epochSource } from './epoch.js';
 import { exposureSource } from './exposure.js';
 import { oewsSource } from './oews.js';
+import { onetSource } from './onet.js';
 import type { FileSourceAdapter } from './sourceAdapter.js';
 
 export const FILE_SOURCES = {
@@ -14,6 +15,7 @@ export const FILE_SOURCES = {
   ep: epSource,
   exposure: exposureSource,
   epoch: epochSource,
+  onet: onetSource,
 } as const;
 
 /** CareerOneStop is an API source fetched per occupation, not a file source. */

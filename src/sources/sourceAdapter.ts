@@ -7,6 +7,9 @@ export interface FileRequest {
   name: string;
   url: string;
   expect: 'zip' | 'xlsx' | 'tsv' | 'csv' | 'json';
+  /** Licence (SPDX id) and the attribution text the publisher asks for, carried into the manifest. */
+  license?: string;
+  attribution?: string;
 }
 
 /**

@@ -107,24 +107,34 @@ async function acquireFile(dir: string, staleMs: number, waitMs: number, log: Lo
   const target = path.join(dir, 'publish');
   const lockfilePath = path.join(dir, 'publish.lock');
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      lockfilePath,
-      stale: staleMs,
-      retries: { retries: Math.ceil(waitMs / maxTimeout) + 5, minTimeout: 25, maxTimeout, factor: 1.5 },
-      onCompromised: (err) => {
-        lost = `publish lock file ${lockfilePath} was compromised: ${err.message}`;
-        log.error({ err }, lost);
-      },
-    });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new LockTimeoutError(
-        `another publisher holds ${lockfilePath}; waited about ${Math.round(waitMs / 1000)} s`,
-      );
+  // Only "held by another publisher" is waited out. proper-lockfile's own retries would also retry
+  // a read-only or full disk (EROFS, ENOSPC, EACCES) for the whole wait: those fail at once.
+  const deadline = Date.now() + waitMs;
+  for (let delay = 25; ; delay = Math.min(maxTimeout, Math.ceil(delay * 1.5))) {
+    try {
+      release = await lockfile.lock(target, {
+        realpath: false,
+        lockfilePath,
+        stale: staleMs,
+        retries: 0,
+        onCompromised: (err) => {
+          lost = `publish lock file ${lockfilePath} was compromised: ${err.message}`;
+          log.error({ err }, lost);
+        },
+      });
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ELOCKED') {
+        throw new Error(`cannot take the publish lock in ${dir}: ${(err as Error).message}`, { cause: err });
+      }
+      if (Date.now() >= deadline) {
+        throw new LockTimeoutError(
+          `another publisher holds ${lockfilePath}; waited about ${Math.round(waitMs / 1000)} s`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, delay));
     }
-    throw err;
   }
   return {
     assertHeld() {

@@ -27,6 +27,8 @@ export const ArtifactRecordSchema = z.looseObject({
   lastModified: z.string().nullable(),
   fetchedAt: z.string(),
   release: z.string().optional(),
+  license: z.string().optional(),
+  attribution: z.string().optional(),
 });
 // Keep the schema and the shared TypeScript type in step.
 const _artifactCompatible: (a: ArtifactRecord) => z.input<typeof ArtifactRecordSchema> = (a) => a;

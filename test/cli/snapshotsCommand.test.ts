@@ -38,7 +38,7 @@ describe('careerdata snapshots (command line)', { timeout: 300_000 }, () => {
     first = JSON.parse(a.stdout.trim().split('\n').pop()!).snapshotId;
     // Without CareerOneStop the content differs: a second snapshot.
     const b = await careerdata(
-      ['refresh', '--offline', '--json', '--sources', 'oews,ep,exposure,epoch'],
+      ['refresh', '--offline', '--json', '--sources', 'oews,ep,exposure,epoch,onet'],
       env,
     );
     second = JSON.parse(b.stdout.trim().split('\n').pop()!).snapshotId;

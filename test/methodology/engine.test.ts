@@ -33,7 +33,7 @@ function input(beta: number, growth: number, epochSum: number): ScoringInput {
   return {
     exposure: { beta, onetCodes: ['00-0000.00'], rule: 'base' },
     growth: { percent: growth, release: '2024-34' },
-    human: { ratings: ratingsSumming(epochSum), source: 'generated', rubricVersion: 'epoch-rubric-1' },
+    human: { ratings: ratingsSumming(epochSum), source: 'rule' },
   };
 }
 
@@ -115,7 +115,7 @@ describe('scoreOccupation with methodology v2.0', () => {
     [25, 'Strong', 2],
   ])('labels an EPOCH sum of %i as %s (%i points)', (sum, label, points) => {
     const { humanAdvantage } = scoreOccupation(v2, input(0.4, 3, sum));
-    expect(humanAdvantage).toMatchObject({ sum, label, points, rubricVersion: 'epoch-rubric-1' });
+    expect(humanAdvantage).toMatchObject({ sum, label, points, source: 'rule' });
   });
 
   it.each([

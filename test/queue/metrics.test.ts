@@ -44,7 +44,9 @@ describe('the admin token check', () => {
     expect(checkAdmin(`Basic ${Buffer.from(`anyone:${token}`).toString('base64')}`, token)).toBe('ok');
     expect(checkAdmin('Bearer a-long-admin-token-124', token)).toBe('wrong');
     expect(checkAdmin(undefined, token)).toBe('missing');
-    expect(checkAdmin('Token abc', token)).toBe('missing');
+    expect(checkAdmin('Token abc', token)).toBe('malformed');
+    expect(checkAdmin(`Bearer ${token} junk`, token)).toBe('malformed');
+    expect(checkAdmin(`Bearer  ${token}  `, token)).toBe('ok');
     expect(checkAdmin(`Bearer ${token}`, undefined)).toBe('disabled');
     expect(presentedToken('Basic bm9jb2xvbg==')).toBeUndefined();
   });

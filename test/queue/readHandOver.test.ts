@@ -9,6 +9,7 @@ import { readEpochCsv } from '../../src/readers/epochCsvReader.js';
 import { readEpWorkbook } from '../../src/readers/epXlsxReader.js';
 import { readExposureCsv } from '../../src/readers/exposureCsvReader.js';
 import { readOewsFlatFiles } from '../../src/readers/oewsFlatFileReader.js';
+import { readOnetArchive } from '../../src/readers/onet/onetReader.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
 
 const GENERATED = path.join(PACKAGE_ROOT, 'fixtures', 'generated');
@@ -35,6 +36,10 @@ describe('read stage hand-over', () => {
       ),
       exposure: await readExposureCsv({ path: path.join(GENERATED, 'research/occ_level.csv') }, rejects),
       epoch: await readEpochCsv({ path: path.join(PACKAGE_ROOT, 'data/epoch-ratings.csv') }, rejects),
+      onet: await readOnetArchive(
+        { path: path.join(GENERATED, 'onet/dl_files/database/db_29_2_text.zip') },
+        rejects,
+      ),
     };
     rejects.warn({ source: 'oews', message: 'a warning that must survive the hand-over' });
     read = { bundle, rejects, releases: { oews: 'May 2024', ep: '2024-34' } };
@@ -42,7 +47,7 @@ describe('read stage hand-over', () => {
 
   const build = (bundle: SourceBundle) =>
     buildOccupationRecords({
-      selected: ['oews', 'ep', 'exposure', 'epoch'],
+      selected: ['oews', 'ep', 'exposure', 'epoch', 'onet'],
       ...bundle,
       careeronestop: null,
       methodology: getMethodology('2.0'),
@@ -53,6 +58,10 @@ describe('read stage hand-over', () => {
     expect(back.bundle.oews!.estimates.length).toBe(read.bundle.oews!.estimates.length);
     expect(back.bundle.oews!.estimates.toArray()).toEqual(read.bundle.oews!.estimates.toArray());
     expect(back.bundle.exposure!.bySoc).toBeInstanceOf(Map);
+    expect(back.bundle.onet!.jobZones.get(3)?.zone).toBe(3);
+    expect(back.bundle.onet!.occupations.get('29-2072.00')).toEqual(
+      read.bundle.onet!.occupations.get('29-2072.00'),
+    );
     const mine = build(read.bundle);
     const theirs = build(back.bundle);
     expect(mine.records.length).toBeGreaterThan(10);

@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EPOCH_FILE } from '../../src/config.js';
 import { ValidationError } from '../../src/errors.js';
 import { scoreOccupation } from '../../src/methodology/engine.js';
+import { rateByRule } from '../../src/methodology/humanAdvantage/engine.js';
+import { getEpochRule } from '../../src/methodology/humanAdvantage/registry.js';
 import { getMethodology } from '../../src/methodology/registry.js';
 import { readEpochCsv } from '../../src/readers/epochCsvReader.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
 
-const HEADER = 'soc,empathy,presence,opinion,creativity,hope,source,rubric_version';
+const HEADER = 'soc,empathy,presence,opinion,creativity,hope,source';
 
 let dir: string;
 beforeAll(async () => {
@@ -32,11 +34,11 @@ async function failure(file: string, rejects = new RejectCollector()): Promise<V
 }
 
 describe('readEpochCsv', () => {
-  it('reads ratings per SOC, allowing extra columns in any order and O*NET-style codes', async () => {
+  it('reads manual ratings per SOC with their notes, allowing extra columns in any order and O*NET-style codes', async () => {
     const file = await csv('ratings.csv', [
       'title,soc,empathy,presence,opinion,creativity,hope,source,rubric_version,notes',
       'Medical Records Specialists,29-2072,3,4,4,2,2,manual,,reference page',
-      '"Nurses, Registered",29-1141.00,5,5,4,3,4,generated,epoch-rubric-1,',
+      '"Nurses, Registered",29-1141.00,5,5,4,3,4,manual,,',
     ]);
     const rejects = new RejectCollector();
     const { bySoc } = await readEpochCsv({ path: file }, rejects);
@@ -44,21 +46,23 @@ describe('readEpochCsv', () => {
     expect(bySoc.get('29-2072')).toEqual({
       ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
       source: 'manual',
+      note: 'reference page',
     });
     expect(bySoc.get('29-1141')).toEqual({
       ratings: { empathy: 5, presence: 5, opinion: 4, creativity: 3, hope: 4 },
-      source: 'generated',
-      rubricVersion: 'epoch-rubric-1',
+      source: 'manual',
     });
     expect(rejects.counts.get('epoch')).toMatchObject({ read: 2, kept: 2, rejected: 0 });
   });
 
+  it('reads a file with only its header as no manual rating', async () => {
+    const file = await csv('empty.csv', [HEADER]);
+    const { bySoc } = await readEpochCsv({ path: file }, new RejectCollector());
+    expect(bySoc.size).toBe(0);
+  });
+
   it('makes a rating of 6 fatal, naming file, row and field', async () => {
-    const file = await csv('six.csv', [
-      HEADER,
-      '29-2072,3,4,4,2,2,manual,epoch-rubric-1',
-      '43-4051,3,2,2,2,6,generated,epoch-rubric-1',
-    ]);
+    const file = await csv('six.csv', [HEADER, '29-2072,3,4,4,2,2,manual', '43-4051,3,2,2,2,6,manual']);
     const rejects = new RejectCollector();
     const err = await failure(file, rejects);
     expect(err.source).toBe('epoch');
@@ -77,7 +81,7 @@ describe('readEpochCsv', () => {
   ])('rejects a rating of %j (%s) rather than reading it as a number', async (value, label) => {
     const file = await csv(`bad-${label.replace(/\W/g, '')}.csv`, [
       HEADER,
-      `29-2072,3,${value},4,2,2,manual,epoch-rubric-1`,
+      `29-2072,3,${value},4,2,2,manual`,
     ]);
     const err = await failure(file);
     expect(err.message).toContain(`row 2, presence: expected an integer 1–5, got ${JSON.stringify(value)}`);
@@ -86,9 +90,9 @@ describe('readEpochCsv', () => {
   it('makes a second row for one SOC fatal, naming both rows', async () => {
     const file = await csv('duplicate.csv', [
       HEADER,
-      '29-2072,3,4,4,2,2,manual,epoch-rubric-1',
-      '15-1252,2,1,3,4,2,generated,epoch-rubric-1',
-      '29-2072.00,3,4,4,3,2,generated,epoch-rubric-1',
+      '29-2072,3,4,4,2,2,manual',
+      '15-1252,2,1,3,4,2,manual',
+      '29-2072.00,3,4,4,3,2,manual',
     ]);
     const err = await failure(file);
     expect(err.message).toContain(
@@ -98,32 +102,48 @@ describe('readEpochCsv', () => {
 
   it('fails the whole file when a column is missing, naming the column', async () => {
     const file = await csv('no-hope.csv', [
-      'soc,empathy,presence,opinion,creativity,source,rubric_version',
-      '29-2072,3,4,4,2,manual,epoch-rubric-1',
+      'soc,empathy,presence,opinion,creativity,source',
+      '29-2072,3,4,4,2,manual',
     ]);
     const err = await failure(file);
     expect(err.message).toContain('epoch file no-hope.csv: header lacks column "hope"');
     expect(err.details).toMatchObject({ file: 'no-hope.csv', missingColumns: ['hope'] });
   });
 
-  it('rejects an unknown source, a bad SOC code and a blank rubric version, listing all of them', async () => {
-    const file = await csv('several.csv', [
-      HEADER,
-      '29-2072,3,4,4,2,2,curated,epoch-rubric-1',
-      '292072,3,4,4,2,2,manual,epoch-rubric-1',
-      '15-1252,2,1,3,4,2,generated,',
-    ]);
+  it('rejects an unknown source and a bad SOC code, listing both', async () => {
+    const file = await csv('several.csv', [HEADER, '29-2072,3,4,4,2,2,curated', '292072,3,4,4,2,2,manual']);
     const err = await failure(file);
-    expect(err.message).toContain('3 invalid rows');
-    expect(err.message).toContain('row 2, source: expected manual or generated, got "curated"');
+    expect(err.message).toContain('epoch file several.csv: 2 invalid rows');
+    expect(err.message).toContain('row 2, source: expected manual, got "curated"');
     expect(err.message).toContain('row 3, soc: expected a SOC code NN-NNNN (or NN-NNNN.NN), got "292072"');
-    expect(err.message).toContain(
-      'row 4, rubric_version: expected a rubric version (e.g. "epoch-rubric-1") on a generated rating, got ""',
-    );
+  });
+
+  it('ignores retired generated rows with a warning naming them, keeping the manual ones', async () => {
+    const file = await csv('old-format.csv', [
+      'soc,title,empathy,presence,opinion,creativity,hope,source,rubric_version,notes',
+      '11-1011,Chief Executives,3,3,5,4,5,generated,epoch-rubric-1,',
+      '29-2072,Medical Records Specialists,3,4,4,2,2,manual,,',
+    ]);
+    const rejects = new RejectCollector();
+    const { bySoc } = await readEpochCsv({ path: file }, rejects);
+    expect([...bySoc.keys()]).toEqual(['29-2072']);
+    expect(rejects.counts.get('epoch')).toMatchObject({ read: 2, kept: 1, rejected: 0 });
+    expect(rejects.warnings).toEqual([
+      {
+        source: 'epoch',
+        message: expect.stringMatching(/^old-format\.csv: 1 generated rating\(s\) ignored: .*rule/),
+        details: { ignored: ['11-1011 (row 2)'] },
+      },
+    ]);
+  });
+
+  it('still refuses a generated row that is malformed', async () => {
+    const err = await failure(await csv('bad-generated.csv', [HEADER, '11-1011,3,3,9,4,5,generated']));
+    expect(err.message).toContain('row 2, opinion: expected an integer 1–5, got "9"');
   });
 
   it('uses the artifact name in errors when given one', async () => {
-    const file = await csv('e3b0c44298fc', [HEADER, '29-2072,3,4,4,2,9,manual,epoch-rubric-1']);
+    const file = await csv('e3b0c44298fc', [HEADER, '29-2072,3,4,4,2,9,manual']);
     const err = await readEpochCsv({ path: file, name: 'epoch-ratings.csv' }, new RejectCollector()).catch(
       (e: Error) => e,
     );
@@ -132,63 +152,20 @@ describe('readEpochCsv', () => {
 });
 
 describe('the shipped data/epoch-ratings.csv', () => {
-  const FIXTURE_OCCUPATIONS = [
-    '11-1011',
-    '11-1021',
-    '13-1020',
-    '13-1199',
-    '13-2011',
-    '15-1252',
-    '25-2021',
-    '27-2011',
-    '29-1141',
-    '29-1171',
-    '29-1218',
-    '29-2072',
-    '31-1131',
-    '35-2014',
-    '41-2031',
-    '43-4051',
-    '45-3031',
-    '47-2111',
-    '49-3023',
-    '51-2090',
-    '53-3032',
-  ];
-
-  it('is valid and covers every fixture occupation', async () => {
+  it('lists no manual rating: the judgment-written rows are retired and 29-2072 needs none (the rule gives 15)', async () => {
     const { bySoc } = await readEpochCsv({ path: DEFAULT_EPOCH_FILE }, new RejectCollector());
-    for (const soc of FIXTURE_OCCUPATIONS) expect(bySoc.has(soc), soc).toBe(true);
-    expect(bySoc.size).toBeGreaterThanOrEqual(FIXTURE_OCCUPATIONS.length);
-  });
-
-  it('keeps the product team’s manual rating for 29-2072 and marks every other row generated', async () => {
-    const { bySoc } = await readEpochCsv({ path: DEFAULT_EPOCH_FILE }, new RejectCollector());
-    // A manual rating follows no rubric: no rubricVersion, exactly as on the careers page.
-    expect(bySoc.get('29-2072')).toEqual({
-      ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
-      source: 'manual',
+    expect(bySoc.size).toBe(0);
+    const rule = rateByRule(getEpochRule(), {
+      code: '29-2072.00',
+      title: 'Medical Records Specialists',
+      jobZone: 3,
     });
-    const manual = [...bySoc].filter(([, e]) => e.source === 'manual').map(([soc]) => soc);
-    expect(manual).toEqual(['29-2072']);
-    const generated = [...bySoc.values()].filter((e) => e.source === 'generated');
-    expect(new Set(generated.map((e) => e.rubricVersion))).toEqual(new Set(['epoch-rubric-1']));
-  });
-
-  it('feeds the engine the worked example’s human advantage exactly (EPOCH 15, Moderate)', async () => {
-    const { bySoc } = await readEpochCsv({ path: DEFAULT_EPOCH_FILE }, new RejectCollector());
     const result = scoreOccupation(getMethodology('2.0'), {
       exposure: { beta: 0.6176470588235294, onetCodes: ['29-2072.00'], rule: 'base' },
       growth: { percent: 7.1, release: '2024-34' },
-      human: bySoc.get('29-2072') ?? null,
+      human: { ratings: rule.ratings, source: 'rule' },
     });
     expect(result).toMatchObject({ score: 3, classification: 'AI-Augmented' });
-    expect(result.humanAdvantage).toEqual({
-      ratings: { empathy: 3, presence: 4, opinion: 4, creativity: 2, hope: 2 },
-      sum: 15,
-      label: 'Moderate',
-      points: 1,
-      source: 'manual',
-    });
+    expect(result.humanAdvantage).toMatchObject({ sum: 15, label: 'Moderate', points: 1, source: 'rule' });
   });
 });

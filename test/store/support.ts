@@ -22,6 +22,7 @@ export function occupation(soc: string, o: OccupationOptions = {}): OccupationRe
     soc,
     title: o.title ?? `Occupation ${soc}`,
     titleSource: 'oews',
+    category: 'healthcare-technical',
     wages: {
       release: 'May 2024',
       topCode: { annual: 239_200, hourly: 115 },

@@ -5,7 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type AuthResult = 'ok' | 'missing' | 'wrong' | 'disabled';
+/** `malformed`: credentials were sent but not as one Bearer token or a Basic pair. */
+export type AuthResult = 'ok' | 'missing' | 'malformed' | 'wrong' | 'disabled';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -16,7 +17,10 @@ export function sameSecret(given: string, expected: string): boolean {
 
 export function presentedToken(authorization: string | undefined): string | undefined {
   if (!authorization) return undefined;
-  const [scheme, value] = authorization.trim().split(/\s+/, 2);
+  // Exactly `<scheme> <credentials>`: `Bearer <token> junk` is not a token.
+  const parts = authorization.trim().split(/\s+/);
+  if (parts.length !== 2) return undefined;
+  const [scheme, value] = parts;
   if (!scheme || !value) return undefined;
   if (scheme.toLowerCase() === 'bearer') return value;
   if (scheme.toLowerCase() === 'basic') {
@@ -29,7 +33,8 @@ export function presentedToken(authorization: string | undefined): string | unde
 
 export function checkAdmin(authorization: string | undefined, adminToken: string | undefined): AuthResult {
   if (!adminToken) return 'disabled';
+  if (!authorization?.trim()) return 'missing';
   const token = presentedToken(authorization);
-  if (token === undefined) return 'missing';
+  if (token === undefined) return 'malformed';
   return sameSecret(token, adminToken) ? 'ok' : 'wrong';
 }

@@ -23,6 +23,7 @@ import { type RunRecord, stageDurations } from '../../queue/runStore.js';
 import type { SnapshotStore } from '../../store/snapshotStore.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, toProblem } from '../problem.js';
 import { checkAdmin } from './auth.js';
+import { FailedAuthLimiter, type FailedAuthLimits } from './authFailures.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -34,6 +35,8 @@ export interface AdminPluginOptions {
   log?: Logger;
   /** An existing producer (tests); by default one is created and closed with the server. */
   producer?: Producer & { ready?: () => boolean };
+  /** Failed-authentication limits per client (default 10 a minute). */
+  authLimits?: FailedAuthLimits;
 }
 
 const RefreshBody = z
@@ -80,9 +83,34 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       'Redis is not reachable right now; the read API is unaffected. Try again shortly.',
     );
 
+  const failures = new FailedAuthLimiter(opts.authLimits);
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const lockedFor = failures.retryAfterSeconds(req.ip);
+      if (lockedFor > 0 && opts.config.ADMIN_TOKEN) {
+        return sendProblem(
+          reply.header('retry-after', String(lockedFor)),
+          429,
+          'too-many-failed-authentications',
+          'Too many failed authentications',
+          `too many wrong admin tokens from this address; try again in ${lockedFor} s`,
+        );
+      }
       const result = checkAdmin(req.headers.authorization, opts.config.ADMIN_TOKEN);
+      if (result === 'wrong' || result === 'malformed') {
+        // Who and where, never what was presented.
+        const count = failures.recordFailure(req.ip);
+        log.warn(
+          {
+            client: req.ip,
+            method: req.method,
+            route: req.url.split('?')[0]?.slice(0, 200),
+            reason: result,
+            failures: count,
+          },
+          'admin authentication failed',
+        );
+      }
       if (result === 'disabled') {
         return sendProblem(
           reply,

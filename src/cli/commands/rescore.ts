@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { listEpochRules } from '../../methodology/humanAdvantage/registry.js';
 import { listMethodologies } from '../../methodology/registry.js';
 
 export interface RescoreCommandOptions {
   from: string;
   methodology?: string;
+  epochRule?: string;
   force?: boolean;
   json?: boolean;
 }
@@ -16,6 +18,10 @@ export function registerRescore(program: Command): void {
     )
     .option('--from <snapshotId>', 'snapshot to derive from (an id or "latest")', 'latest')
     .option('--methodology <version>', `methodology version (known: ${listMethodologies().join(', ')})`)
+    .option(
+      '--epoch-rule <version>',
+      `human-advantage rule applied where no manual rating exists (known: ${listEpochRules().join(', ')})`,
+    )
     .option('--force', 'publish even when a quality gate fails')
     .option('--json', 'print a machine-readable summary as the last line of stdout')
     .action(async (opts: RescoreCommandOptions) => (await import('./rescoreAction.js')).rescoreAction(opts));

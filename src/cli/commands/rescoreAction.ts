@@ -1,8 +1,7 @@
 import { runRescore } from '../../pipeline/rescore.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
 import { cliContext } from '../context.js';
-import { recordEmbeddedRun } from '../runHistory.js';
-import { reportRun } from './refreshAction.js';
+import { recordRunOrSay, reportRun } from './refreshAction.js';
 import type { RescoreCommandOptions } from './rescore.js';
 
 export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> {
@@ -14,10 +13,11 @@ export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> 
       runId: newRunId(),
       from: opts.from,
       ...(opts.methodology ? { methodology: opts.methodology } : {}),
+      ...(opts.epochRule ? { epochRule: opts.epochRule } : {}),
       force: opts.force ?? false,
     });
-    await recordEmbeddedRun(cli.config, cli.log, ctx.redis, summary, { force: opts.force ?? false });
-    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json);
+    const runRecordError = await recordRunOrSay(cli, ctx.redis, summary, { force: opts.force ?? false });
+    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, runRecordError);
   } finally {
     await closeRunContext(ctx);
     await cli.close();

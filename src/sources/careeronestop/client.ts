@@ -26,7 +26,8 @@ export const OCCUPATION_SWITCHES = {
   wages: 'false',
   tasks: 'false',
   skills: 'false',
-  videos: 'false',
+  // The career video URL (`COSVideoURL`) comes back only when videos are requested.
+  videos: 'true',
 } as const;
 
 export interface CareerOneStopCredentials {

@@ -64,6 +64,8 @@ export const OccupationDetailItemSchema = z
     BrightOutlook: text,
     BrightOutlookCategory: text.optional(),
     EducationTraining: EducationTrainingSchema.nullable(),
+    /** Present when videos were requested; "" or absent when the occupation has none. */
+    COSVideoURL: z.string().nullable().optional(),
   })
   .superRefine((d, ctx) => {
     const bright = d.BrightOutlook !== null && !NOT_BRIGHT.has(d.BrightOutlook.toLowerCase());
@@ -85,6 +87,7 @@ export const OccupationDetailItemSchema = z
         .map(([onetCode, title]) => ({ soc: onetCode.slice(0, 7), onetCode, title: title.trim() }))
         .filter((r) => r.title !== ''),
       brightOutlook: bright ? splitCategories(d.BrightOutlookCategory) : [],
+      videoUrl: /^https?:\/\//.test(d.COSVideoURL?.trim() ?? '') ? d.COSVideoURL!.trim() : null,
       education:
         d.EducationTraining === null
           ? null

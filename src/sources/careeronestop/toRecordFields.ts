@@ -63,7 +63,13 @@ export async function loadStoredEntries(
   };
 }
 
-const OCCUPATION_FIELDS = ['alsoKnownAs', 'relatedOccupations', 'brightOutlook', 'educationProfile'] as const;
+const OCCUPATION_FIELDS = [
+  'alsoKnownAs',
+  'relatedOccupations',
+  'brightOutlook',
+  'educationProfile',
+  'video',
+] as const;
 
 /** The snapshot fields alone (see careerOneStopFieldsWithReasons for why parts are null). */
 export function careerOneStopFields(
@@ -101,6 +107,7 @@ export function careerOneStopFieldsWithReasons(
     brightOutlook: null,
     educationProfile: null,
     training: null,
+    video: null,
     sourceStatus: { status: 'fresh', fetchedAt: null },
   };
 
@@ -131,6 +138,8 @@ export function careerOneStopFieldsWithReasons(
       out.alsoKnownAs = d.alternateTitles;
       out.relatedOccupations = d.related;
       out.brightOutlook = d.brightOutlook;
+      out.video = d.videoUrl ? { url: d.videoUrl, source: 'careeronestop' } : null;
+      if (!d.videoUrl) missing.video = `CareerOneStop has no career video for ${onet}`;
       if (d.education) {
         out.educationProfile = { source: 'careeronestop', ...d.education };
       } else {

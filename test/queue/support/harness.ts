@@ -38,7 +38,7 @@ export interface QueueHarness {
   /** Environment of a worker process (and of `config`). */
   env(extra?: Record<string, string>): Record<string, string>;
   config(extra?: Record<string, string>): Config;
-  spawnWorker(extra?: Record<string, string>): Promise<WorkerChild>;
+  spawnWorker(extra?: Record<string, string>, opts?: { preload?: string }): Promise<WorkerChild>;
   producer(extra?: Record<string, string>): Promise<Producer>;
   store(): SnapshotStore;
   /** Poll the run history until the run has finished (or `timeoutMs` passes: then throw). */
@@ -95,8 +95,13 @@ export async function queueHarness(
     };
   };
 
-  const spawnWorker = async (extra: Record<string, string> = {}): Promise<WorkerChild> => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', 'worker'], {
+  /** `preload`: a module imported before the CLI (fault injection inside the worker process). */
+  const spawnWorker = async (
+    extra: Record<string, string> = {},
+    opts: { preload?: string } = {},
+  ): Promise<WorkerChild> => {
+    const preload = opts.preload ? ['--import', opts.preload] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'main.ts', 'worker'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env(extra) },
       stdio: ['ignore', 'ignore', 'pipe'],
