@@ -178,6 +178,11 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** bull-board may retry, clean, promote and delete jobs only when this is `true`. */
+  ADMIN_QUEUES_WRITABLE: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
 
   // Events
   EVENTS_STREAM: z.string().min(1).default('careerdata:events'),
@@ -220,7 +225,7 @@ type Parsed = z.output<typeof envSchema>;
 export interface Config extends Omit<Parsed, 'REDIS_URL'> {
   /** Sources this run uses (`--sources`, else `SOURCES`). */
   sources: SourceId[];
-  /** Effective EPOCH ratings location: EPOCH_URL or the shipped default file. */
+  /** Manual EPOCH ratings (override the rule): EPOCH_URL or the shipped default file. */
   epochUrl: string;
   /** REDIS_URL when set; undefined means "no Redis" (embedded mode, file locks only). */
   REDIS_URL: string | undefined;

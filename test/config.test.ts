@@ -62,6 +62,13 @@ describe('config', () => {
     ).not.toThrow();
   });
 
+  it('keeps bull-board read-only unless ADMIN_QUEUES_WRITABLE is exactly true', () => {
+    const base = { BLS_CONTACT_EMAIL: 'ops@example.org', SOURCES: 'oews,ep' };
+    expect(loadConfig(base).ADMIN_QUEUES_WRITABLE).toBe(false);
+    expect(loadConfig({ ...base, ADMIN_QUEUES_WRITABLE: 'true' }).ADMIN_QUEUES_WRITABLE).toBe(true);
+    expect(() => loadConfig({ ...base, ADMIN_QUEUES_WRITABLE: 'yes' })).toThrow(/ADMIN_QUEUES_WRITABLE/);
+  });
+
   it('parses durations, which need a unit (only 0 may go without)', () => {
     expect(parseDuration('36h')).toBe(36 * 3_600_000);
     expect(parseDuration('30s')).toBe(30_000);

@@ -4,6 +4,7 @@ import { type Config, ConfigError, type ConfigOverrides, loadConfig, secretValue
 import { createLogger, type Logger } from '../log.js';
 import { type OfflineEnvironment, startOfflineEnvironment } from '../offline/offlineEnvironment.js';
 import { installFatalHandlers } from '../processGuard.js';
+import { EXIT } from './exitCodes.js';
 
 export interface CliContext {
   config: Config;
@@ -12,8 +13,7 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/** Exit codes: 0 ok, 1 run failed/blocked, 2 usage or configuration error. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export { EXIT } from './exitCodes.js';
 
 function loadDotEnv(): void {
   // An optional .env in the working directory; real environment variables win.
@@ -25,6 +25,8 @@ export async function cliContext(opts: {
   offline?: boolean;
   /** False for commands that fetch nothing: source settings are not required. */
   checkSources?: boolean;
+  /** Where finished log lines go instead of stderr (the refresh progress display). */
+  logSink?: (line: string) => void;
 }): Promise<CliContext> {
   loadDotEnv();
   const overrides: ConfigOverrides = {};
@@ -55,6 +57,7 @@ export async function cliContext(opts: {
     level: config.LOG_LEVEL,
     format: config.LOG_FORMAT,
     secrets: secretValues(config),
+    ...(opts.logSink ? { sink: opts.logSink } : {}),
   });
   for (const warning of config.warnings) log.warn(warning);
   installFatalHandlers(log, `careerdata ${process.argv[2] ?? ''}`.trim());

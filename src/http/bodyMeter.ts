@@ -26,11 +26,14 @@ export class BodyMeter extends Transform {
   constructor(
     private readonly limit: number,
     private readonly declared: number | undefined,
+    /** Progress display: bytes received so far. */
+    private readonly onBytes?: (bytes: number) => void,
   ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
+    this.onBytes?.(this.bytes);
     if (this.bytes > this.limit) {
       done(new BodyTooLargeError(this.limit, this.declared));
       return;

@@ -30,6 +30,8 @@ export interface ArtifactRequest {
   expect: ExpectedContent;
   /** Ignore the cached validators and fetch the whole body again. */
   force?: boolean;
+  /** Progress display: bytes received so far and the declared length, when known. */
+  onBytes?: (bytes: number, total: number | undefined) => void;
 }
 
 interface Ctx {
@@ -60,7 +62,10 @@ async function fetchHttp(ctx: Ctx): Promise<RawArtifact> {
 
   const temp = await deps.cache.tempPath();
   try {
-    const res = await deps.http.download(req.url, temp, { headers });
+    const res = await deps.http.download(req.url, temp, {
+      headers,
+      ...(req.onBytes ? { onBytes: req.onBytes } : {}),
+    });
     if (res.status === 304) {
       if (!prior)
         throw new UnexpectedContentError(

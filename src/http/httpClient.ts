@@ -154,7 +154,12 @@ export class HttpClient {
   async download(
     url: string,
     destPath: string,
-    init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+    init: {
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+      /** Progress display: bytes received so far and the declared length, when known. */
+      onBytes?: (bytes: number, total: number | undefined) => void;
+    } = {},
   ): Promise<DownloadResult> {
     const ex = this.exchange(url, 'GET', init);
     return this.run(ex, async (res, headers) => {
@@ -163,7 +168,9 @@ export class HttpClient {
         return { status: 304, headers };
       }
       try {
-        const meter = await this.readBody(res, headers, ex, () => createWriteStream(destPath));
+        const total = declaredLength(headers);
+        const onBytes = init.onBytes ? (n: number) => init.onBytes?.(n, total) : undefined;
+        const meter = await this.readBody(res, headers, ex, () => createWriteStream(destPath), onBytes);
         return { status: res.statusCode, headers, sha256: meter.digest(), bytes: meter.bytes };
       } catch (err) {
         await rm(destPath, { force: true });
@@ -333,10 +340,11 @@ export class HttpClient {
     headers: Record<string, string>,
     ex: Exchange,
     makeSink: () => Writable,
+    onBytes?: (bytes: number) => void,
   ): Promise<BodyMeter> {
     const limit = this.opts.maxBodyBytes;
     const declared = declaredLength(headers);
-    const meter = new BodyMeter(limit, declared);
+    const meter = new BodyMeter(limit, declared, onBytes);
     let sink: Writable | undefined;
     try {
       if (declared !== undefined && declared > limit) throw new BodyTooLargeError(limit, declared);

@@ -22,6 +22,16 @@ export interface ClusterMetricsSnapshot {
   stages: Record<string, HistogramData>;
   lastPublishSeconds: number | null;
   lastSuccessSeconds: number | null;
+  /** source → Unix seconds of its last successful fetch. */
+  sourceFetchedSeconds: Record<string, number>;
+  rejectedBySource: Record<string, number>;
+  gateFailures: Record<string, number>;
+}
+
+/** What a finished run adds besides its status: rows rejected per source, gates that failed. */
+export interface RunFigures {
+  rejectedBySource?: Record<string, number>;
+  failedGates?: string[];
 }
 
 export class ClusterMetrics {
@@ -39,9 +49,12 @@ export class ClusterMetrics {
     }
   }
 
-  runFinished(status: string, trigger: string, at: Date): Promise<void> {
+  runFinished(status: string, trigger: string, at: Date, figures: RunFigures = {}): Promise<void> {
     return this.safely('run', async () => {
       const m = this.redis.multi().hincrby(this.keys.runs, `${status}|${trigger}`, 1);
+      for (const [source, n] of Object.entries(figures.rejectedBySource ?? {}))
+        m.hincrby(this.keys.rejected, source, n);
+      for (const gate of new Set(figures.failedGates ?? [])) m.hincrby(this.keys.gateFailures, gate, 1);
       const seconds = Math.floor(at.getTime() / 1000);
       if (status === 'published') m.hset(this.keys.lastPublish, 'published', seconds);
       if (status === 'published' || status === 'unchanged') m.hset(this.keys.lastPublish, 'success', seconds);
@@ -61,6 +74,12 @@ export class ClusterMetrics {
     });
   }
 
+  sourceFetched(source: string, at: Date): Promise<void> {
+    return this.safely('source fetch', () =>
+      this.redis.hset(this.keys.sourceFetched, source, Math.floor(at.getTime() / 1000)),
+    );
+  }
+
   upstreamRequest(host: string, status: number | 'error'): Promise<void> {
     return this.safely('upstream request', () =>
       this.redis.hincrby(this.keys.upstream, `${host}|${status}`, 1),
@@ -68,12 +87,17 @@ export class ClusterMetrics {
   }
 
   async read(): Promise<ClusterMetricsSnapshot> {
-    const [runs, upstream, stages, last] = await Promise.all([
+    const [runs, upstream, stages, last, fetched, rejected, gates] = await Promise.all([
       this.redis.hgetall(this.keys.runs),
       this.redis.hgetall(this.keys.upstream),
       this.redis.hgetall(this.keys.stageHistogram),
       this.redis.hgetall(this.keys.lastPublish),
+      this.redis.hgetall(this.keys.sourceFetched),
+      this.redis.hgetall(this.keys.rejected),
+      this.redis.hgetall(this.keys.gateFailures),
     ]);
+    const numbers = (h: Record<string, string>) =>
+      Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
     const split = (field: string) => {
       const i = field.lastIndexOf('|');
       return [field.slice(0, i), field.slice(i + 1)] as const;
@@ -99,6 +123,9 @@ export class ClusterMetrics {
       stages: histograms,
       lastPublishSeconds: last.published ? Number(last.published) : null,
       lastSuccessSeconds: last.success ? Number(last.success) : null,
+      sourceFetchedSeconds: numbers(fetched),
+      rejectedBySource: numbers(rejected),
+      gateFailures: numbers(gates),
     };
   }
 }

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../queue/names.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
 import { ClusterMetrics } from './clusterMetrics.js';
-import { type MetricsInput, renderMetrics } from './exposition.js';
+import { type BuildInfo, type MetricsInput, renderMetrics } from './exposition.js';
+import { processMetricsText } from './processMetrics.js';
 
 export const QUEUE_STATES = [
   'waiting',
@@ -21,6 +22,7 @@ export interface MetricsSources {
   keys: Keys;
   queues: Record<string, Queue>;
   store: Pick<SnapshotStore, 'latestManifest'>;
+  build?: BuildInfo;
   now?: () => Date;
 }
 
@@ -46,9 +48,12 @@ export async function collectMetrics(src: MetricsSources): Promise<MetricsInput>
       : null,
     activeRun: active !== null,
     schedulePaused: paused === 1,
+    ...(latest?.releases ? { releases: latest.releases } : {}),
+    ...(src.build ? { build: src.build } : {}),
   };
 }
 
+/** The fleet's figures, then this process's own (CPU, memory, heap, event-loop lag). */
 export async function metricsText(src: MetricsSources): Promise<string> {
-  return renderMetrics(await collectMetrics(src));
+  return renderMetrics(await collectMetrics(src)) + (await processMetricsText());
 }

@@ -14,7 +14,18 @@ export const METRIC_NAMES = {
   upstream: 'careerdata_upstream_requests_total',
   activeRun: 'careerdata_refresh_active',
   schedulePaused: 'careerdata_schedule_paused',
+  sourceFetched: 'careerdata_source_last_fetch_timestamp_seconds',
+  sourceRelease: 'careerdata_source_release_info',
+  rejectedRows: 'careerdata_rejected_rows_total',
+  gateFailures: 'careerdata_gate_failures_total',
+  buildInfo: 'careerdata_build_info',
 } as const;
+
+export interface BuildInfo {
+  version: string;
+  methodology: string;
+  schemaVersion: string;
+}
 
 export interface MetricsInput {
   cluster: ClusterMetricsSnapshot;
@@ -24,6 +35,9 @@ export interface MetricsInput {
   snapshotAgeSeconds: number | null;
   activeRun: boolean;
   schedulePaused: boolean;
+  /** source → releases of the latest snapshot's inputs (e.g. `oews: ["May 2024"]`). */
+  releases?: Record<string, string[]>;
+  build?: BuildInfo;
 }
 
 function escapeLabel(v: string): string {
@@ -102,6 +116,39 @@ export function renderMetrics(m: MetricsInput): string {
   );
   for (const u of m.cluster.upstream)
     w.sample(METRIC_NAMES.upstream, { host: u.host, status: u.status }, u.count);
+
+  w.head(
+    METRIC_NAMES.sourceFetched,
+    'gauge',
+    'Unix time of the last successful fetch of each source (a 304 "not modified" counts), by any worker.',
+  );
+  for (const [source, at] of Object.entries(m.cluster.sourceFetchedSeconds).sort())
+    w.sample(METRIC_NAMES.sourceFetched, { source }, at);
+  w.head(METRIC_NAMES.sourceRelease, 'gauge', 'Release of each source in the latest snapshot (value 1).');
+  for (const [source, releases] of Object.entries(m.releases ?? {}).sort())
+    for (const release of releases) w.sample(METRIC_NAMES.sourceRelease, { source, release }, 1);
+  w.head(
+    METRIC_NAMES.rejectedRows,
+    'counter',
+    'Rows rejected by validation, by source, summed over finished worker runs.',
+  );
+  for (const [source, n] of Object.entries(m.cluster.rejectedBySource).sort())
+    w.sample(METRIC_NAMES.rejectedRows, { source }, n);
+  w.head(METRIC_NAMES.gateFailures, 'counter', 'Runs in which a quality gate failed, by gate.');
+  for (const [gate, n] of Object.entries(m.cluster.gateFailures).sort())
+    w.sample(METRIC_NAMES.gateFailures, { gate }, n);
+  if (m.build) {
+    w.head(
+      METRIC_NAMES.buildInfo,
+      'gauge',
+      'Version of this server, the resilience methodology it applies and the snapshot schema version (value 1).',
+    );
+    w.sample(
+      METRIC_NAMES.buildInfo,
+      { version: m.build.version, methodology: m.build.methodology, schema_version: m.build.schemaVersion },
+      1,
+    );
+  }
 
   w.head(METRIC_NAMES.activeRun, 'gauge', '1 while a refresh is queued or running.');
   w.sample(METRIC_NAMES.activeRun, {}, m.activeRun ? 1 : 0);

@@ -18,6 +18,7 @@ import {
   fetchSource,
   publishCandidate,
   type ReadOutput,
+  type RefreshProgressListener,
   readSources,
   selectedFileSources,
 } from './stages.js';
@@ -36,9 +37,13 @@ export interface RefreshOptions {
   /** Re-fetch CareerOneStop entries even when fresh (`--force`). */
   refetch?: boolean;
   onStage?: (stage: StageName, state: 'start' | 'end') => void;
+  /** Downloads and CareerOneStop occupations as they progress (the CLI's progress bar). */
+  onProgress?: RefreshProgressListener;
 }
 
-export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise<RefreshSummary> {
+export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promise<RefreshSummary> {
+  // Every log line of the run carries its id (the queue's stages log theirs the same way).
+  const ctx: RunContext = { ...outer, log: outer.log.child({ runId: opts.runId }) };
   const startedAt = ctx.now();
   const stages: Partial<Record<StageName, number>> = {};
   const artifacts: ArtifactsBySource = {};
@@ -71,7 +76,10 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
       if (stale.length > 0) ctx.log.info({ removed: stale.length }, 'removed downloads left by killed runs');
       for (const id of fileSources) {
         current = `fetch:${id}`;
-        artifacts[id] = await fetchSource(ctx, id, { force: opts.refetch ?? false });
+        artifacts[id] = await fetchSource(ctx, id, {
+          force: opts.refetch ?? false,
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        });
       }
     });
     const noChange = {
@@ -111,7 +119,17 @@ export async function runRefresh(ctx: RunContext, opts: RefreshOptions): Promise
       careeronestop = await timed('careeronestop', () =>
         runCareerOneStop(
           { http: ctx.http, config: ctx.config, log: ctx.log, now: ctx.now },
-          { socs: c1sSocs, force: opts.refetch ?? false },
+          {
+            socs: c1sSocs,
+            force: opts.refetch ?? false,
+            runId: opts.runId,
+            ...(opts.onProgress
+              ? {
+                  onUnit: (done: number, total: number) =>
+                    opts.onProgress?.('careeronestop', done, total, 'occupations'),
+                }
+              : {}),
+          },
         ),
       );
     }

@@ -32,6 +32,17 @@ import type { RunOutcome } from './summary.js';
 
 export type ArtifactsBySource = Partial<Record<FileSourceId, RawArtifact[]>>;
 
+/**
+ * Progress of a long task inside a stage, for a display: a download (`bytes`, total from
+ * Content-Length when declared) or the CareerOneStop occupations (`occupations`).
+ */
+export type RefreshProgressListener = (
+  task: string,
+  done: number,
+  total: number | null,
+  unit: 'bytes' | 'occupations',
+) => void;
+
 export interface SourceBundle {
   oews: OewsReadResult | null;
   ep: EpReadResult | null;
@@ -56,14 +67,27 @@ export type CareerOneStopInput = Pick<CareerOneStopRunResult, 'fields' | 'missin
 export async function fetchSource(
   ctx: RunContext,
   source: FileSourceId,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; onProgress?: RefreshProgressListener } = {},
 ): Promise<RawArtifact[]> {
   const adapter = fileSource(source);
   const out: RawArtifact[] = [];
   for (const file of adapter.files(ctx.config)) {
+    const onProgress = opts.onProgress;
+    const task = `${source} ${file.name}`;
     const artifact = await fetchArtifact(
       { http: ctx.http, cache: ctx.cache, log: ctx.log, now: ctx.now },
-      { source, name: file.name, url: file.url, expect: file.expect, force: opts.force ?? false },
+      {
+        source,
+        name: file.name,
+        url: file.url,
+        expect: file.expect,
+        force: opts.force ?? false,
+        ...(onProgress
+          ? {
+              onBytes: (n: number, total: number | undefined) => onProgress(task, n, total ?? null, 'bytes'),
+            }
+          : {}),
+      },
     );
     if (file.license) artifact.license = file.license;
     if (file.attribution) artifact.attribution = file.attribution;

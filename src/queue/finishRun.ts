@@ -5,8 +5,9 @@
  * watchdog); only the first does the telling.
  */
 import { Job, type Queue } from 'bullmq';
+import type { GateReport } from '../gates/report.js';
 import type { Logger } from '../log.js';
-import type { ClusterMetrics } from '../metrics/clusterMetrics.js';
+import type { ClusterMetrics, RunFigures } from '../metrics/clusterMetrics.js';
 import { type EventSink, refreshFailedEvent } from '../notify/events.js';
 import { stageOfJob } from './names.js';
 import type { RunMeta, RunOutcome, RunStore } from './runStore.js';
@@ -30,7 +31,7 @@ export async function finishRun(
   const first = await deps.runs.finish(run.runId, outcome);
   if (!first) return false;
   const at = (deps.now ?? (() => new Date()))();
-  await deps.metrics?.runFinished(outcome.status, run.trigger, at);
+  await deps.metrics?.runFinished(outcome.status, run.trigger, at, runFigures(outcome));
   const logFields = { runId: run.runId, status: outcome.status, snapshotId: outcome.snapshotId };
   if (outcome.status === 'failed' || outcome.status === 'blocked') {
     deps.log.error(
@@ -62,6 +63,16 @@ export async function finishRun(
   }
   await deps.stageFiles?.removeRun(run.runId).catch(() => undefined);
   return true;
+}
+
+/** Rows rejected per source and the gates that failed, for the fleet's counters. */
+export function runFigures(outcome: RunOutcome): RunFigures {
+  const rejectedBySource = Object.fromEntries(
+    Object.entries(outcome.quality?.sources ?? {}).map(([source, c]) => [source, c.rejected]),
+  );
+  const report = outcome.gateReport as GateReport | undefined;
+  const failedGates = (report?.checks ?? []).filter((c) => c.status === 'fail').map((c) => c.name);
+  return { rejectedBySource, failedGates };
 }
 
 /** `child careerdata:refresh:run-….fetch.oews failed` → the failing job's queue and id. */

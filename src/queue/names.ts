@@ -80,6 +80,12 @@ export function keys(prefix: string) {
       upstream: k('metrics', 'upstream'),
       stageHistogram: k('metrics', 'stage-seconds'),
       lastPublish: k('metrics', 'last-publish'),
+      /** source → Unix seconds of its last successful fetch. */
+      sourceFetched: k('metrics', 'source-fetched'),
+      /** source → rows rejected, summed over finished runs. */
+      rejected: k('metrics', 'rejected'),
+      /** gate name → runs in which it failed. */
+      gateFailures: k('metrics', 'gate-failures'),
     },
   };
 }

@@ -129,7 +129,11 @@ export function createProcessor(deps: JobDeps, state: ProcessorState, handlers: 
       if (rec.state === 'done') recordedDone = true;
       const ms = Date.now() - startedMs;
       await deps.runs.stageEnded(runId, stage, { ...rec, startedAt, attempt, ms, worker: deps.workerName });
-      if (rec.state === 'done') await deps.metrics.stageDuration(metricStage(stage), ms / 1000);
+      if (rec.state === 'done') {
+        await deps.metrics.stageDuration(metricStage(stage), ms / 1000);
+        if (stage.startsWith('fetch:'))
+          await deps.metrics.sourceFetched(stage.slice('fetch:'.length), deps.now());
+      }
     };
 
     const io: JobIO = {

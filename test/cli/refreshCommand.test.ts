@@ -37,16 +37,25 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('--offline --json publishes and prints the summary as the last line of stdout', async () => {
+  it('--offline --json publishes, and stdout is exactly one JSON object (human text on stderr)', async () => {
     const r = await careerdata(['refresh', '--offline', '--json'], { ...env, LOG_LEVEL: 'debug' });
     expect(r.stderr).not.toMatch(/offline-token|offline-user/);
     expect(r.code).toBe(0);
-    const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    // The whole of stdout through a JSON parser, as `| jq` would see it.
+    const last = JSON.parse(r.stdout);
     expect(last).toMatchObject({ status: 'published', rejectedRows: 0 });
     expect(last.occupations).toBeGreaterThan(15);
     expect(last.snapshotId).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     expect((await readFile(path.join(dir, 'snapshots', 'latest'), 'utf8')).trim()).toBe(last.snapshotId);
-    expect(r.stdout).toContain(path.join(dir, 'snapshots', last.snapshotId));
+    expect(r.stderr).toContain(path.join(dir, 'snapshots', last.snapshotId));
+    // Every log line of the run carries the run's id (not a placeholder).
+    const logs = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { runId?: string; msg: string });
+    const c1s = logs.find((l) => l.msg.startsWith('CareerOneStop:'));
+    expect(c1s?.runId).toBe(last.runId);
+    expect(logs.filter((l) => l.msg === 'artifact fetched').every((l) => l.runId === last.runId)).toBe(true);
 
     // CareerOneStop credentials never reach anything the run wrote: snapshots, cache, run records, logs.
     const secrets = ['offline-user-7f3a', 'offline-token-91c2'];
@@ -75,7 +84,7 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
 
     const again = await careerdata(['refresh', '--offline', '--json'], env);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout.trim().split('\n').pop()!)).toMatchObject({
+    expect(JSON.parse(again.stdout)).toMatchObject({
       status: 'unchanged',
       snapshotId: last.snapshotId,
     });
@@ -108,5 +117,40 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
     const r = await careerdata(['--help'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/refresh\s+.*refresh/);
+  });
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = await careerdata(['--version'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("every command's --help lists the settings it reads, one example and the exit codes", async () => {
+    for (const args of [
+      ['refresh'],
+      ['rescore'],
+      ['worker'],
+      ['trigger'],
+      ['runs'],
+      ['serve'],
+      ['snapshots', 'list'],
+    ]) {
+      const r = await careerdata([...args, '--help'], env);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/Settings read \(environment or \.\/\.env\): [A-Z_]+/);
+      expect(r.stdout, args.join(' ')).toMatch(/Example:\n {2}\$ careerdata /);
+      expect(r.stdout, args.join(' ')).toContain(
+        'Exit codes: 0 success or unchanged, 1 failed or blocked, 2 usage',
+      );
+    }
+  });
+
+  it('an invalid option value or an unknown command is a usage error (exit 2)', async () => {
+    const bad = await careerdata(['snapshots', 'list', '--limit', 'abc'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected a positive whole number, got "abc"');
+    expect((await careerdata(['no-such-command'], env)).code).toBe(2);
+    expect((await careerdata(['refresh', '--no-such-option'], env)).code).toBe(2);
   });
 });

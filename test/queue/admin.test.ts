@@ -3,6 +3,7 @@
  * history, the bull-board dashboard and /metrics — against a real Redis with an in-process worker.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOB_HANDLERS } from '../../jobs/index.js';
 import { adminPlugin, DASHBOARD_PATH } from '../../src/api/admin/plugin.js';
@@ -151,6 +152,52 @@ describe('admin routes', () => {
     expect(text).toMatch(/^careerdata_queue_jobs\{queue="refresh",state="completed"\} \d+$/m);
     expect(text).toMatch(/^careerdata_upstream_requests_total\{host="127\.0\.0\.1:\d+",status="200"\} \d+$/m);
     for (const name of Object.values(METRIC_NAMES)) expect(text).toContain(`# TYPE ${name} `);
+  });
+
+  it('after a run, /metrics has per-source fetch times and releases, rejects, gates, build and process figures, and parses as Prometheus text', async () => {
+    const text = (await app.inject({ url: '/metrics' })).body;
+    // A Prometheus text-format parser (not our own) reads the whole exposition.
+    const families = parsePrometheusTextFormat(text);
+    const family = (name: string) => {
+      const f = families.find((x) => x.name === name);
+      expect(f, name).toBeDefined();
+      expect(f!.help.length, `HELP of ${name}`).toBeGreaterThan(10);
+      return f!;
+    };
+    const fetched = family(METRIC_NAMES.sourceFetched);
+    const sources = fetched.metrics.map((m) => m.labels?.source).sort();
+    expect(sources).toEqual(expect.arrayContaining(['ep', 'oews']));
+    for (const m of fetched.metrics) expect(Number(m.value)).toBeGreaterThan(1_700_000_000);
+    const releases = family(METRIC_NAMES.sourceRelease).metrics;
+    // One sample per release the latest manifest names (the exposition's unit test covers the format).
+    const manifest = await h.store().latestManifest();
+    const expected = Object.entries(manifest?.releases ?? {}).flatMap(([source, list]) =>
+      list.map((release) => ({ labels: { source, release }, value: '1' })),
+    );
+    expect(releases).toEqual(expect.arrayContaining(expected));
+    expect(releases).toHaveLength(expected.length);
+    // A queued build that took the read stage's hand-over still records the releases.
+    expect(releases).toContainEqual({ labels: { source: 'oews', release: 'May 2024' }, value: '1' });
+    const rejected = family(METRIC_NAMES.rejectedRows).metrics;
+    expect(rejected.find((m) => m.labels?.source === 'oews')?.value).toBe('0');
+    expect(family(METRIC_NAMES.gateFailures).type).toBe('COUNTER');
+    const runs = family(METRIC_NAMES.runs).metrics;
+    expect(runs).toContainEqual({ labels: { status: 'published', trigger: 'manual' }, value: '1' });
+    const build = family(METRIC_NAMES.buildInfo).metrics[0];
+    expect(build?.labels).toMatchObject({
+      methodology: '2.0',
+      schema_version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+    });
+    expect(build?.labels?.version).toMatch(/^\d+\.\d+\.\d+/);
+    // This process: CPU, resident memory, heap and event-loop lag.
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      expect(Number(family(name).metrics[0]?.value), name).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('answer 503 (not 401) for every admin route when ADMIN_TOKEN is not set', async () => {

@@ -10,7 +10,12 @@ describe('Prometheus exposition', () => {
       stages: { fetch: { buckets: { '0.1': 1, '0.5': 2, '1': 3, '+Inf': 4 }, sum: 9.5, count: 4 } },
       lastPublishSeconds: 1_795_000_000,
       lastSuccessSeconds: null,
+      sourceFetchedSeconds: { oews: 1_795_000_100 },
+      rejectedBySource: { oews: 3 },
+      gateFailures: { wage_shift: 1 },
     },
+    releases: { oews: ['May 2024'] },
+    build: { version: '0.2.0', methodology: '2.0', schemaVersion: '1.1.0' },
     queues: { refresh: { waiting: 1, active: 0 } },
     snapshotAgeSeconds: 120,
     activeRun: true,
@@ -28,6 +33,13 @@ describe('Prometheus exposition', () => {
     expect(text).toContain('careerdata_queue_jobs{queue="refresh",state="waiting"} 1');
     expect(text).toContain('careerdata_snapshot_age_seconds 120');
     expect(text).toContain('careerdata_refresh_active 1');
+    expect(text).toContain('careerdata_source_last_fetch_timestamp_seconds{source="oews"} 1795000100');
+    expect(text).toContain('careerdata_source_release_info{source="oews",release="May 2024"} 1');
+    expect(text).toContain('careerdata_rejected_rows_total{source="oews"} 3');
+    expect(text).toContain('careerdata_gate_failures_total{gate="wage_shift"} 1');
+    expect(text).toContain(
+      'careerdata_build_info{version="0.2.0",methodology="2.0",schema_version="1.1.0"} 1',
+    );
     expect(text.endsWith('\n')).toBe(true);
   });
 

@@ -17,10 +17,14 @@ import { z } from 'zod';
 import { type Config, SOURCE_IDS } from '../../config.js';
 import { type Logger, silentLogger } from '../../log.js';
 import { metricsText } from '../../metrics/collect.js';
+import { SNAPSHOT_SCHEMA_VERSION } from '../../model/occupation.js';
+import { PACKAGE_VERSION } from '../../pipeline/runContext.js';
 import { RUN_ID_PATTERN } from '../../queue/names.js';
 import { createProducer, type Producer } from '../../queue/producer.js';
 import { type RunRecord, stageDurations } from '../../queue/runStore.js';
 import type { SnapshotStore } from '../../store/snapshotStore.js';
+import { CONSOLE_PATH } from '../console/html.js';
+import { consolePlugin } from '../console/plugin.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, toProblem } from '../problem.js';
 import { checkAdmin } from './auth.js';
 import { FailedAuthLimiter, type FailedAuthLimits } from './authFailures.js';
@@ -31,7 +35,8 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export interface AdminPluginOptions {
   config: Pick<Config, 'ADMIN_TOKEN' | 'REDIS_URL' | 'QUEUE_PREFIX' | 'sources' | 'QUEUE_BACKOFF_DELAY'> &
     Config;
-  store: Pick<SnapshotStore, 'latestManifest'>;
+  /** The full store serves the operator console too; one with only `latestManifest` serves /metrics. */
+  store: Pick<SnapshotStore, 'latestManifest'> | SnapshotStore;
   log?: Logger;
   /** An existing producer (tests); by default one is created and closed with the server. */
   producer?: Producer & { ready?: () => boolean };
@@ -121,7 +126,8 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
         );
       }
       if (result !== 'ok') {
-        const dashboard = req.url.startsWith(DASHBOARD_PATH);
+        // The console and the dashboard are opened in a browser: ask it for a login.
+        const dashboard = req.url.startsWith(CONSOLE_PATH);
         reply.header(
           'www-authenticate',
           dashboard ? 'Basic realm="careerdata admin", charset="UTF-8"' : 'Bearer realm="careerdata admin"',
@@ -196,15 +202,34 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       return reply.header('cache-control', 'no-store').send({ ...run, durations: stageDurations(run) });
     });
 
+    if ('list' in opts.store) {
+      await scope.register(consolePlugin, { config: opts.config, store: opts.store, producer, log });
+    }
+
     const board = new FastifyAdapter();
+    // Read-only unless the operator opts in: a retry or delete there bypasses the run's own bookkeeping.
+    const readOnlyMode = opts.config.ADMIN_QUEUES_WRITABLE !== true;
     createBullBoard({
-      queues: Object.values(producer.queues).map((q) => new BullMQAdapter(q)),
+      queues: Object.values(producer.queues).map((q) => new BullMQAdapter(q, { readOnlyMode })),
       // @bull-board/fastify 9.10.1 pins its own @bull-board/api 9.10.1 (ours is 9.10.2): identical
       // at run time, but TypeScript sees two declarations of the same class.
       serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
-      options: { uiConfig: { boardTitle: 'careerdata queues' } },
+      options: {
+        uiConfig: {
+          boardTitle: 'careerdata queues',
+          miscLinks: [{ text: 'Operator console', url: CONSOLE_PATH }],
+          hideDocsLink: true,
+        },
+      },
     });
     board.setBasePath(DASHBOARD_PATH);
+    // bull-board's page loads its fonts from fonts.googleapis.com: drop that link so the dashboard
+    // makes no request to another host (the system font stack is used instead).
+    scope.addHook('onSend', async (req, _reply, payload) =>
+      typeof payload === 'string' && req.url.startsWith(DASHBOARD_PATH)
+        ? payload.replace(/<link[^>]+href="https:\/\/fonts\.googleapis\.com[^>]*>/g, '')
+        : payload,
+    );
     await scope.register(board.registerPlugin(), { prefix: DASHBOARD_PATH });
   });
 
@@ -215,6 +240,11 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app: F
       keys: producer.keys,
       queues: { ...producer.queues },
       store: opts.store,
+      build: {
+        version: PACKAGE_VERSION,
+        methodology: opts.config.METHODOLOGY_VERSION,
+        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      },
     });
     return reply.header('cache-control', 'no-store').type(METRICS_CONTENT_TYPE).send(text);
   });

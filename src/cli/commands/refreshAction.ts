@@ -5,10 +5,15 @@ import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runC
 import { formatSummary, jsonSummary, type RefreshSummary, type StageName } from '../../pipeline/summary.js';
 import { runAsWork } from '../../processGuard.js';
 import { type CliContext, cliContext, EXIT } from '../context.js';
+import { createProgressDisplay, progressMode } from '../progress.js';
 import { recordEmbeddedRun } from '../runHistory.js';
 import type { RefreshCommandOptions } from './refresh.js';
 
-/** Print a run's summary (stderr when it did not publish) and set the exit code from its status. */
+/**
+ * Print a run's summary and set the exit code from its status. With `--json` stdout carries the
+ * JSON object alone and the human summary goes to stderr; without it, the summary goes to stdout
+ * when the run succeeded and to stderr when it did not.
+ */
 export function reportRun(
   summary: RefreshSummary,
   snapshotDir: string,
@@ -17,7 +22,7 @@ export function reportRun(
 ): void {
   const text = formatSummary(summary, path.resolve(snapshotDir));
   const ok = summary.status === 'published' || summary.status === 'unchanged';
-  (ok ? process.stdout : process.stderr).write(`${text}\n`);
+  (ok && !json ? process.stdout : process.stderr).write(`${text}\n`);
   if (runRecordError) process.stderr.write(`warning: ${runRecordError}\n`);
   if (json) {
     const out = { ...jsonSummary(summary), ...(runRecordError ? { runRecordError } : {}) };
@@ -48,11 +53,12 @@ export async function recordRunOrSay(
 }
 
 export async function refreshAction(opts: RefreshCommandOptions): Promise<void> {
-  const cli = await cliContext(opts);
+  const runId = newRunId();
+  const display = createProgressDisplay(progressMode(opts, process.stderr), runId);
+  const cli = await cliContext({ ...opts, logSink: display.log });
   const ctx = createRunContext(cli.config, cli.log);
   const stageStarts: Partial<Record<StageName, string>> = {};
   try {
-    const runId = newRunId();
     const summary = await runAsWork({ runId }, () =>
       runRefresh(ctx, {
         runId,
@@ -61,15 +67,19 @@ export async function refreshAction(opts: RefreshCommandOptions): Promise<void> 
         refetch: opts.force ?? false,
         onStage: (stage, state) => {
           if (state === 'start') stageStarts[stage] = new Date().toISOString();
+          display.stage(stage, state);
         },
+        onProgress: display.progress,
       }),
     );
+    display.stop();
     const runRecordError = await recordRunOrSay(cli, ctx.redis, summary, {
       force: opts.force ?? false,
       stageStarts,
     });
     reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, runRecordError);
   } finally {
+    display.stop();
     await closeRunContext(ctx);
     await cli.close();
   }

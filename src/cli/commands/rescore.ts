@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { listEpochRules } from '../../methodology/humanAdvantage/registry.js';
 import { listMethodologies } from '../../methodology/registry.js';
+import { describeCommand, EVENT_SETTINGS, GATE_SETTINGS, STORE_SETTINGS } from '../help.js';
 
 export interface RescoreCommandOptions {
   from: string;
@@ -11,7 +12,7 @@ export interface RescoreCommandOptions {
 }
 
 export function registerRescore(program: Command): void {
-  program
+  const cmd = program
     .command('rescore')
     .description(
       'rebuild a snapshot from the raw files an earlier one recorded, with the current or a chosen methodology (no network)',
@@ -23,6 +24,11 @@ export function registerRescore(program: Command): void {
       `human-advantage rule applied where no manual rating exists (known: ${listEpochRules().join(', ')})`,
     )
     .option('--force', 'publish even when a quality gate fails')
-    .option('--json', 'print a machine-readable summary as the last line of stdout')
+    .option('--json', 'stdout carries only one JSON object (the summary); human text goes to stderr')
     .action(async (opts: RescoreCommandOptions) => (await import('./rescoreAction.js')).rescoreAction(opts));
+  describeCommand(
+    cmd,
+    [...STORE_SETTINGS, 'METHODOLOGY_VERSION', ...GATE_SETTINGS, ...EVENT_SETTINGS],
+    'careerdata rescore --from latest --methodology 2.0 --json',
+  );
 }

@@ -3,6 +3,7 @@ import { errorMessage } from '../../errors.js';
 import type { RunHistory, RunRecord } from '../../pipeline/runHistory.js';
 import { describeOutcome } from '../../queue/progress.js';
 import { STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { describeCommand, positiveInt, QUEUE_SETTINGS } from '../help.js';
 
 /** Heavy modules (BullMQ, config) load only when a command runs. */
 const load = async () => {
@@ -129,12 +130,12 @@ export function registerRuns(program: Command): void {
     .description(
       'refresh history: trigger, times, status, snapshot, stage durations (worker runs and embedded refreshes)',
     )
-    .option('--json', 'print JSON instead of a table')
-    .option('--limit <n>', 'how many runs', '20')
-    .action(async (opts: { json?: boolean; limit: string }) => {
+    .option('--json', 'stdout carries only JSON (an array of runs) instead of a table')
+    .option('--limit <n>', 'how many runs', positiveInt, 20)
+    .action(async (opts: { json?: boolean; limit: number }) => {
       const loaded = await load();
       const cli = await loaded.cliContext({ checkSources: false });
-      const limit = Math.max(1, Number.parseInt(opts.limit, 10) || 20);
+      const limit = opts.limit;
       let opened: Awaited<ReturnType<typeof openHistory>> | undefined;
       try {
         opened = await openHistory(loaded, cli);
@@ -150,10 +151,15 @@ export function registerRuns(program: Command): void {
         await cli.close();
       }
     });
-  runs
+  describeCommand(
+    runs,
+    [...QUEUE_SETTINGS, 'RUNS_DIR'],
+    'careerdata runs --limit 5 --json | jq ".[0].status"',
+  );
+  const show = runs
     .command('show <runId>')
     .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
-    .option('--json', 'print the whole run record as JSON')
+    .option('--json', 'stdout carries only the whole run record as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
       const loaded = await load();
       const cli = await loaded.cliContext({ checkSources: false });
@@ -176,4 +182,9 @@ export function registerRuns(program: Command): void {
         await cli.close();
       }
     });
+  describeCommand(
+    show,
+    [...QUEUE_SETTINGS, 'RUNS_DIR'],
+    'careerdata runs show run-20261127T030000Z-3f9a2c --json',
+  );
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Producer } from '../../queue/producer.js';
 import type { ScheduleView } from '../../queue/schedule.js';
+import { describeCommand, QUEUE_SETTINGS } from '../help.js';
 
 function describe(v: ScheduleView, tzConfigured: string): string {
   const inZone = (iso: string | null, tz: string) =>
@@ -55,6 +56,8 @@ export function registerSchedule(program: Command): void {
         await cli.close();
       }
     };
+  const settings = [...QUEUE_SETTINGS, 'REFRESH_CRON', 'REFRESH_TZ', 'WATCHDOG_INTERVAL'];
+  describeCommand(schedule, settings, 'careerdata schedule show --json');
   schedule
     .command('show')
     .description('cron, time zone, next run, paused or not')
@@ -65,4 +68,5 @@ export function registerSchedule(program: Command): void {
     .description('stop the nightly refresh (survives worker restarts)')
     .action(run('pause'));
   schedule.command('resume').description('restart the nightly refresh').action(run('resume'));
+  for (const sub of schedule.commands) describeCommand(sub, settings, `careerdata schedule ${sub.name()}`);
 }

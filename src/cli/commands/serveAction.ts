@@ -18,6 +18,7 @@ export async function serveAction(): Promise<void> {
     ...(admin ? { admin } : {}),
   });
   process.stdout.write(`careerdata API listening on ${api.url}\n`);
+  if (cli.config.ADMIN_TOKEN) process.stdout.write(`operator console at ${api.url}/admin\n`);
   const stop = async (signal: string) => {
     cli.log.info({ signal }, 'shutting down the API');
     await api.close();

@@ -5,7 +5,7 @@ import { createCommandRedis } from '../../pipeline/runContext.js';
 import { SnapshotStore } from '../../store/snapshotStore.js';
 import { cliContext, EXIT } from '../context.js';
 
-type Opts = Record<string, string | boolean | undefined>;
+type Opts = Record<string, string | number | boolean | undefined>;
 
 const out = (v: unknown): void => {
   process.stdout.write(`${typeof v === 'string' ? v : JSON.stringify(v, null, 2)}\n`);
@@ -71,6 +71,11 @@ export async function snapshotsAction(name: string, args: unknown[]): Promise<vo
       }
       case 'verify': {
         const r = await store.verify(positional[0]!);
+        if (opts.json) {
+          out(r);
+          if (!r.ok) process.exitCode = EXIT.failed;
+          return;
+        }
         if (r.ok) out(`ok: ${r.checkedFiles} files, ${r.occupations} occupations match the manifest`);
         else {
           process.stderr.write(`verification failed:\n  ${r.problems.join('\n  ')}\n`);
@@ -101,6 +106,7 @@ export async function snapshotsAction(name: string, args: unknown[]): Promise<vo
           notifier,
         });
         await notifier.close();
+        if (opts.json) return out(r);
         out(
           r.changed
             ? `latest is now ${r.snapshotId} (was ${r.previousId ?? '-'})`
@@ -110,12 +116,13 @@ export async function snapshotsAction(name: string, args: unknown[]): Promise<vo
       }
       case 'pin':
         await store.pin(positional[0]!, { who: process.env.USER ?? 'unknown' });
-        return out(`pinned ${positional[0]}`);
+        return out(opts.json ? { pinned: positional[0] } : `pinned ${positional[0]}`);
       case 'unpin':
         await store.unpin(positional[0]!, { who: process.env.USER ?? 'unknown' });
-        return out(`unpinned ${positional[0]}`);
+        return out(opts.json ? { unpinned: positional[0] } : `unpinned ${positional[0]}`);
       case 'prune': {
         const r = await store.prune({ keep: Number(opts.keep ?? 30), dryRun: Boolean(opts.dryRun) });
+        if (opts.json) return out({ dryRun: Boolean(opts.dryRun), ...r });
         out(
           `${opts.dryRun ? 'would remove' : 'removed'} ${r.removed.length}: ${r.removed.join(', ') || '-'}; kept ${r.kept.length}`,
         );

@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
 import type { SourceId } from '../../config.js';
 import type { Producer } from '../../queue/producer.js';
+import { describeCommand, QUEUE_SETTINGS } from '../help.js';
 
 interface TriggerOptions {
   sources?: string;
   force?: boolean;
   wait?: boolean;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerTrigger(program: Command): void {
-  program
+  const cmd = program
     .command('trigger')
     .description(
       'ask the workers for a refresh now and print its run id (or the id of the run already under way)',
@@ -21,17 +23,26 @@ export function registerTrigger(program: Command): void {
       '--wait',
       'follow the run to its end and exit with its outcome (0 published/unchanged, 1 blocked/failed)',
     )
-    .option('--json', 'print one JSON line (run id, whether it was created, and with --wait the outcome)')
+    .option(
+      '--json',
+      'stdout carries only one JSON object (run id, whether it was created, and with --wait the outcome)',
+    )
+    .option('--quiet', 'with --wait: no progress display and no stage lines')
     // Heavy modules (BullMQ) load only when the command runs.
     .action(async (opts: TriggerOptions) => {
-      const [{ cliContext, EXIT }, { errorMessage }, { openProducer }, progress] = await Promise.all([
-        import('../context.js'),
-        import('../../errors.js'),
-        import('../../queue/producer.js'),
-        import('../../queue/progress.js'),
-      ]);
+      const [{ cliContext, EXIT }, { errorMessage }, { openProducer }, progress, { createLiveLine }] =
+        await Promise.all([
+          import('../context.js'),
+          import('../../errors.js'),
+          import('../../queue/producer.js'),
+          import('../../queue/progress.js'),
+          import('../progress.js'),
+        ]);
       const { describeOutcome, FINISHED, followRun, progressEvents, progressLine } = progress;
-      const cli = await cliContext({ sources: opts.sources, checkSources: false });
+      // On a terminal, log lines go above the live progress line instead of through it.
+      const tty = process.stderr.isTTY === true && opts.wait === true && !opts.quiet;
+      const live = createLiveLine(tty);
+      const cli = await cliContext({ sources: opts.sources, checkSources: false, logSink: live.log });
       let producer: Producer | undefined;
       try {
         producer = await openProducer(cli.config, cli.log, { name: 'careerdata-trigger' });
@@ -51,17 +62,15 @@ export function registerTrigger(program: Command): void {
           process.exitCode = EXIT.ok;
           return;
         }
-        const tty = process.stderr.isTTY === true && !opts.json;
         const seen = new Map<string, string>();
         const run = await followRun(producer.runs, ticket.runId, {
           onUpdate: (r) => {
-            if (tty) process.stderr.write(`\r\x1b[2K${progressLine(r)}`);
-            else if (!opts.json)
-              for (const line of progressEvents(r, seen)) process.stderr.write(`${line}\n`);
+            if (tty) live.update(progressLine(r));
+            else if (!opts.quiet) for (const line of progressEvents(r, seen)) live.log(line);
           },
-          onPollError: (m) => process.stderr.write(`${tty ? '\n' : ''}waiting for Redis: ${m}\n`),
+          onPollError: (m) => live.log(`waiting for Redis: ${m}`),
         });
-        if (tty) process.stderr.write('\n');
+        live.stop();
         const ok = run.status === 'published' || run.status === 'unchanged';
         const text = describeOutcome(run);
         if (opts.json) {
@@ -76,8 +85,14 @@ export function registerTrigger(program: Command): void {
         process.stderr.write(`careerdata trigger: ${errorMessage(err)}\n`);
         process.exitCode = EXIT.failed;
       } finally {
+        live.stop();
         await producer?.close();
         await cli.close();
       }
     });
+  describeCommand(
+    cmd,
+    [...QUEUE_SETTINGS, 'SOURCES'],
+    'careerdata trigger --sources oews,ep --wait --json | jq .status',
+  );
 }

@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
 import type { JobHandlers } from '../../queue/processor.js';
+import { describeCommand, GATE_SETTINGS, QUEUE_SETTINGS, SOURCE_SETTINGS, STORE_SETTINGS } from '../help.js';
 
 export type LoadJobHandlers = () => Promise<JobHandlers>;
 
 export function registerWorker(program: Command, loadJobHandlers?: LoadJobHandlers): void {
-  program
+  const cmd = program
     .command('worker')
     .description(
       'run a worker process: scheduled and on-demand refreshes as BullMQ jobs (needs Redis; run as many as you like)',
     )
+    .option(
+      '--offline',
+      'fetch from the bundled fixtures served on 127.0.0.1 (try the production mode locally; use `careerdata trigger` as usual)',
+    )
     // Heavy modules (BullMQ, the pipeline) load only when the command runs.
-    .action(async () => {
+    .action(async (opts: { offline?: boolean }) => {
       const [
         { cliContext, EXIT },
         { errorMessage },
@@ -31,7 +36,7 @@ export function registerWorker(program: Command, loadJobHandlers?: LoadJobHandle
         process.exitCode = EXIT.usage;
         return;
       }
-      const cli = await cliContext({});
+      const cli = await cliContext({ offline: opts.offline === true });
       try {
         const handlers = await loadJobHandlers();
         const worker = await startWorkerProcess(cli.config, cli.log, { signals: true, handlers });
@@ -49,4 +54,25 @@ export function registerWorker(program: Command, loadJobHandlers?: LoadJobHandle
         await cli.close();
       }
     });
+  describeCommand(
+    cmd,
+    [
+      ...QUEUE_SETTINGS,
+      ...STORE_SETTINGS,
+      ...SOURCE_SETTINGS,
+      ...GATE_SETTINGS,
+      'WORKER_CONCURRENCY',
+      'REFRESH_CRON',
+      'REFRESH_TZ',
+      'MAX_SNAPSHOT_AGE',
+      'WATCHDOG_INTERVAL',
+      'SHUTDOWN_TIMEOUT',
+      'QUEUE_LOCK_DURATION',
+      'QUEUE_STALLED_INTERVAL',
+      'QUEUE_BACKOFF_DELAY',
+      'WEBHOOK_URLS',
+      'WEBHOOK_SECRET',
+    ],
+    'careerdata worker --offline   # and in another shell: careerdata trigger --wait',
+  );
 }

@@ -73,8 +73,9 @@ export const EpochRuleDefinitionSchema = z
     /** Each change (job zone, each keyword change) is clamped to the rating scale at once. */
     clamp: z.literal('after-each-change'),
     /**
-     * How a SOC without an O*NET `.00` code is rated (the reference leaves it to us; recorded on
-     * every rating that used it).
+     * How a SOC without a `.00` code that has data is rated (the reference leaves it to us). Pinned
+     * as literals naming what subject.ts implements; each rating records which way it was rated
+     * (`rule.basis`). A rule that needs another way adds a value here and its implementation there.
      */
     socWithoutBaseCode: z.strictObject({
       category: z.literal('from-soc'),

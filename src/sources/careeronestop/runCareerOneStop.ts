@@ -18,6 +18,8 @@ export interface CareerOneStopRunInput {
   runId?: string;
   /** Units run at once (default CAREERONESTOP_CONCURRENCY, else 2). */
   concurrency?: number;
+  /** Called after each occupation (done of total), for a progress display. */
+  onUnit?: (done: number, total: number) => void;
 }
 
 export type CareerOneStopRunDeps = Omit<CareerOneStopDeps, 'store' | 'limiter' | 'config'> & {
@@ -52,6 +54,7 @@ export async function runCareerOneStop(
   const unitErrors = new Map<string, string>();
   let stopped: string | undefined;
   let next = 0;
+  let finished = 0;
   const concurrency = Math.max(1, input.concurrency ?? config.CAREERONESTOP_CONCURRENCY ?? 2);
 
   const worker = async () => {
@@ -81,6 +84,7 @@ export async function runCareerOneStop(
           log.error({ source: 'careeronestop', runId, soc }, `CareerOneStop unit failed: ${message}`);
         }
       }
+      input.onUnit?.(++finished, input.socs.length);
     }
   };
   try {
