@@ -26,7 +26,11 @@ async function openHistory(
   if (!cli.config.redisConfigured) {
     return { history: loaded.fileRunHistory(cli.config), where: cli.config.RUNS_DIR, close: async () => {} };
   }
-  const producer = await loaded.openProducer(cli.config, cli.log, { name: 'careerdata-runs' });
+  const producer = await loaded
+    .openProducer(cli.config, cli.log, { name: 'careerdata-runs' })
+    .catch((err: unknown) => {
+      throw new Error(`worker history unavailable: ${errorMessage(err)}`);
+    });
   return { history: producer.runs, where: 'the Redis run history', close: () => producer.close() };
 }
 
