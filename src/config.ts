@@ -178,6 +178,21 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Browser origins allowed to call the read API (`*` for any); empty: no CORS. Never the admin routes. */
+  CORS_ORIGINS: list('').pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^(\*|https?:\/\/[^/\s]+)$/,
+          'expected * or origins such as https://app.example.org (no path)',
+        ),
+    ),
+  ),
+  /** Level of the access log (one line per request); `silent` turns it off. */
+  ACCESS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public base URLs of the API, listed as `servers` in the OpenAPI document. */
+  API_PUBLIC_URLS: list('').pipe(z.array(z.string().regex(/^https?:\/\/\S+$/, 'expected http(s):// URLs'))),
   /** bull-board may retry, clean, promote and delete jobs only when this is `true`. */
   ADMIN_QUEUES_WRITABLE: z
     .enum(['true', 'false'], { error: 'expected true or false' })
@@ -189,6 +204,8 @@ const envSchema = z.object({
   EVENTS_STREAM_MAXLEN: int(10_000, 1),
   WEBHOOK_URLS: list('').pipe(z.array(url)),
   WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** The next secret during a rotation: deliveries are signed with both (Standard Webhooks). */
+  WEBHOOK_SECRET_NEXT: z.string().min(1).optional(),
   WEBHOOK_TIMEOUT: duration('5s'),
   WEBHOOK_MAX_ATTEMPTS: int(4, 1),
 
@@ -323,6 +340,7 @@ export const SECRET_SETTINGS = [
   'CAREERONESTOP_USER_ID',
   'ADMIN_TOKEN',
   'WEBHOOK_SECRET',
+  'WEBHOOK_SECRET_NEXT',
 ] as const;
 
 /** The secret values of a config, for scrubbing text before it is logged or written. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../src/config.js';
+import { ConfigError, loadConfig, parseDuration, SOURCE_IDS } from '../src/config.js';
 
 const BASE = { BLS_CONTACT_EMAIL: 'ops@example.org', SOURCES: 'oews,ep' };
 
@@ -115,7 +115,7 @@ describe('config', () => {
 
   it('without CareerOneStop credentials the default sources leave that source out, with a warning', () => {
     const c = loadConfig({ BLS_CONTACT_EMAIL: 'ops@example.org' });
-    expect(c.sources).toEqual(['oews', 'ep', 'exposure', 'epoch']);
+    expect(c.sources).toEqual(['oews', 'ep', 'exposure', 'epoch', 'onet']);
     expect(c.warnings.join('\n')).toMatch(/careeronestop source skipped/);
     const withKeys = loadConfig({
       BLS_CONTACT_EMAIL: 'ops@example.org',

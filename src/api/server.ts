@@ -13,7 +13,8 @@ import { isSnapshotId } from '../store/ids.js';
 import { isSchemaName, jsonSchema } from '../store/schemas.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
 import { type AdminPluginOptions, adminPlugin } from './admin/plugin.js';
-import { etagOf, notModified } from './etag.js';
+import { registerDocs } from './docs.js';
+import { etagOf, matchingEtag } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { badRequest, notFound, PROBLEM_CONTENT_TYPE, toProblem } from './problem.js';
 import {
@@ -22,11 +23,13 @@ import {
   SnapshotCache,
   type SnapshotCacheOptions,
 } from './snapshotCache.js';
+import { JSON_PATCH_TYPE, snapshotPatchBody } from './snapshotPatch.js';
+import { type AccessLogLevel, registerStandardHttp } from './standardHttp.js';
 
 export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
 export const CACHE_LATEST = 'public, max-age=30';
 export const CACHE_REVALIDATE = 'no-cache';
-const SNAPSHOT_HEADER = 'x-careerdata-snapshot';
+export const SNAPSHOT_HEADER = 'x-careerdata-snapshot';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const NDJSON_TYPE = 'application/x-ndjson; charset=utf-8';
@@ -37,6 +40,14 @@ export interface ApiOptions {
   cache?: SnapshotCacheOptions;
   /** Operator routes (refreshes, bull-board, /metrics); see api/admin/plugin.ts. */
   admin?: AdminPluginOptions;
+  /** Browser origins allowed to read (CORS_ORIGINS); none by default. Never applies to admin routes. */
+  corsOrigins?: readonly string[];
+  /** Level of the one-line-per-request access log (ACCESS_LOG_LEVEL). */
+  accessLogLevel?: AccessLogLevel;
+  /** Smallest body compressed with gzip/brotli, in bytes. */
+  compressThreshold?: number;
+  /** Public base URLs of the API (API_PUBLIC_URLS): the OpenAPI document's `servers`. */
+  publicUrls?: readonly string[];
 }
 
 type Params = { id?: string; soc?: string; name?: string };
@@ -85,10 +96,12 @@ function send(
   cached: CachedBody,
   cacheControl: string,
   extra?: Record<string, string>,
+  contentType = JSON_TYPE,
 ): FastifyReply {
   reply.headers({ etag: cached.etag, 'cache-control': cacheControl, ...extra });
-  if (notModified(req.headers['if-none-match'], cached.etag)) return reply.code(304).send();
-  return reply.type(JSON_TYPE).send(cached.body);
+  const matched = matchingEtag(req.headers['if-none-match'], cached.etag);
+  if (matched) return reply.header('etag', matched).code(304).send();
+  return reply.type(contentType).send(cached.body);
 }
 
 function jsonBody(value: unknown): CachedBody {
@@ -132,10 +145,17 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   const cache = new SnapshotCache(store, opts.cache);
   const diffs = new Lru<CachedBody>(16);
   const schemaBodies = new Map<string, CachedBody>();
-  const openApi = jsonBody(openApiDocument());
+  const openApi = jsonBody(openApiDocument(opts.publicUrls ? { servers: opts.publicUrls } : {}));
 
   const app = Fastify({ logger: false, return503OnClosing: true });
   app.decorate('snapshotCache', cache);
+  await registerStandardHttp(app, {
+    log,
+    snapshotHeader: SNAPSHOT_HEADER,
+    ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
+    ...(opts.accessLogLevel ? { accessLogLevel: opts.accessLogLevel } : {}),
+    ...(opts.compressThreshold !== undefined ? { compressThreshold: opts.compressThreshold } : {}),
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const { problem, internal } = toProblem(err, req.url.slice(0, 200));
@@ -199,6 +219,7 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
   });
 
   app.get('/v1/openapi.json', async (req: Req, reply) => send(req, reply, openApi, 'public, max-age=3600'));
+  registerDocs(app);
 
   app.get('/v1/schema/:name', async (req: Req, reply) => {
     const name = req.params.name ?? '';
@@ -249,7 +270,8 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const fileSha = snap.manifest.files['occupations.ndjson']?.sha256 ?? snap.id;
     const etag = `"${fileSha.slice(0, 32)}-${ndjson ? 'ndjson' : 'json'}"`;
     reply.headers({ etag, 'cache-control': cacheControl, vary: 'accept', ...headers });
-    if (notModified(req.headers['if-none-match'], etag)) return reply.code(304).send();
+    const matched = matchingEtag(req.headers['if-none-match'], etag);
+    if (matched) return reply.header('etag', matched).code(304).send();
     const n = snap.lines.length;
     const length = ndjson ? snap.bytes + n : snap.bytes + Math.max(0, n - 1) + 2;
     reply.header('content-length', String(length)).header('x-careerdata-count', String(n));
@@ -283,13 +305,22 @@ export async function buildApi(opts: ApiOptions): Promise<FastifyInstance> {
     const { snap, headers } = await loadRef(ref);
     const from = fromRef === 'latest' ? (await cache.getLatest()).id : fromRef;
     const immutable = ref !== 'latest' && fromRef !== 'latest';
-    const key = `${from ?? '(parent)'}..${snap.id}`;
+    const asPatch = (req.headers.accept ?? '').includes(JSON_PATCH_TYPE);
+    const key = `${asPatch ? 'patch:' : ''}${from ?? '(parent)'}..${snap.id}`;
     let body = diffs.get(key);
     if (!body) {
-      body = jsonBody(from === undefined ? await store.storedDiff(snap.id) : await store.diff(from, snap.id));
+      const diff = from === undefined ? await store.storedDiff(snap.id) : await store.diff(from, snap.id);
+      if (asPatch) {
+        const buf = await snapshotPatchBody(diff, snap, store);
+        body = { body: buf, etag: etagOf(buf) };
+      } else {
+        body = jsonBody(diff);
+      }
       diffs.set(key, body);
     }
-    return send(req, reply, body, immutable ? CACHE_IMMUTABLE : CACHE_LATEST, headers);
+    const cacheControl = immutable ? CACHE_IMMUTABLE : CACHE_LATEST;
+    const type = asPatch ? `${JSON_PATCH_TYPE}; charset=utf-8` : JSON_TYPE;
+    return send(req, reply, body, cacheControl, { ...headers, vary: 'accept' }, type);
   });
 
   app.get('/v1/snapshots/:id/schema/:name', async (req: Req, reply) => {

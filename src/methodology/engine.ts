@@ -6,6 +6,12 @@
 import type { Resilience } from '../model/occupation.js';
 import type { Band, ComponentId, MethodologyDefinition, RoundingRule, ScoringInput } from './types.js';
 
+// A definition's labels are free text; the record schema lists those a record may carry (enums for
+// consumers). A record is validated before it is published, so a methodology with a new label is
+// refused there until the schema (and its version) says so: test/model/recordSchema.test.ts.
+type Label<K extends 'exposure' | 'growth' | 'humanAdvantage'> = NonNullable<Resilience[K]>['label'];
+type ClassificationName = NonNullable<Resilience['classification']>;
+
 /** Whole-number rounding; never returns −0 (−0.4 → 0, not "-0"). */
 export function roundWith(rule: RoundingRule, x: number): number {
   let r: number;
@@ -71,7 +77,7 @@ export function scoreOccupation(def: MethodologyDefinition, input: ScoringInput)
       ? {
           beta: input.exposure.beta,
           percent: roundWith(def.exposure.percentRounding, input.exposure.beta * 100),
-          label: exposureBand.label,
+          label: exposureBand.label as Label<'exposure'>,
           points: exposureBand.points,
           onetCodes: [...input.exposure.onetCodes],
           rule: input.exposure.rule,
@@ -87,7 +93,7 @@ export function scoreOccupation(def: MethodologyDefinition, input: ScoringInput)
     growth = {
       percent: input.growth.percent,
       rounded,
-      label: growthBand.label,
+      label: growthBand.label as Label<'growth'>,
       points: growthBand.points,
       release: input.growth.release,
     };
@@ -102,7 +108,7 @@ export function scoreOccupation(def: MethodologyDefinition, input: ScoringInput)
     humanAdvantage = {
       ratings: { ...r },
       sum,
-      label: humanBand.label,
+      label: humanBand.label as Label<'humanAdvantage'>,
       points: humanBand.points,
       source: input.human.source,
       ...(input.human.note !== undefined ? { note: input.human.note } : {}),
@@ -141,7 +147,7 @@ export function scoreOccupation(def: MethodologyDefinition, input: ScoringInput)
     methodology: def.version,
     score,
     maxScore: def.maxScore,
-    classification: cls.name,
+    classification: cls.name as ClassificationName,
     tier: cls.tier,
     rationale: fill(def.rationale.template, {
       score: String(score),

@@ -10,7 +10,27 @@ export const SNAPSHOT_SCHEMA_VERSION = '1.2.0';
 export const SOC_PATTERN = /^\d{2}-\d{4}$/;
 export const Soc = z.string().regex(SOC_PATTERN, 'expected a SOC code NN-NNNN');
 
-const money = z.number().nullable();
+/** Dollars: never negative (a negative figure is a parse error upstream, not a wage). */
+const money = z.number().nonnegative().nullable();
+const count = z.number().int().nonnegative();
+const percent = z.number().min(0).max(100);
+/** Labels a record may carry; methodology definitions must use these (test/model/recordSchema.test.ts). */
+export const PROGRESSION_LEVEL_NAMES = [
+  'Entry',
+  'Early Career',
+  'Mid-Career',
+  'Experienced',
+  'Expert',
+] as const;
+export const EXPOSURE_LABELS = ['Low', 'Medium', 'High'] as const;
+export const GROWTH_LABELS = ['Declining', 'Stable', 'Growing'] as const;
+export const HUMAN_ADVANTAGE_LABELS = ['Weak', 'Moderate', 'Strong'] as const;
+export const CLASSIFICATIONS = [
+  'AI-Resilient',
+  'AI-Augmented',
+  'In Transition',
+  'High Disruption Risk',
+] as const;
 export const WageFigures = z.object({
   p10: money,
   p25: money,
@@ -28,7 +48,7 @@ export type WageKey = (typeof WAGE_KEYS)[number];
 export type FigureField = 'employment' | `annual.${WageKey}` | `hourly.${WageKey}`;
 
 export const WageBlock = z.object({
-  employment: z.number().int().nullable(),
+  employment: count.nullable(),
   annual: WageFigures,
   hourly: WageFigures,
   /** Figures BLS gave as `#` (at or above the top code): null here, never the cap as a number. */
@@ -53,7 +73,7 @@ export const Wages = z.object({
   /** e.g. "May 2024". */
   release: z.string(),
   /** The top code of this release, for reading `topCoded`: `{ annual: 239200, hourly: 115 }`. */
-  topCode: z.object({ annual: z.number(), hourly: z.number() }),
+  topCode: z.object({ annual: z.number().positive(), hourly: z.number().positive() }),
   national: WageBlock.nullable(),
   states: z.record(z.string(), WageBlock).optional(),
   areas: z.record(z.string(), AreaWageBlock).optional(),
@@ -66,16 +86,16 @@ export const Projections = z.object({
   baseYear: z.number().int(),
   targetYear: z.number().int(),
   /** Persons (EP publishes thousands). Includes the self-employed, unlike OEWS employment. */
-  employmentBase: z.number().int().nullable(),
-  employmentTarget: z.number().int().nullable(),
+  employmentBase: count.nullable(),
+  employmentTarget: count.nullable(),
   employmentChange: z.number().int().nullable(),
   /** The published one-decimal percentage, e.g. 7.1. */
   changePercent: z.number().nullable(),
-  openingsAnnual: z.number().int().nullable(),
+  openingsAnnual: count.nullable(),
   /** Integer dollars; null when top-coded (`>=$239,200`) or not available (`—`). */
-  medianWage: z.number().nullable(),
+  medianWage: money,
   /** `>=$239,200` → 239200: a lower bound, not the wage. */
-  medianWageAtLeast: z.number().nullable(),
+  medianWageAtLeast: money,
   typicalEducation: z.string().nullable(),
   workExperience: z.string().nullable(),
   onTheJobTraining: z.string().nullable(),
@@ -83,10 +103,10 @@ export const Projections = z.object({
 export type Projections = z.infer<typeof Projections>;
 
 export const ResilienceComponentExposure = z.object({
-  beta: z.number(),
-  percent: z.number().int(),
-  label: z.string(),
-  points: z.number().int(),
+  beta: z.number().min(0).max(1),
+  percent: percent.int(),
+  label: z.enum(EXPOSURE_LABELS),
+  points: count,
   onetCodes: z.array(z.string()),
   /** How the O*NET rows became one SOC value: the `.00` row, or the mean of the children. */
   rule: z.enum(['base', 'mean-of-children']),
@@ -94,16 +114,16 @@ export const ResilienceComponentExposure = z.object({
 export const ResilienceComponentGrowth = z.object({
   percent: z.number(),
   rounded: z.number().int(),
-  label: z.string(),
-  points: z.number().int(),
+  label: z.enum(GROWTH_LABELS),
+  points: count,
   release: z.string(),
 });
 export const EpochRatings = z.object({
-  empathy: z.number().int(),
-  presence: z.number().int(),
-  opinion: z.number().int(),
-  creativity: z.number().int(),
-  hope: z.number().int(),
+  empathy: z.number().int().min(1).max(5),
+  presence: z.number().int().min(1).max(5),
+  opinion: z.number().int().min(1).max(5),
+  creativity: z.number().int().min(1).max(5),
+  hope: z.number().int().min(1).max(5),
 });
 export type EpochRatings = z.infer<typeof EpochRatings>;
 /** Why the human-advantage rule gave its ratings (schema 1.2.0): present when `source` is `rule`. */
@@ -140,9 +160,9 @@ export type HumanAdvantageRuleInputs = z.infer<typeof HumanAdvantageRuleInputs>;
 
 export const ResilienceComponentHuman = z.object({
   ratings: EpochRatings,
-  sum: z.number().int(),
-  label: z.string(),
-  points: z.number().int(),
+  sum: count,
+  label: z.enum(HUMAN_ADVANTAGE_LABELS),
+  points: count,
   /**
    * `rule`: computed by the human-advantage rule (see `rule`); `manual`: from the manual ratings file
    * (EPOCH_URL). `generated` (judgment-written rows) was retired in schema 1.2.0 and appears only in
@@ -157,10 +177,10 @@ export const ResilienceComponentHuman = z.object({
 
 export const Resilience = z.object({
   methodology: z.string(),
-  score: z.number().int().nullable(),
-  maxScore: z.number().int(),
-  classification: z.string().nullable(),
-  tier: z.number().int().nullable(),
+  score: count.nullable(),
+  maxScore: z.number().int().positive(),
+  classification: z.enum(CLASSIFICATIONS).nullable(),
+  tier: z.number().int().positive().nullable(),
   rationale: z.string().nullable(),
   /** Set when score is null: which input was missing. */
   unscoredReason: z.string().optional(),
@@ -171,14 +191,18 @@ export const Resilience = z.object({
 export type Resilience = z.infer<typeof Resilience>;
 
 export const ProgressionLevel = z.object({
-  level: z.string(),
-  percentile: z.number().int(),
+  level: z.enum(PROGRESSION_LEVEL_NAMES),
+  percentile: percent.int(),
   /** Null when the percentile is top-coded: then `low` is the top code and `high` is null. */
-  annual: z.number().nullable(),
-  low: z.number().nullable(),
-  high: z.number().nullable(),
+  annual: money,
+  low: money,
+  high: money,
   topCoded: z.boolean().optional(),
-  years: z.object({ min: z.number(), typical: z.number(), max: z.number() }),
+  years: z.object({
+    min: z.number().nonnegative(),
+    typical: z.number().nonnegative(),
+    max: z.number().nonnegative(),
+  }),
 });
 export type ProgressionLevel = z.infer<typeof ProgressionLevel>;
 
@@ -186,7 +210,7 @@ export const SourceStatus = z.object({
   status: z.enum(['fresh', 'stale', 'not_found', 'failed', 'skipped']),
   fetchedAt: z.string().nullable(),
   /** Age of reused data in seconds, when stale. */
-  ageSeconds: z.number().optional(),
+  ageSeconds: z.number().nonnegative().optional(),
   reason: z.string().optional(),
 });
 
@@ -207,20 +231,17 @@ export const Certification = z.object({
   url: z.string().nullable(),
 });
 export const Training = z.object({
-  programs: z.record(
-    z.string(),
-    z.object({ count: z.number().int(), items: z.array(TrainingProgram) }).nullable(),
-  ),
-  certifications: z.object({ count: z.number().int(), items: z.array(Certification) }).nullable(),
+  programs: z.record(z.string(), z.object({ count, items: z.array(TrainingProgram) }).nullable()),
+  certifications: z.object({ count, items: z.array(Certification) }).nullable(),
 });
 export const EducationProfile = z.object({
   source: z.literal('careeronestop'),
   typicalEducation: z.string().nullable(),
   experience: z.string().nullable(),
   training: z.string().nullable(),
-  attainment: z.array(z.object({ level: z.string(), percent: z.number().nullable() })),
+  attainment: z.array(z.object({ level: z.string(), percent: percent.nullable() })),
 });
-export const RelatedOccupation = z.object({ soc: z.string(), onetCode: z.string(), title: z.string() });
+export const RelatedOccupation = z.object({ soc: Soc, onetCode: z.string(), title: z.string() });
 
 // O*NET parts (schema 1.2.0). Optional in the schema so snapshots written before 1.2.0 still verify;
 // every record written from 1.2.0 on has them (null with the reason in `missing` when absent).

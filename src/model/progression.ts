@@ -2,12 +2,12 @@
  * Career progression shown on the careers page: five levels read from the OEWS annual percentiles
  * of one release, each with a ±10 % band (resilience-v2.md, "Career progression").
  */
-import type { ProgressionLevel } from './occupation.js';
+import type { PROGRESSION_LEVEL_NAMES, ProgressionLevel } from './occupation.js';
 
 type PercentileKey = 'p10' | 'p25' | 'median' | 'p75' | 'p90';
 
 export const PROGRESSION_LEVELS: ReadonlyArray<{
-  level: string;
+  level: (typeof PROGRESSION_LEVEL_NAMES)[number];
   key: PercentileKey;
   percentile: number;
   years: { min: number; typical: number; max: number };

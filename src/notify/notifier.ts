@@ -34,6 +34,8 @@ export interface EmitOutcome {
 
 export class Notifier implements EventSink {
   private readonly pending = new Set<Promise<DeliveryResult[]>>();
+  /** Results of deliveries that finished before anyone called `idle()` (a fast receiver can beat XADD). */
+  private readonly settled: DeliveryResult[] = [];
   private readonly controllers = new Set<AbortController>();
   private readonly record: DeliveryRecorder;
   private readonly settings: WebhookSettings | null;
@@ -49,6 +51,7 @@ export class Notifier implements EventSink {
       urls.length > 0
         ? {
             secret: opts.webhook!.secret!,
+            nextSecret: opts.webhook?.nextSecret,
             timeoutMs: opts.webhook?.timeoutMs ?? 5_000,
             maxAttempts: opts.webhook?.maxAttempts ?? 4,
             baseDelayMs: opts.webhook?.baseDelayMs ?? 1_000,
@@ -75,14 +78,13 @@ export class Notifier implements EventSink {
     return this.pending.size;
   }
 
-  /** Wait until every background delivery has finished or hit its deadline. */
+  /**
+   * Wait until every background delivery has finished or hit its deadline; returns the results of
+   * every delivery finished since the previous call.
+   */
   async idle(): Promise<DeliveryResult[]> {
-    const results: DeliveryResult[] = [];
-    while (this.pending.size > 0) {
-      const batch = [...this.pending];
-      for (const r of await Promise.all(batch)) results.push(...r);
-    }
-    return results;
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    return this.settled.splice(0);
   }
 
   /** Abandon deliveries still in progress (each records `abandoned`). */
@@ -138,11 +140,18 @@ export class Notifier implements EventSink {
       urls.map((url) =>
         deliverWebhook(url, event, body, settings, controller.signal, this.record, this.opts.log),
       ),
-    ).finally(() => {
-      clearTimeout(deadline);
-      this.controllers.delete(controller);
-      this.pending.delete(p);
-    });
+    )
+      .then((results) => {
+        this.settled.push(...results);
+        // A long-lived process may never call idle(): keep only the latest results.
+        if (this.settled.length > 1_000) this.settled.splice(0, this.settled.length - 1_000);
+        return results;
+      })
+      .finally(() => {
+        clearTimeout(deadline);
+        this.controllers.delete(controller);
+        this.pending.delete(p);
+      });
     this.pending.add(p);
   }
 }
@@ -155,6 +164,7 @@ export function notifierFromConfig(
     | 'EVENTS_STREAM_MAXLEN'
     | 'WEBHOOK_URLS'
     | 'WEBHOOK_SECRET'
+    | 'WEBHOOK_SECRET_NEXT'
     | 'WEBHOOK_TIMEOUT'
     | 'WEBHOOK_MAX_ATTEMPTS'
     | 'redisConfigured'
@@ -169,6 +179,7 @@ export function notifierFromConfig(
     webhookUrls: config.WEBHOOK_URLS,
     webhook: {
       secret: config.WEBHOOK_SECRET,
+      nextSecret: config.WEBHOOK_SECRET_NEXT,
       timeoutMs: config.WEBHOOK_TIMEOUT,
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
     },

@@ -10,9 +10,13 @@ import type { Logger } from '../log.js';
 import type { DeliveryAttempt, DeliveryRecorder } from './deliveryLog.js';
 import type { ChangeEvent } from './events.js';
 import { redactUrl, SIGNATURE_HEADER, signBody } from './signature.js';
+import { standardWebhookHeaders } from './standardWebhooks.js';
 
 export interface WebhookSettings {
+  /** Signs every delivery (Standard Webhooks `v1`, and the deprecated X-Careerdata-Signature). */
   secret: string;
+  /** During a rotation: the next secret, signed with too, so receivers can switch at any time. */
+  nextSecret?: string | undefined;
   /** Per attempt: connect + response headers + body. */
   timeoutMs: number;
   maxAttempts: number;
@@ -41,10 +45,12 @@ export async function deliverWebhook(
   const headers = {
     'content-type': 'application/json',
     'user-agent': settings.userAgent,
+    // Deprecated: the Standard Webhooks headers replace it; kept for one release, then removed.
     [SIGNATURE_HEADER]: signBody(body, settings.secret),
     'x-careerdata-event': event.type,
     'x-careerdata-delivery': event.id,
   };
+  const secrets = settings.nextSecret ? [settings.secret, settings.nextSecret] : [settings.secret];
   let lastStatus: number | null = null;
   for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
     const started = Date.now();
@@ -70,7 +76,12 @@ export async function deliverWebhook(
       const res = await request(url, {
         method: 'POST',
         body,
-        headers: { ...headers, 'x-careerdata-attempt': String(attempt) },
+        headers: {
+          ...headers,
+          // Signed per attempt: the timestamp is when this attempt was sent.
+          ...standardWebhookHeaders(event.id, body, secrets),
+          'x-careerdata-attempt': String(attempt),
+        },
         headersTimeout: settings.timeoutMs,
         bodyTimeout: settings.timeoutMs,
         signal: AbortSignal.any([deadline, AbortSignal.timeout(settings.timeoutMs)]),

@@ -108,8 +108,9 @@ export async function startWorkerProcess(
 
   const state: ProcessorState = { shuttingDown: false };
   const processJob = createProcessor(deps, state, opts.handlers);
-  // Each job runs as work with its run and job id, so a fatal error inside it names them.
-  const processor: typeof processJob = (job, ...rest) =>
+  // Each job runs as work with its run and job id, so a fatal error inside it names them. Three
+  // named parameters: BullMQ passes the cancellation signal only to a processor of arity 3.
+  const processor: typeof processJob = (job, token, signal) =>
     runAsWork(
       {
         runId: (job.data as { runId?: string } | undefined)?.runId,
@@ -117,7 +118,7 @@ export async function startWorkerProcess(
         job: job.name,
         stage: stageOfJob(job),
       },
-      () => processJob(job, ...rest),
+      () => processJob(job, token, signal),
     );
   const common: WorkerOptions = {
     connection: redis,
@@ -190,8 +191,10 @@ export async function startWorkerProcess(
   const orderlyStop = (reason: string): Promise<void> =>
     (async () => {
       const timeout = config.SHUTDOWN_TIMEOUT;
-      // Most of the budget waits for active jobs; the rest hands back the unfinished and closes.
-      const waitMs = Math.max(0, timeout - Math.min(3_000, Math.floor(timeout * 0.2)));
+      // Most of the budget waits for active jobs; the reserve hands back the unfinished (first
+      // half) and closes down (second half) before the hard deadline in stop().
+      const reserve = Math.min(5_000, Math.floor(timeout * 0.4));
+      const waitMs = Math.max(0, timeout - reserve);
       log.info({ reason, waitMs }, 'stopping: taking no new jobs, waiting for active jobs');
       stopHeartbeat();
       state.shuttingDown = true;
@@ -200,11 +203,7 @@ export async function startWorkerProcess(
       if (!finished) {
         log.warn('active jobs did not finish in time: returning them to the queue');
         for (const w of workers) w.cancelAllJobs('worker shutdown');
-        const returned = await Promise.race([
-          closing.then(() => true),
-          // Half the rest: closing down below needs a moment too before the hard deadline.
-          sleep((timeout - waitMs) / 2).then(() => false),
-        ]);
+        const returned = await Promise.race([closing.then(() => true), sleep(reserve / 2).then(() => false)]);
         if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
       }
       // Webhook deliveries in flight get a short, bounded chance to finish.

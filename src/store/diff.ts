@@ -1,7 +1,8 @@
 /**
  * What changed between two snapshots: added and removed SOC codes, and for each changed
- * occupation the changed field paths with old → new values. Volatile fields (fetch times) are
- * ignored, like in the content hash. Pure.
+ * occupation an RFC 6902 JSON Patch (JSON Pointer paths) that turns the old record into the new
+ * one, plus the changed field paths with old → new values for people. Volatile fields (fetch
+ * times) are ignored, like in the content hash. Pure.
  */
 import { z } from 'zod';
 import type { OccupationRecord } from '../model/occupation.js';
@@ -10,8 +11,19 @@ import { isVolatilePath } from './canonical.js';
 /** An occupation whose whole record changed (a new release) would list thousands of paths; cap it. */
 export const MAX_CHANGES_PER_OCCUPATION = 200;
 
+/** One RFC 6902 operation; `path` is a JSON Pointer (RFC 6901) into the occupation record. */
+export const JsonPatchOperation = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('add'), path: z.string(), value: z.unknown() }),
+  z.object({ op: z.literal('remove'), path: z.string() }),
+  z.object({ op: z.literal('replace'), path: z.string(), value: z.unknown() }),
+]);
+export type JsonPatchOperation = z.infer<typeof JsonPatchOperation>;
+
 export const FieldChange = z.object({
-  /** `wages.national.annual.median`, `careerProgression[2].annual`. */
+  /**
+   * `wages.national.annual.median`, `careerProgression[2].annual`: for people. Deprecated for
+   * programs (ambiguous when a key holds a dot): use the occupation's `patch`; removed in schema 2.0.
+   */
   path: z.string(),
   op: z.enum(['add', 'remove', 'replace']),
   old: z.unknown(),
@@ -24,7 +36,14 @@ export const ChangedOccupation = z.object({
   title: z.string(),
   /** Number of changed leaf paths, including any left out of `changes` by the cap. */
   changeCount: z.number().int(),
+  /**
+   * RFC 6902 operations, applied in order, that turn the old record into the new one (volatile
+   * fetch times aside). Always complete: when `changes` is truncated it is one `replace` of "".
+   * Absent in diffs written before schema 1.2.0.
+   */
+  patch: z.array(JsonPatchOperation).optional(),
   changes: z.array(FieldChange),
+  /** True when `changes` lists only the first of `changeCount` paths. */
   truncated: z.boolean(),
 });
 export type ChangedOccupation = z.infer<typeof ChangedOccupation>;
@@ -61,11 +80,28 @@ function formatPath(path: Path): string {
   return out;
 }
 
+/** RFC 6901: `~` → `~0`, `/` → `~1`; the empty path is the whole document. */
+export function toJsonPointer(path: Path): string {
+  let out = '';
+  for (const part of path) out += `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+  return out;
+}
+
+interface RawChange {
+  path: Path;
+  op: FieldChange['op'];
+  old: unknown;
+  new: unknown;
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Leaf-level differences between two JSON values. Absent keys are reported as null with op add/remove. */
-export function diffValues(a: unknown, b: unknown, path: Path = [], out: FieldChange[] = []): FieldChange[] {
+/**
+ * Leaf-level differences in an order a JSON Patch can apply: an array's surplus elements are
+ * removed from the last one down, so earlier indexes stay valid.
+ */
+function rawDiff(a: unknown, b: unknown, path: Path, out: RawChange[]): RawChange[] {
   if (isVolatilePath(path)) return out;
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
@@ -74,24 +110,46 @@ export function diffValues(a: unknown, b: unknown, path: Path = [], out: FieldCh
       const inB = b[k] !== undefined;
       const p = [...path, k];
       if (isVolatilePath(p)) continue;
-      if (inA && inB) diffValues(a[k], b[k], p, out);
-      else if (inA) out.push({ path: formatPath(p), op: 'remove', old: a[k], new: null });
-      else if (inB) out.push({ path: formatPath(p), op: 'add', old: null, new: b[k] });
+      if (inA && inB) rawDiff(a[k], b[k], p, out);
+      else if (inA) out.push({ path: p, op: 'remove', old: a[k], new: null });
+      else if (inB) out.push({ path: p, op: 'add', old: null, new: b[k] });
     }
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    const n = Math.max(a.length, b.length);
-    for (let i = 0; i < n; i++) {
-      const p = [...path, i];
-      if (i >= a.length) out.push({ path: formatPath(p), op: 'add', old: null, new: b[i] });
-      else if (i >= b.length) out.push({ path: formatPath(p), op: 'remove', old: a[i], new: null });
-      else diffValues(a[i], b[i], p, out);
+    const common = Math.min(a.length, b.length);
+    for (let i = 0; i < common; i++) rawDiff(a[i], b[i], [...path, i], out);
+    for (let i = common; i < b.length; i++) out.push({ path: [...path, i], op: 'add', old: null, new: b[i] });
+    for (let i = a.length - 1; i >= common; i--) {
+      out.push({ path: [...path, i], op: 'remove', old: a[i], new: null });
     }
     return out;
   }
-  if (!Object.is(a, b)) out.push({ path: formatPath(path), op: 'replace', old: a ?? null, new: b ?? null });
+  if (!Object.is(a, b)) out.push({ path, op: 'replace', old: a ?? null, new: b ?? null });
   return out;
+}
+
+const toFieldChange = (c: RawChange): FieldChange => ({
+  path: formatPath(c.path),
+  op: c.op,
+  old: c.old,
+  new: c.new,
+});
+
+function toPatchOperation(c: RawChange): JsonPatchOperation {
+  const path = toJsonPointer(c.path);
+  if (c.op === 'remove') return { op: 'remove', path };
+  return { op: c.op, path, value: c.new };
+}
+
+/** Leaf-level differences between two JSON values. Absent keys are reported as null with op add/remove. */
+export function diffValues(a: unknown, b: unknown): FieldChange[] {
+  return rawDiff(a, b, [], []).map(toFieldChange);
+}
+
+/** RFC 6902 operations turning `a` into `b` (volatile fetch times aside). */
+export function jsonPatch(a: unknown, b: unknown): JsonPatchOperation[] {
+  return rawDiff(a, b, [], []).map(toPatchOperation);
 }
 
 /**
@@ -120,19 +178,22 @@ export class RecordDiffer {
       this.removed.push(old.soc);
       return;
     }
-    const changes = diffValues(old, now);
-    if (changes.length === 0) {
+    const raw = rawDiff(old, now, [], []);
+    if (raw.length === 0) {
       this.unchanged += 1;
       return;
     }
-    const tops = new Set(changes.map((c) => /^[^.[]+/.exec(c.path)?.[0] ?? c.path));
+    const tops = new Set(raw.map((c) => String(c.path[0])));
     for (const t of tops) this.fields[t] = (this.fields[t] ?? 0) + 1;
+    const truncated = raw.length > this.maxChangesPerOccupation;
     this.changed.push({
       soc: old.soc,
       title: now.title,
-      changeCount: changes.length,
-      changes: changes.slice(0, this.maxChangesPerOccupation),
-      truncated: changes.length > this.maxChangesPerOccupation,
+      changeCount: raw.length,
+      // The values are the new record's own (not copies): held only as long as the record is.
+      patch: truncated ? [{ op: 'replace', path: '', value: now }] : raw.map(toPatchOperation),
+      changes: raw.slice(0, this.maxChangesPerOccupation).map(toFieldChange),
+      truncated,
     });
   }
 

@@ -25,7 +25,27 @@ export function isSchemaName(name: string): name is SchemaName {
 
 const cache = new Map<SchemaName, Record<string, unknown>>();
 
-/** The JSON Schema (draft 2020-12) of what we write, titled and versioned. */
+/**
+ * `type: ["number", "string"]` → `anyOf` of the two: the same meaning, and what Ajv's strict mode
+ * (strictTypes) accepts. `[T, "null"]` stays, as strict mode allows it.
+ */
+function strictUnionTypes(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strictUnionTypes);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = strictUnionTypes(v);
+  const type = out.type;
+  if (Array.isArray(type) && type.filter((t) => t !== 'null').length > 1) {
+    delete out.type;
+    out.anyOf = type.map((t) => ({ type: t }));
+  }
+  return out;
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of what we write, titled and versioned (in `$id` and `$comment`:
+ * standard keywords, so Ajv's strict mode compiles it without vendor keywords).
+ */
 export function jsonSchema(name: SchemaName): Record<string, unknown> {
   let s = cache.get(name);
   if (!s) {
@@ -38,8 +58,8 @@ export function jsonSchema(name: SchemaName): Record<string, unknown> {
       $schema: generated.$schema,
       $id: `urn:careerdata:schema:${name}:${SNAPSHOT_SCHEMA_VERSION}`,
       title: `careerdata ${name}`,
-      'x-schema-version': SNAPSHOT_SCHEMA_VERSION,
-      ...generated,
+      $comment: `schemaVersion ${SNAPSHOT_SCHEMA_VERSION}`,
+      ...(strictUnionTypes(generated) as Record<string, unknown>),
     };
     cache.set(name, s);
   }

@@ -8,11 +8,11 @@
  * How late a request arrives after its slot depends on the machine's load and is not the limiter's
  * to promise (arrival gaps measured at the proxy once came out at 976 ms for 8 requests under load).
  */
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { keys } from '../../src/queue/names.js';
 import { PACING_MARGIN } from '../../src/queue/pacer.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
+import { CLOCK_SLACK_MS, watchSlots } from './support/paceSlots.js';
 
 const redisUrl = inject('redisUrl');
 const RPS = 8;
@@ -25,35 +25,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** Timers may fire up to 1 ms early and both clocks count whole ms: the slack a comparison allows. */
-const CLOCK_SLACK_MS = 2;
-
-/**
- * The pacer's granted slots, in Redis time (ms), from MONITOR: each take is an EVAL of the GCRA
- * script on the pace key followed by the script's own `SET key <slot + interval>`.
- */
-async function watchSlots(redisUrl: string, paceKey: string) {
-  const client = new Redis(redisUrl);
-  const monitor = await client.monitor();
-  const slots: number[] = [];
-  let takeInterval: number | undefined;
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    const [command = '', ...rest] = args;
-    if (/^eval$/i.test(command) && rest[2] === paceKey) {
-      takeInterval = (rest[0] ?? '').includes('nextTat') ? Number(rest[3]) : undefined;
-    } else if (source === 'lua' && /^set$/i.test(command) && rest[0] === paceKey && takeInterval) {
-      slots.push(Number(rest[1]) - takeInterval);
-    }
-  });
-  return {
-    slots,
-    close: async () => {
-      monitor.disconnect();
-      client.disconnect();
-    },
-  };
-}
 
 describe('CareerOneStop pacing across two workers', () => {
   it('never exceeds the configured rate, and 429s rate-limit the queue without consuming attempts', async () => {

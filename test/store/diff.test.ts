@@ -1,7 +1,9 @@
+import fastJsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/store/canonical.js';
+import type { OccupationRecord } from '../../src/model/occupation.js';
+import { canonicalJson, withoutVolatile } from '../../src/store/canonical.js';
 import { contentSha256 } from '../../src/store/content.js';
-import { diffRecords, diffValues } from '../../src/store/diff.js';
+import { diffRecords, diffValues, jsonPatch, toJsonPointer } from '../../src/store/diff.js';
 import { newSnapshotId } from '../../src/store/ids.js';
 import { occupation, occupations } from './support.js';
 
@@ -19,6 +21,7 @@ describe('diffRecords', () => {
         title: 'Renamed',
         changeCount: 1,
         truncated: false,
+        patch: [{ op: 'replace', path: '/title', value: 'Renamed' }],
         changes: [{ path: 'title', op: 'replace', old: 'Occupation 11-1001', new: 'Renamed' }],
       },
     ]);
@@ -71,6 +74,61 @@ describe('diffRecords', () => {
     const d = diffRecords({ id: 'a', records: [a] }, { id: 'b', records: [b] }, 50);
     expect(d.changed[0]).toMatchObject({ changeCount: 300, truncated: true });
     expect(d.changed[0]!.changes).toHaveLength(50);
+  });
+});
+
+/** Apply with a JSON Patch library written from RFC 6902 (validating each operation). */
+function applied(doc: unknown, patch: readonly unknown[]): unknown {
+  return fastJsonPatch.applyPatch(structuredClone(doc), patch as fastJsonPatch.Operation[], true, false)
+    .newDocument;
+}
+
+describe('JSON Patch (RFC 6902) per occupation', () => {
+  it('uses JSON Pointer paths with ~0 and ~1 escapes', () => {
+    expect(toJsonPointer(['wages', 'areas', 'a/b~c', 'annual', 'p10'])).toBe(
+      '/wages/areas/a~1b~0c/annual/p10',
+    );
+    expect(toJsonPointer(['careerProgression', 2, 'annual'])).toBe('/careerProgression/2/annual');
+    expect(toJsonPointer([])).toBe('');
+  });
+
+  it('turns the old record into the new one: replace, add and remove, arrays growing and shrinking', () => {
+    const a = occupation('29-2072');
+    a.alsoKnownAs = ['one', 'two', 'three', 'four'];
+    a.brightOutlook = ['x'];
+    const b = structuredClone(a);
+    b.title = 'Medical Records Specialists';
+    b.wages!.national!.annual.median = 51_000;
+    b.wages!.national!.rejected = ['hourly.p10'];
+    b.wages!.states = { 'A/B~C': structuredClone(b.wages!.national!) };
+    b.alsoKnownAs = ['one', 'TWO'];
+    b.brightOutlook = ['x', 'y', 'z'];
+    b.resilience = null;
+    b.sourceStatus.oews!.fetchedAt = '2030-01-01T00:00:00.000Z';
+    const patch = jsonPatch(a, b);
+    expect(patch).toContainEqual({ op: 'replace', path: '/wages/national/annual/median', value: 51_000 });
+    expect(patch).toContainEqual({ op: 'add', path: '/wages/national/rejected', value: ['hourly.p10'] });
+    expect(patch).toContainEqual({ op: 'remove', path: '/alsoKnownAs/3' });
+    expect(patch.filter((o) => o.path.startsWith('/alsoKnownAs/')).map((o) => o.op)).toEqual([
+      'replace',
+      'remove',
+      'remove',
+    ]);
+    expect(patch.some((o) => o.path.includes('fetchedAt'))).toBe(false);
+    expect(withoutVolatile(applied(a, patch) as OccupationRecord)).toEqual(withoutVolatile(b));
+  });
+
+  it('stays applicable when the listed changes are truncated: one replace of the whole record', () => {
+    const a = occupation('11-1011');
+    a.alsoKnownAs = [];
+    const b = structuredClone(a);
+    b.alsoKnownAs = Array.from({ length: 300 }, (_, i) => `t${i}`);
+    const d = diffRecords({ id: 'a', records: [a] }, { id: 'b', records: [b] }, 50);
+    expect(d.changed[0]!.patch).toEqual([{ op: 'replace', path: '', value: b }]);
+    expect(applied(a, d.changed[0]!.patch!)).toEqual(b);
+    const small = diffRecords({ id: 'a', records: [a] }, { id: 'b', records: [b] }, 1000);
+    expect(small.changed[0]!.patch).toHaveLength(300);
+    expect(applied(a, small.changed[0]!.patch!)).toEqual(b);
   });
 });
 

@@ -139,6 +139,7 @@ describe('SnapshotStore', () => {
         title: target.title,
         changeCount: 1,
         truncated: false,
+        patch: [{ op: 'replace', path: '/wages/national/annual/median', value: old + 1000 }],
         changes: [{ path: 'wages.national.annual.median', op: 'replace', old, new: old + 1000 }],
       },
     ]);

@@ -15,6 +15,9 @@ export async function serveAction(): Promise<void> {
     log: cli.log,
     host: cli.config.HOST,
     port: cli.config.PORT,
+    corsOrigins: cli.config.CORS_ORIGINS,
+    accessLogLevel: cli.config.ACCESS_LOG_LEVEL,
+    publicUrls: cli.config.API_PUBLIC_URLS,
     ...(admin ? { admin } : {}),
   });
   process.stdout.write(`careerdata API listening on ${api.url}\n`);
