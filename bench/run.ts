@@ -129,7 +129,7 @@ if (wants('6')) {
   lines.push(onetArchiveLine(result, main.manifest.onet));
 }
 
-const help = (await runNode(built('src/cli/main.ts'), ['--help'], { cwd: os.tmpdir() })).stdout;
+const help = (await runNode(built('main.ts'), ['--help'], { cwd: os.tmpdir() })).stdout;
 const hasCommand = (name: string) => new RegExp(`^\\s+${name}\\b`, 'm').test(help);
 
 // 2, 3, 5 share one environment: the no-op night reuses the cache, the API serves the snapshot.

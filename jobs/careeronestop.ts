@@ -7,6 +7,7 @@
  * hand them on as a stage file.
  */
 import { WaitingChildrenError } from 'bullmq';
+import type { CareerOneStopInput } from '../src/pipeline/stages.js';
 import { type ProbeDeps, storedOutcome } from '../src/queue/careeronestopProbe.js';
 import { occupationJobOptions } from '../src/queue/flow.js';
 import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
@@ -25,12 +26,8 @@ export interface CareerOneStopStageResult {
 
 export const CAREERONESTOP_FILE = 'careeronestop.json';
 
-/** The stage file's content. */
-export interface CareerOneStopHandOver {
-  fields: Record<string, unknown>;
-  missing: Record<string, Record<string, string>>;
-  quality: CareerOneStopQuality;
-}
+/** The stage file's content: what the build stage takes from CareerOneStop. */
+export type CareerOneStopHandOver = CareerOneStopInput;
 
 function probeDeps(deps: JobDeps): ProbeDeps {
   return { store: deps.careeronestopStore, config: deps.config, log: deps.log, now: deps.now };

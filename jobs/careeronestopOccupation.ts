@@ -29,20 +29,27 @@ export const careeronestopOccupationJob: JobHandler<UnitOutcome> = async (deps, 
   const controller = new AbortController();
   const onAbort = () => controller.abort(io.signal.reason);
   io.signal.addEventListener('abort', onAbort, { once: true });
+  const rateLimited = (err: HttpError) => {
+    const limited = new UpstreamRateLimitError(
+      'CareerOneStop answered 429 Too Many Requests',
+      err.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS,
+    );
+    // The unit rethrows its signal's reason, so the 429 reaches the processor as itself.
+    controller.abort(limited);
+    return limited;
+  };
   const http = {
     request: async (url: string, init?: RequestInit) => {
       try {
-        return await deps.base.http.request(url, init);
+        // A 429 is not waited out in-process: the whole queue pauses instead.
+        return await deps.base.http.request(url, {
+          ...init,
+          onRetry: (failure) => {
+            if (failure.status === 429) throw rateLimited(failure);
+          },
+        });
       } catch (err) {
-        if (err instanceof HttpError && err.status === 429) {
-          const limited = new UpstreamRateLimitError(
-            'CareerOneStop answered 429 Too Many Requests',
-            err.retryAfterMs ?? DEFAULT_RATE_LIMIT_PAUSE_MS,
-          );
-          // The unit rethrows its signal's reason, so the 429 reaches the processor as itself.
-          controller.abort(limited);
-          throw limited;
-        }
+        if (err instanceof HttpError && err.status === 429) throw rateLimited(err);
         throw err;
       }
     },

@@ -4,11 +4,10 @@
  * fails the run with the reason. Hands on the SOC list for CareerOneStop as a stage file.
  */
 
-import { checkExpectedCounts, checkRejectionThresholds } from '../src/pipeline/qualityChecks.js';
+import { careerOneStopSocs, checkSources } from '../src/pipeline/stages.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
 import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
 import { encodeReadOutput } from '../src/queue/readHandOver.js';
-import { careerOneStopSocs } from '../src/queue/sourceReader.js';
 import { loadArtifacts } from '../src/queue/stageResults.js';
 
 export interface ReadValidateResult {
@@ -29,16 +28,7 @@ export const readValidateJob: JobHandler<ReadValidateResult> = async (deps, job,
   const artifacts = await loadArtifacts(deps.queues.refresh, ctx.cache, p);
   const read = await deps.reader.read(ctx, artifacts);
   const { bundle, rejects } = read;
-  const previous = await ctx.store.baselineManifest();
-  await io.timed('checks', () => {
-    checkRejectionThresholds(rejects, ctx.config);
-    if (bundle.oews) {
-      checkExpectedCounts(bundle.oews, {
-        minDetailed: ctx.config.MIN_DETAILED_OCCUPATIONS,
-        previousCount: previous?.counts?.withNationalWages ?? null,
-      });
-    }
-  });
+  await io.timed('checks', () => checkSources(ctx, read));
   const socs = careerOneStopSocs(bundle);
   return {
     socs: await deps.stageFiles.write(p.runId, SOCS_FILE, socs),

@@ -246,7 +246,6 @@ const envSchema = z.object({
 /** Every variable the configuration reads (`.env.example` lists them all; a test checks). */
 export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
-export type Env = z.input<typeof envSchema>;
 type Parsed = z.output<typeof envSchema>;
 
 export interface Config extends Omit<Parsed, 'REDIS_URL'> {

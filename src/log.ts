@@ -45,10 +45,6 @@ export function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-export function scrubDeep<T>(value: T, secrets: readonly string[]): T {
-  return JSON.parse(scrub(JSON.stringify(value), secrets)) as T;
-}
-
 /**
  * pino logger: JSON by default, pretty on a TTY. Secrets are scrubbed from the serialised line
  * itself, so no field, message or error stack can carry one.

@@ -2,7 +2,8 @@
  * Every benchmarked process runs compiled JavaScript, as production does (`npm run build` → dist/),
  * not through tsx: tsx's loader thread alone adds ~40 MB of RSS and half a second of start-up, which
  * would blur the memory and no-op figures. This transpiles src/, jobs/ and bench/ file by file with
- * TypeScript's `transpileModule` (no type check: that is `npm run typecheck`'s job) into
+ * TypeScript's `transpileModule` (no type check: that is `npm run typecheck`'s job), with the entry
+ * point main.ts, into
  * `bench/out/build/`, mirroring the source tree so relative imports and PACKAGE_ROOT resolve as in
  * dist/. Unchanged files are skipped.
  */
@@ -43,7 +44,7 @@ const OPTIONS: ts.CompilerOptions = {
 /** Transpile what changed; returns the number of files written. */
 export function buildForBench(): number {
   let written = 0;
-  for (const rel of SOURCE_DIRS.flatMap((d) => tsFiles(d))) {
+  for (const rel of ['main.ts', ...SOURCE_DIRS.flatMap((d) => tsFiles(d))]) {
     const src = path.join(PACKAGE_ROOT, rel);
     const out = path.join(BUILD_DIR, rel.replace(/\.ts$/, '.js'));
     const srcTime = statSync(src).mtimeMs;

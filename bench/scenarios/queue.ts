@@ -55,7 +55,7 @@ export async function benchQueue(
     QUEUE_PREFIX: `bench${process.pid}`,
     WATCHDOG_INTERVAL: '0',
   };
-  const cli = built('src/cli/main.ts');
+  const cli = built('main.ts');
   const workers = Array.from({ length: opts.workers }, () =>
     startNode(cli, ['worker'], { env, cwd: envr.dir }),
   );

@@ -178,7 +178,7 @@ export async function benchReadApi(
   const socs = await snapshotSocs(String(env.SNAPSHOT_DIR));
   const api = await loadServer(
     (port) =>
-      startNode(built('src/cli/main.ts'), ['serve'], {
+      startNode(built('main.ts'), ['serve'], {
         env: { ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
         cwd,
       }),

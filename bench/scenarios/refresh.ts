@@ -34,7 +34,7 @@ export async function runRefreshCli(
   extraArgs: string[] = [],
 ): Promise<RefreshRun> {
   const mark = envr.server.requests.length;
-  const run = await runNode(built('src/cli/main.ts'), ['refresh', '--json', ...extraArgs], {
+  const run = await runNode(built('main.ts'), ['refresh', '--json', ...extraArgs], {
     env: envr.env,
     // Not the repo: the CLI would load a developer's .env from its working directory.
     cwd: envr.dir,

@@ -25,7 +25,7 @@ export function matchingEtag(ifNoneMatch: string | undefined, etag: string): str
   return undefined;
 }
 
-/** True when `ifNoneMatch` matches `etag`. */
+/** True when `ifNoneMatch` matches `etag`. @public (unused since i17; knip: review) */
 export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
   return matchingEtag(ifNoneMatch, etag) !== undefined;
 }

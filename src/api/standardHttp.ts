@@ -45,7 +45,7 @@ export function encodedEtag(etag: string, encoding: string): string {
   return `${etag.slice(0, -1)}-${encoding}"`;
 }
 
-/** `"abc-gzip"` → `"abc"`. */
+/** `"abc-gzip"` → `"abc"`. @public (unused since i17; knip: review) */
 export function identityEtag(etag: string): string {
   return etag.replace(ENCODING_SUFFIX, '"');
 }

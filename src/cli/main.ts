@@ -1,5 +1,10 @@
-/** The `careerdata` command line: command definitions only; each calls the modules that do the work. */
+/**
+ * The `careerdata` command line: command definitions only; each calls the modules that do the work.
+ * The process entry point is `main.ts` at the package root: it hands in the worker's job handlers
+ * (jobs/), which nothing under src/ imports.
+ */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerHealthcheck } from './commands/healthcheck.js';
 import { registerRefresh } from './commands/refresh.js';
@@ -9,7 +14,7 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerSnapshots } from './commands/snapshots.js';
 import { registerTrigger } from './commands/trigger.js';
-import { registerWorker } from './commands/worker.js';
+import { type LoadJobHandlers, registerWorker } from './commands/worker.js';
 import { EXIT } from './exitCodes.js';
 import { EXIT_CODES_HELP } from './help.js';
 
@@ -29,7 +34,12 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-export function buildProgram(): Command {
+export interface ProgramOptions {
+  /** The worker's job handlers, loaded only when `careerdata worker` runs. */
+  loadJobHandlers?: LoadJobHandlers;
+}
+
+export function buildProgram(opts: ProgramOptions = {}): Command {
   const program = new Command('careerdata')
     .description('Keeps occupation data fresh: fetch, validate, score and publish versioned snapshots.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -40,7 +50,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}\nEach command's --help lists the settings it reads.\n`);
   registerRefresh(program);
   registerRescore(program);
-  registerWorker(program);
+  registerWorker(program, opts.loadJobHandlers);
   registerTrigger(program);
   registerRuns(program);
   registerSchedule(program);
@@ -50,10 +60,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-try {
-  await buildProgram().parseAsync(process.argv);
-} catch (err) {
-  if (!(err instanceof CommanderError)) throw err;
-  // --help and --version end with exit code 0; everything else commander reports is a usage error.
-  process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+export async function runCli(argv: string[], opts: ProgramOptions = {}): Promise<void> {
+  try {
+    await buildProgram(opts).parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // --help and --version end with exit code 0; everything else commander reports is a usage error.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
 }
+
+// Run directly (`tsx src/cli/main.ts …`): every command but `worker`, which needs main.ts.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await runCli(process.argv);

@@ -4,6 +4,7 @@
  * manifest and read by the rejected-share gate. Loose objects: the pipeline may add fields.
  */
 import { z } from 'zod';
+import type { BuildReport } from '../model/buildRecords.js';
 import type { RejectCollector } from '../validate/rejects.js';
 
 export const SourceQuality = z.object({
@@ -30,53 +31,83 @@ export const QualityWarning = z.looseObject({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+const HumanAdvantageCounts = z.looseObject({
+  rule: z.number().int().min(0),
+  manual: z.number().int().min(0),
+  missing: z.number().int().min(0),
+  ruleVersion: z.string(),
+});
+
 export const ScoringCounts = z.looseObject({
   scored: z.number().int().min(0),
   unscored: z.number().int().min(0),
   byReason: z.record(z.string(), z.number().int().min(0)).default({}),
+  /** Why occupations are unscored, one count per missing input (no exposure row, no projections, no O*NET data). */
+  byCause: z.record(z.string(), z.number().int().min(0)).optional(),
+  byClassification: z.record(z.string(), z.number().int().min(0)).optional(),
+  /** Where the human-advantage ratings came from: the rule, the manual file, or nowhere. */
+  humanAdvantage: HumanAdvantageCounts.optional(),
 });
 
+/** What the join and the scoring reported (model/buildRecords.ts `BuildReport`); the summary reads these. */
+export const BuildQuality = z.looseObject({
+  missing: z.record(z.string(), z.looseObject({ count: z.number().int().min(0) })),
+  scoring: z.looseObject({
+    methodology: z.string(),
+    scored: z.number().int().min(0),
+    unscored: z.number().int().min(0),
+    unscoredByReason: z.record(z.string(), z.number().int().min(0)),
+    unscoredByCause: z.record(z.string(), z.number().int().min(0)).optional(),
+    humanAdvantage: HumanAdvantageCounts.optional(),
+  }),
+});
+
+/** The one quality report of a run: in the manifest, the run history and the CLI's summary. */
 export const QualityReport = z.looseObject({
   sources: z.record(z.string(), SourceQuality),
+  /** All rows rejected (`rejects` keeps only a sample). */
+  rejectedRows: z.number().int().min(0).optional(),
   rejects: z.array(RejectSample).default([]),
   warnings: z.array(QualityWarning).default([]),
   /** Codes present in one source but not matched in another, keyed by a short name of the join. */
   unmatched: z.record(z.string(), z.array(z.string())).default({}),
   scoring: ScoringCounts.optional(),
+  build: BuildQuality.optional(),
+  /** CareerOneStop's counts per endpoint and record status (sources/careeronestop/collect.ts). */
+  careeronestop: z.looseObject({}).optional(),
 });
 export type QualityReport = z.infer<typeof QualityReport>;
 
-/**
- * What the pipeline may hand in: plain interfaces (no index signatures), so its own report types
- * and the RejectCollector's `Reject` / `Warning` are accepted as they are. Extra fields are kept.
- */
-export interface QualityReportInput {
-  sources: Record<string, SourceQuality>;
-  rejects?: readonly {
-    source: string;
-    file?: string | undefined;
-    row: number | string;
-    field: string;
-    expected: string;
-    got: string;
-    reason: string;
-  }[];
-  warnings?: readonly { source: string; message: string; details?: Record<string, unknown> | undefined }[];
-  unmatched?: Record<string, readonly string[]>;
-  scoring?: { scored: number; unscored: number; byReason?: Record<string, number> };
-}
-
-/** Build the report from the validation collector plus what the join and the scoring found. */
+/** The report of a run: what the readers rejected, what the build reported, CareerOneStop's counts. */
 export function qualityReportFrom(
   collector: RejectCollector,
-  extra: Omit<QualityReportInput, 'sources' | 'rejects' | 'warnings'> = {},
+  build?: BuildReport,
+  careeronestop?: object,
 ): QualityReport {
   return QualityReport.parse({
-    ...extra,
     sources: Object.fromEntries(
       [...collector.counts.entries()].map(([source, c]) => [source, { ...c, byReason: { ...c.byReason } }]),
     ),
+    rejectedRows: collector.total(),
     rejects: collector.rejects,
-    warnings: collector.warnings,
+    warnings: [...collector.warnings, ...(build?.warnings ?? [])],
+    ...(build
+      ? {
+          build,
+          scoring: {
+            scored: build.scoring.scored,
+            unscored: build.scoring.unscored,
+            byReason: build.scoring.unscoredByReason,
+            byCause: build.scoring.unscoredByCause,
+            byClassification: build.scoring.byClassification,
+            humanAdvantage: build.scoring.humanAdvantage,
+          },
+          unmatched: build.unmatched,
+        }
+      : {}),
+    ...(careeronestop ? { careeronestop } : {}),
   });
 }
+
+/** What a caller may hand to the store (defaults not yet applied). */
+export type QualityReportInput = z.input<typeof QualityReport>;

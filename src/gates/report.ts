@@ -9,7 +9,6 @@ export const GATE_NAMES = [
   'coverage',
   'rejected_share',
 ] as const;
-export type GateName = (typeof GATE_NAMES)[number];
 
 export const GateCheck = z.object({
   name: z.enum(GATE_NAMES),

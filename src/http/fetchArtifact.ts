@@ -10,10 +10,10 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { PermanentError, UnexpectedContentError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
 import { BodyMeter } from './bodyMeter.js';
 import { contentProblem, type ExpectedContent, HEAD_BYTES, preview } from './contentCheck.js';
 import type { HttpClient } from './httpClient.js';
+import type { ArtifactRecord, RawArtifact } from './rawArtifact.js';
 import type { CacheIndexEntry, RawCache } from './rawCache.js';
 
 export interface FetchArtifactDeps {

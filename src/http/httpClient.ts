@@ -9,18 +9,20 @@ import { rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import { Agent, type Dispatcher, interceptors, request as undiciRequest } from 'undici';
 import { HttpError, PermanentError } from '../errors.js';
 import { type Logger, scrub } from '../log.js';
 import { BodyMeter, BodyTooLargeError, declaredLength } from './bodyMeter.js';
 import {
+  abortableSleep,
   DEFAULT_RETRY_AFTER_CAP_MS,
   errorCode,
   isRetryableError,
   isRetryableStatus,
   parseRetryAfter,
+  type RateLimiter,
   retryDelay,
+  type Sleep,
 } from './retryPolicy.js';
 
 export interface AttemptEvent {
@@ -48,7 +50,7 @@ export interface HttpClientOptions {
   /** Metrics hook, called once per attempt. */
   onAttempt?: (e: AttemptEvent) => void;
   /** Injectable for tests; default is an abortable timer. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Source-specific advice appended to 401/403/404 errors. */
   hints?: (url: URL, status: number) => string | undefined;
   /** Longest Retry-After waited in-process (default 10 min); longer ones fail at once with `retryAfterMs` set. */
@@ -67,6 +69,13 @@ export interface RequestInit {
   acceptStatuses?: number[];
   signal?: AbortSignal;
   maxAttempts?: number;
+  /** Paces every attempt and hears Retry-After (CareerOneStop's limiter). */
+  limiter?: RateLimiter;
+  /** Called before sleeping for a retry; a throw ends the loop with that error (a queue that pauses instead). */
+  onRetry?: (failure: HttpError, attempt: number) => void | Promise<void>;
+  /** Per-call overrides of the client's sleep and jitter source (tests). */
+  sleep?: Sleep;
+  random?: () => number;
 }
 
 export interface HttpResponse {
@@ -94,6 +103,7 @@ interface Exchange {
   accept: ReadonlySet<number>;
   signal: AbortSignal | undefined;
   maxAttempts: number;
+  retry: Pick<RequestInit, 'limiter' | 'onRetry' | 'sleep' | 'random'>;
 }
 
 type OnSuccess<T> = (
@@ -102,14 +112,11 @@ type OnSuccess<T> = (
   ex: Exchange,
 ) => Promise<T>;
 
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  sleepFor(ms, undefined, signal ? { signal } : undefined);
-
 export class HttpClient {
   private readonly agent: Agent;
   private readonly dispatcher: Dispatcher;
   private readonly secrets: string[];
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: Sleep;
 
   constructor(private readonly opts: HttpClientOptions) {
     this.agent = new Agent({
@@ -121,7 +128,7 @@ export class HttpClient {
       interceptors.redirect({ maxRedirections: opts.maxRedirections ?? 5 }),
     );
     this.secrets = (opts.secrets ?? []).filter((s) => s.length > 0);
-    this.sleep = opts.sleep ?? defaultSleep;
+    this.sleep = opts.sleep ?? abortableSleep;
   }
 
   /** Buffered request (JSON APIs, small files), retried per retryPolicy.ts. */
@@ -187,11 +194,7 @@ export class HttpClient {
     await this.agent.destroy();
   }
 
-  private exchange(
-    url: string,
-    method: string,
-    init: Pick<RequestInit, 'headers' | 'body' | 'acceptStatuses' | 'signal' | 'maxAttempts'>,
-  ): Exchange {
+  private exchange(url: string, method: string, init: Omit<RequestInit, 'method'>): Exchange {
     const safeUrl = scrub(url, this.secrets);
     let target: URL;
     try {
@@ -216,6 +219,7 @@ export class HttpClient {
       accept,
       signal: init.signal,
       maxAttempts: Math.max(1, init.maxAttempts ?? this.opts.maxAttempts),
+      retry: { limiter: init.limiter, onRetry: init.onRetry, sleep: init.sleep, random: init.random },
     };
   }
 
@@ -224,6 +228,7 @@ export class HttpClient {
     const cap = this.opts.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS;
     for (let attempt = 1; ; attempt++) {
       ex.signal?.throwIfAborted();
+      await ex.retry.limiter?.take(ex.signal);
       const started = performance.now();
       const outcome = await this.attemptOnce(ex, onSuccess);
       this.reportAttempt(ex, outcome.status, attempt, started);
@@ -265,8 +270,11 @@ export class HttpClient {
         baseMs: this.opts.retryBaseDelayMs,
         maxMs: this.opts.retryMaxDelayMs,
         retryAfterMs: failure.retryAfterMs,
-        random: this.opts.random,
+        random: ex.retry.random ?? this.opts.random,
       });
+      // Retry-After is advice to the client, not to this one request: the limiter holds every caller back.
+      if (failure.retryAfterMs !== undefined) await ex.retry.limiter?.pause?.(failure.retryAfterMs);
+      await ex.retry.onRetry?.(failure, attempt);
       this.opts.log.warn(
         {
           url: ex.safeUrl,
@@ -281,7 +289,7 @@ export class HttpClient {
         'HTTP attempt failed; retrying',
       );
       try {
-        await this.sleep(delayMs, ex.signal);
+        await (ex.retry.sleep ?? this.sleep)(delayMs, ex.signal);
       } catch (err) {
         throw ex.signal?.aborted ? ex.signal.reason : err;
       }

@@ -1,11 +1,17 @@
 /**
- * The one place that knows which HTTP failures are worth another attempt and how long to wait.
- * Pure functions: the client supplies the clock and the random source.
+ * The one retry policy of every outbound HTTP call (downloads, CareerOneStop, webhook deliveries):
+ * which failures are worth another attempt, how long to wait (Retry-After, else backoff with full
+ * jitter) and the abortable sleep between attempts. HttpClient's attempt loop applies it, with a
+ * rate limiter plugged in where a source has one (CareerOneStop); webhook deliveries apply it in
+ * their own loop, which records every attempt.
  */
 
-/** 408 Request Timeout, 429 Too Many Requests and server errors that a later attempt can fix. */
+/** A sleep that rejects with the signal's reason as soon as it aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** 408 Request Timeout, 425 Too Early, 429 Too Many Requests and server errors a later attempt can fix. */
 export function isRetryableStatus(status: number): boolean {
-  if (status === 408 || status === 429) return true;
+  if (status === 408 || status === 425 || status === 429) return true;
   // 501 Not Implemented and 505 HTTP Version Not Supported will answer the same next time.
   return status >= 500 && status <= 599 && status !== 501 && status !== 505;
 }
@@ -77,4 +83,33 @@ export function retryDelay(opts: {
 }): number {
   if (opts.retryAfterMs !== undefined) return opts.retryAfterMs;
   return backoffDelay(opts.attempt, opts.baseMs, opts.maxMs, opts.random ?? Math.random);
+}
+
+export const abortableSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error('aborted'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * Paces the attempts of one loop: `take` before every attempt (retries included), `pause` when the
+ * upstream asked everyone to wait (Retry-After). CareerOneStop's token bucket and the queue's
+ * fleet-wide pacer implement it.
+ */
+export interface RateLimiter {
+  /** Resolves when the caller may send one request; rejects if `signal` aborts while waiting. */
+  take(signal?: AbortSignal): Promise<void>;
+  /** Upstream asked everyone to wait (429 Retry-After): no slot is granted for `ms`. */
+  pause?(ms: number): void | Promise<void>;
 }

@@ -7,11 +7,11 @@ import { scoreOccupation } from '../methodology/engine.js';
 import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
 import type { EpochRuleDefinition } from '../methodology/humanAdvantage/types.js';
 import type { MethodologyDefinition } from '../methodology/types.js';
+import type { readEpochCsv } from '../readers/epochCsvReader.js';
 import type { EpReadResult, EpRow } from '../readers/epXlsxReader.js';
+import type { readExposureCsv } from '../readers/exposureCsvReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
 import type { OnetReadResult } from '../readers/onet/onetTypes.js';
-import type { EpochData } from '../sources/epoch.js';
-import type { ExposureData } from '../sources/exposure.js';
 import type { Warning } from '../validate/rejects.js';
 import { categoryOf, type HumanAdvantageSources, humanAdvantageInput } from './humanAdvantage.js';
 import type { OccupationRecord, Projections } from './occupation.js';
@@ -19,6 +19,9 @@ import { mergeAlternateTitles, noOnetParts, onetParts } from './onetParts.js';
 import { onetSocGroups, summarizeOnetGroup } from './onetSoc.js';
 import { careerProgression } from './progression.js';
 import { indexWages, releaseYear } from './wages.js';
+
+type EpochData = Awaited<ReturnType<typeof readEpochCsv>>;
+type ExposureData = Awaited<ReturnType<typeof readExposureCsv>>;
 
 export type CareerOneStopFields = Pick<
   OccupationRecord,

@@ -1,9 +1,11 @@
 /**
  * Delivers one event to one webhook: POST of the JSON body, signed, retried with exponential
- * backoff (and Retry-After) on network errors, timeouts, 408/425/429 and 5xx; other 4xx are final.
+ * backoff (and Retry-After) on network errors, timeouts and the statuses http/retryPolicy.ts calls
+ * retryable (408/425/429, 5xx but 501/505); other statuses are final.
  * Every attempt is recorded. Stops at `deadline` whatever the attempt count.
  */
 import { request } from 'undici';
+import { abortableSleep, isRetryableStatus, parseRetryAfter, retryDelay } from '../http/retryPolicy.js';
 import type { Logger } from '../log.js';
 import type { DeliveryAttempt, DeliveryRecorder } from './deliveryLog.js';
 import type { ChangeEvent } from './events.js';
@@ -30,29 +32,6 @@ export interface DeliveryResult {
   lastStatus: number | null;
 }
 
-const RETRYABLE_STATUS = new Set([408, 425, 429]);
-
-function retryAfterMs(header: string | string[] | undefined): number | null {
-  const v = Array.isArray(header) ? header[0] : header;
-  if (!v) return null;
-  if (/^\d+$/.test(v.trim())) return Number(v) * 1000;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : Math.max(0, t - Date.now());
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 export async function deliverWebhook(
   url: string,
   event: ChangeEvent,
@@ -77,7 +56,7 @@ export async function deliverWebhook(
     const started = Date.now();
     let status: number | null = null;
     let error: string | undefined;
-    let retryAfter: number | null = null;
+    let retryAfter: number | undefined;
     let final = false;
     if (deadline.aborted) {
       await safeRecord(record, log, {
@@ -123,8 +102,9 @@ export async function deliverWebhook(
         return { target, delivered: true, attempts: attempt, lastStatus: status };
       }
       error = `HTTP ${status}`;
-      final = status < 500 && !RETRYABLE_STATUS.has(status);
-      retryAfter = retryAfterMs(res.headers['retry-after']);
+      final = !isRetryableStatus(status);
+      const header = res.headers['retry-after'];
+      retryAfter = parseRetryAfter(Array.isArray(header) ? header[0] : header, Date.now());
     } catch (err) {
       error = deadline.aborted ? 'overall delivery deadline passed' : (err as Error).message || String(err);
     }
@@ -146,9 +126,14 @@ export async function deliverWebhook(
       log.warn({ target, eventId: event.id, attempts: attempt, status, error }, 'webhook delivery failed');
       return { target, delivered: false, attempts: attempt, lastStatus };
     }
-    const backoff = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
-    const jittered = backoff / 2 + Math.random() * (backoff / 2);
-    await sleep(Math.min(settings.maxDelayMs, Math.max(jittered, retryAfter ?? 0)), deadline);
+    const delayMs = retryDelay({
+      attempt,
+      baseMs: settings.baseDelayMs,
+      maxMs: settings.maxDelayMs,
+      retryAfterMs: retryAfter,
+    });
+    // The deadline ends the wait early; the next turn records the delivery as abandoned.
+    await abortableSleep(Math.min(settings.maxDelayMs, delayMs), deadline).catch(() => undefined);
   }
   return { target, delivered: false, attempts: settings.maxAttempts, lastStatus };
 }

@@ -3,31 +3,36 @@
  * gates/publish. Returns a summary; never touches `latest` unless the publish itself succeeds.
  */
 import { errorMessage } from '../errors.js';
-import { gateConfigFrom } from '../gates/report.js';
-import { artifactRecord } from '../http/fetchArtifact.js';
-import type { CareerOneStopFields } from '../model/buildRecords.js';
-import type { RawArtifact } from '../sources/artifact.js';
+import { QualityReport, qualityReportFrom } from '../gates/quality.js';
 import { runCareerOneStop } from '../sources/careeronestop/runCareerOneStop.js';
-import type { FileSourceId } from '../sources/registry.js';
 import { RejectCollector } from '../validate/rejects.js';
 import { rememberInputs, unchangedSnapshot } from './noChange.js';
-import { checkExpectedCounts, checkRejectionThresholds } from './qualityChecks.js';
 import { type RunContext, USER_AGENT_PRODUCT } from './runContext.js';
 import {
   type ArtifactsBySource,
-  buildRecords,
+  buildCandidate,
+  type CareerOneStopInput,
+  careerOneStopComplete,
   careerOneStopSocs,
+  checkSources,
   fetchSource,
+  publishCandidate,
+  type ReadOutput,
   type RefreshProgressListener,
   readSources,
   selectedFileSources,
 } from './stages.js';
-import type { QualityReport, RefreshSummary, StageName } from './summary.js';
-import { composeQuality, failedSummary, publishedSummary } from './summary.js';
+import {
+  failedOutcome,
+  type RefreshSummary,
+  type RunTrigger,
+  refreshSummary,
+  type StageName,
+} from './summary.js';
 
 export interface RefreshOptions {
   runId: string;
-  trigger: 'manual' | 'schedule' | 'catch-up' | 'cli' | 'rescore';
+  trigger: RunTrigger;
   force?: boolean;
   /** Re-fetch CareerOneStop entries even when fresh (`--force`). */
   refetch?: boolean;
@@ -41,9 +46,10 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
   const ctx: RunContext = { ...outer, log: outer.log.child({ runId: opts.runId }) };
   const startedAt = ctx.now();
   const stages: Partial<Record<StageName, number>> = {};
-  const rejects = new RejectCollector();
   const artifacts: ArtifactsBySource = {};
+  let current: string = 'fetch';
   const timed = async <T>(stage: StageName, fn: () => Promise<T> | T): Promise<T> => {
+    current = stage;
     opts.onStage?.(stage, 'start');
     const t0 = performance.now();
     try {
@@ -60,19 +66,21 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
     startedAt: startedAt.toISOString(),
     finishedAt: ctx.now().toISOString(),
     stages,
-    rejectedRows: rejects.total(),
   });
+  let read: ReadOutput | undefined;
   let quality: QualityReport | undefined;
   try {
     const fileSources = selectedFileSources(ctx.config.sources);
     await timed('fetch', async () => {
       const stale = await ctx.cache.cleanStaleTemp().catch(() => []);
       if (stale.length > 0) ctx.log.info({ removed: stale.length }, 'removed downloads left by killed runs');
-      for (const id of fileSources)
+      for (const id of fileSources) {
+        current = `fetch:${id}`;
         artifacts[id] = await fetchSource(ctx, id, {
           force: opts.refetch ?? false,
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         });
+      }
     });
     const noChange = {
       config: ctx.config,
@@ -97,34 +105,28 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
     if (sameAs) {
       ctx.log.info({ snapshotId: sameAs }, 'inputs identical to those of latest: no new snapshot');
       const latest = await ctx.store.latestManifest();
-      return publishedSummary(
+      const none = qualityReportFrom(new RejectCollector());
+      return refreshSummary(
         runBase(),
-        { status: 'unchanged', snapshotId: sameAs },
         {
+          status: 'unchanged',
+          snapshotId: sameAs,
+          previousId: null,
           occupations: latest?.counts.occupations ?? 0,
+          rejectedRows: 0,
           downloadedBytes: 0,
-          quality: composeQuality(rejects),
         },
+        none,
       );
     }
-    const bundle = await timed('read', () => readSources(ctx, artifacts, rejects));
-    const previous = await ctx.store.baselineManifest(latestState);
-    await timed('checks', () => {
-      checkRejectionThresholds(rejects, ctx.config);
-      if (bundle.oews) {
-        checkExpectedCounts(bundle.oews, {
-          minDetailed: ctx.config.MIN_DETAILED_OCCUPATIONS,
-          previousCount: previous?.counts?.withNationalWages ?? null,
-        });
-      }
-    });
+    const parsed = await timed('read', () => readSources(ctx, artifacts));
+    read = parsed; // for the failure report
+    await timed('checks', () => checkSources(ctx, parsed, latestState));
 
-    let c1s: Map<string, CareerOneStopFields> | null = null;
-    let c1sReport: unknown;
-    let c1sComplete = true;
-    const c1sSocs = ctx.config.sources.includes('careeronestop') ? careerOneStopSocs(bundle) : [];
+    let careeronestop: CareerOneStopInput | null = null;
+    const c1sSocs = ctx.config.sources.includes('careeronestop') ? careerOneStopSocs(parsed.bundle) : [];
     if (ctx.config.sources.includes('careeronestop')) {
-      const result = await timed('careeronestop', () =>
+      careeronestop = await timed('careeronestop', () =>
         runCareerOneStop(
           { http: ctx.http, config: ctx.config, log: ctx.log, now: ctx.now },
           {
@@ -140,55 +142,44 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
           },
         ),
       );
-      c1s = new Map(
-        Object.entries(result.fields).map(([soc, f]) => [soc, { ...f, missing: result.missing[soc] ?? {} }]),
-      );
-      c1sReport = result.quality;
-      const q = result.quality;
-      c1sComplete = !q.stopped && q.records.failed === 0 && q.records.stale === 0;
     }
+    const c1sComplete = careeronestop ? careerOneStopComplete(careeronestop) : true;
 
-    const built = await timed('build', () => buildRecords(ctx, bundle, c1s));
+    const built = await timed('build', () =>
+      buildCandidate(ctx, {
+        read: parsed,
+        careeronestop,
+        artifacts,
+        run: { id: opts.runId, trigger: opts.trigger },
+      }),
+    );
+    quality = QualityReport.parse(built.candidate.quality);
     // The records hold what they need; free the parsed sources (~60 MB of OEWS estimates at full
     // size) and CareerOneStop fields before publishing serialises the records.
-    bundle.oews = bundle.ep = bundle.exposure = bundle.epoch = bundle.onet = null;
-    c1s = null;
-    quality = composeQuality(rejects, built.report, c1sReport);
-    const sourceRecords = Object.fromEntries(
-      (Object.entries(artifacts) as [FileSourceId, RawArtifact[]][]).map(([id, list]) => [
-        id,
-        list.map((a) => artifactRecord(a, a.notModified ? 0 : a.bytes)),
-      ]),
-    );
+    const b = parsed.bundle;
+    b.oews = b.ep = b.exposure = b.epoch = b.onet = null;
+    careeronestop = null;
     const outcome = await timed('publish', () =>
-      ctx.store.publish(
-        {
-          records: built.records,
-          sources: sourceRecords,
-          quality: quality as QualityReport,
-          methodology: ctx.config.METHODOLOGY_VERSION,
-          run: { id: opts.runId, trigger: opts.trigger },
-        },
-        { gates: gateConfigFrom(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
-      ),
+      publishCandidate(ctx, built, { force: opts.force ?? false, notifier: ctx.notifier }),
     );
     if (outcome.status === 'published' || outcome.status === 'unchanged') {
       const run = { artifacts, careerOneStopSocs: c1sSocs, careerOneStopComplete: c1sComplete };
-      await rememberInputs(noChange, run, outcome.snapshotId).catch((err: unknown) =>
+      await rememberInputs(noChange, run, outcome.snapshotId!).catch((err: unknown) =>
         ctx.log.warn({ err: errorMessage(err) }, 'could not record the inputs for the no-change check'),
       );
     }
-    const downloadedBytes = Object.values(artifacts)
-      .flat()
-      .reduce((n, a) => n + (a?.notModified ? 0 : (a?.bytes ?? 0)), 0);
-    return publishedSummary(runBase(), outcome, {
-      occupations: built.records.length,
-      downloadedBytes,
-      quality,
-    });
+    return refreshSummary(runBase(), outcome, quality);
   } catch (err) {
     ctx.log.error({ err: errorMessage(err) }, 'refresh failed');
     const latestId = await ctx.store.latestId().catch(() => null);
-    return failedSummary(runBase(), errorMessage(err), latestId, quality ?? composeQuality(rejects));
+    const report = quality ?? qualityReportFrom(read?.rejects ?? new RejectCollector());
+    return refreshSummary(
+      runBase(),
+      failedOutcome(current, errorMessage(err), latestId, {
+        rejectedRows: read?.rejects.total() ?? 0,
+        quality: report,
+      }),
+      report,
+    );
   }
 }

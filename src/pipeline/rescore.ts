@@ -5,16 +5,21 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config.js';
 import { errorMessage, ValidationError } from '../errors.js';
-import { gateConfigFrom } from '../gates/report.js';
+import { qualityReportFrom } from '../gates/quality.js';
 import type { CareerOneStopFields } from '../model/buildRecords.js';
 import { ONET_PARTS } from '../model/onetParts.js';
 import type { ArtifactRecord, RawArtifact } from '../sources/artifact.js';
 import { type FileSourceId, isFileSource } from '../sources/registry.js';
 import { RejectCollector } from '../validate/rejects.js';
 import type { RunContext } from './runContext.js';
-import { type ArtifactsBySource, buildRecords, readSources } from './stages.js';
-import type { RefreshSummary, StageName } from './summary.js';
-import { composeQuality, failedSummary, publishedSummary } from './summary.js';
+import {
+  type ArtifactsBySource,
+  buildRecords,
+  publishCandidate,
+  type ReadOutput,
+  readSources,
+} from './stages.js';
+import { failedOutcome, type RefreshSummary, refreshSummary, type StageName } from './summary.js';
 
 /** Parts of a record that the build recomputes (their `missing` reasons are recomputed too). */
 const RECOMPUTED = new Set<string>([
@@ -40,17 +45,17 @@ export interface RescoreOptions {
 export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise<RefreshSummary> {
   const startedAt = ctx.now().toISOString();
   const stages: Partial<Record<StageName, number>> = {};
-  const rejects = new RejectCollector();
+  let read: ReadOutput | undefined;
+  let current = 'read';
   const methodology = opts.methodology ?? ctx.config.METHODOLOGY_VERSION;
   let sources: string[] = [];
   const runBase = () => ({
     runId: opts.runId,
-    trigger: 'rescore',
+    trigger: 'rescore' as const,
     sources,
     startedAt,
     finishedAt: ctx.now().toISOString(),
     stages,
-    rejectedRows: rejects.total(),
   });
   try {
     const fromId = opts.from === 'latest' ? await ctx.store.latestId() : opts.from;
@@ -84,10 +89,11 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
     };
     const rctx: RunContext = { ...ctx, config };
     let t0 = performance.now();
-    const bundle = await readSources(rctx, artifacts, rejects);
+    read = await readSources(rctx, artifacts);
     stages.read = Math.round(performance.now() - t0);
 
     // CareerOneStop is an API, not a file: carry the source snapshot's fields over unchanged.
+    current = 'build';
     t0 = performance.now();
     const previous = await ctx.store.records(fromId);
     const hadC1s = previous.some(
@@ -112,32 +118,43 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
         )
       : null;
     if (hadC1s) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
-    const built = buildRecords(rctx, bundle, c1s, {
+    const built = buildRecords(rctx, read.bundle, c1s, {
       methodologyVersion: methodology,
       ...(opts.epochRule ? { epochRuleVersion: opts.epochRule } : {}),
     });
     stages.build = Math.round(performance.now() - t0);
-    const quality = composeQuality(rejects, built.report);
+    const quality = qualityReportFrom(read.rejects, built.report);
+    current = 'publish';
     t0 = performance.now();
-    const outcome = await ctx.store.publish(
+    const outcome = await publishCandidate(
+      ctx,
       {
-        records: built.records,
-        sources: manifest.sources,
-        quality,
-        methodology,
-        derivedFrom: fromId,
-        run: { id: opts.runId, trigger: 'rescore' },
+        candidate: {
+          records: built.records,
+          sources: manifest.sources,
+          quality,
+          methodology,
+          derivedFrom: fromId,
+          run: { id: opts.runId, trigger: 'rescore' },
+        },
+        occupations: built.records.length,
+        rejectedRows: read.rejects.total(),
+        downloadedBytes: 0,
       },
-      { gates: gateConfigFrom(ctx.config), force: opts.force ?? false, notifier: ctx.notifier },
+      { force: opts.force ?? false, notifier: ctx.notifier },
     );
     stages.publish = Math.round(performance.now() - t0);
-    return publishedSummary(runBase(), outcome, {
-      occupations: built.records.length,
-      downloadedBytes: 0,
-      quality,
-    });
+    return refreshSummary(runBase(), outcome, quality);
   } catch (err) {
     const latestId = await ctx.store.latestId().catch(() => null);
-    return failedSummary(runBase(), errorMessage(err), latestId, composeQuality(rejects));
+    const quality = qualityReportFrom(read?.rejects ?? new RejectCollector());
+    return refreshSummary(
+      runBase(),
+      failedOutcome(current, errorMessage(err), latestId, {
+        rejectedRows: read?.rejects.total() ?? 0,
+        quality,
+      }),
+      quality,
+    );
   }
 }

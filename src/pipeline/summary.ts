@@ -1,66 +1,21 @@
+import type { QualityReport } from '../gates/quality.js';
 import { describeFailures, type GateReport } from '../gates/report.js';
-import type { BuildReport } from '../model/buildRecords.js';
-import type { PublishResult } from '../store/snapshotStore.js';
-import type { Reject, RejectCollector, Warning } from '../validate/rejects.js';
+import type { DiffSummary } from '../store/diff.js';
 import { truncateForReport } from '../validate/truncate.js';
+
+export type { QualityReport } from '../gates/quality.js';
 
 export type StageName = 'fetch' | 'noChange' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
 export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';
 
-export interface QualityReport {
-  sources: Record<string, { read: number; kept: number; rejected: number; byReason: Record<string, number> }>;
-  rejectedRows: number;
-  rejects: Reject[];
-  warnings: Warning[];
-  build?: BuildReport;
-  /** Scored / unscored counts (the scored-share gate reads these). */
-  scoring?: {
-    scored: number;
-    unscored: number;
-    byReason: Record<string, number>;
-    /** Why occupations are unscored, one count per missing input (no exposure row, no projections, no O*NET data). */
-    byCause?: Record<string, number>;
-    byClassification?: Record<string, number>;
-    /** Where the human-advantage ratings came from: the rule, the manual file, or nowhere. */
-    humanAdvantage?: BuildReport['scoring']['humanAdvantage'];
-  };
-  unmatched?: Record<string, string[]>;
-  careeronestop?: unknown;
-}
+/** What starts a run: the queue's three, and the embedded driver's two. */
+export const QUEUED_TRIGGERS = ['schedule', 'manual', 'catch-up'] as const;
+export const RUN_TRIGGERS = [...QUEUED_TRIGGERS, 'cli', 'rescore'] as const;
+export type QueuedTrigger = (typeof QUEUED_TRIGGERS)[number];
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
-/** The quality report of a run, from what the readers rejected and what the build reported. */
-export function composeQuality(
-  rejects: RejectCollector,
-  build?: BuildReport,
-  careeronestop?: unknown,
-): QualityReport {
-  return {
-    sources: Object.fromEntries(rejects.counts),
-    rejectedRows: rejects.total(),
-    rejects: rejects.rejects,
-    warnings: [...rejects.warnings, ...(build?.warnings ?? [])],
-    ...(build
-      ? {
-          build,
-          scoring: {
-            scored: build.scoring.scored,
-            unscored: build.scoring.unscored,
-            byReason: build.scoring.unscoredByReason,
-            byCause: build.scoring.unscoredByCause,
-            byClassification: build.scoring.byClassification,
-            humanAdvantage: build.scoring.humanAdvantage,
-          },
-          unmatched: build.unmatched,
-        }
-      : {}),
-    ...(careeronestop ? { careeronestop } : {}),
-  };
-}
-
-export interface RefreshSummary {
-  runId: string;
-  trigger: string;
-  sources: string[];
+/** How a run ended, whichever driver ran it. */
+export interface RunOutcome {
   status: RunStatus;
   /** The published snapshot, or for unchanged/blocked/failed the one that stays `latest`. */
   snapshotId: string | null;
@@ -68,15 +23,26 @@ export interface RefreshSummary {
   occupations: number;
   rejectedRows: number;
   downloadedBytes: number;
+  quality?: QualityReport | undefined;
+  gateReport?: GateReport;
+  gateFailures?: string[];
+  diffSummary?: DiffSummary;
+  error?: string;
+  /** The stage that failed (`fetch:ep`, `read`, …) or, for a blocked run, `publish`. */
+  failedStage?: string;
+  /** Latest was damaged (its files no longer matched its manifest); this run's snapshot replaced it. */
+  replacedDamaged?: { id: string; problems: string[] };
+}
+
+/** An embedded run's summary: what was asked, when, per-stage durations, and how it ended. */
+export interface RefreshSummary extends RunOutcome {
+  runId: string;
+  trigger: RunTrigger;
+  sources: string[];
   startedAt: string;
   finishedAt: string;
   stages: Partial<Record<StageName, number>>;
   quality: QualityReport;
-  error?: string;
-  gateReport?: GateReport;
-  diffSummary?: unknown;
-  /** Latest was damaged (its files no longer matched its manifest); this run's snapshot replaced it. */
-  replacedDamaged?: { id: string; problems: string[] };
 }
 
 /** The `--json` line: small and stable. */
@@ -158,48 +124,33 @@ export function formatSummary(s: RefreshSummary, snapshotDir: string): string {
   return lines.join('\n');
 }
 
-type RunBase = Pick<RefreshSummary, 'runId' | 'trigger' | 'sources' | 'startedAt' | 'stages'> & {
-  rejectedRows: number;
-  finishedAt: string;
-};
+export type RunBase = Pick<
+  RefreshSummary,
+  'runId' | 'trigger' | 'sources' | 'startedAt' | 'finishedAt' | 'stages'
+>;
 
-/** The summary of a run that reached the publish step (published, unchanged or blocked). */
-export function publishedSummary(
-  base: RunBase,
-  outcome: PublishResult,
-  figures: { occupations: number; downloadedBytes: number; quality: QualityReport },
-): RefreshSummary {
-  return {
-    ...base,
-    ...figures,
-    status: outcome.status,
-    // Blocked: the snapshot that stays latest.
-    snapshotId: outcome.status === 'blocked' ? outcome.previousId : outcome.snapshotId,
-    previousId: outcome.status === 'published' ? outcome.previousId : null,
-    ...(outcome.status === 'blocked' ? { gateReport: outcome.gateReport } : {}),
-    ...(outcome.status === 'published' ? { diffSummary: outcome.diffSummary } : {}),
-    ...(outcome.status === 'published' && outcome.replacedDamaged
-      ? { replacedDamaged: outcome.replacedDamaged }
-      : {}),
-  };
+/** The summary of an embedded run: when and how it ran, and how it ended. */
+export function refreshSummary(base: RunBase, outcome: RunOutcome, quality: QualityReport): RefreshSummary {
+  return { ...base, ...outcome, quality: outcome.quality ?? quality };
 }
 
-/** The summary of a run that failed before publishing: `latest` is untouched. */
-export function failedSummary(
-  base: RunBase,
+/** The outcome of a run that failed before publishing: `latest` is untouched. */
+export function failedOutcome(
+  stage: string,
   error: string,
-  latestId: string | null,
-  quality: QualityReport,
-): RefreshSummary {
+  snapshotId: string | null = null,
+  figures: Partial<Pick<RunOutcome, 'rejectedRows' | 'quality'>> = {},
+): RunOutcome {
   return {
-    ...base,
     status: 'failed',
-    snapshotId: latestId,
+    snapshotId,
     previousId: null,
     occupations: 0,
+    rejectedRows: figures.rejectedRows ?? 0,
     downloadedBytes: 0,
     // Messages may quote input; the run record, events and logs get a bounded copy.
     error: truncateForReport(error, 2_000),
-    quality,
+    failedStage: stage,
+    ...(figures.quality ? { quality: figures.quality } : {}),
   };
 }

@@ -14,7 +14,6 @@ export const QUEUES = {
   /** Scheduler- and watchdog-produced jobs that ask for a refresh. */
   control: 'control',
 } as const;
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOB = {
   fetch: 'fetch-source',

@@ -6,6 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { SOURCE_IDS } from '../config.js';
 import { SOC_PATTERN } from '../model/occupation.js';
+import { QUEUED_TRIGGERS } from '../pipeline/summary.js';
 import { FILE_SOURCES, type FileSourceId } from '../sources/registry.js';
 import { RUN_ID_PATTERN } from './names.js';
 
@@ -13,7 +14,7 @@ const FILE_SOURCE_IDS = Object.keys(FILE_SOURCES) as [FileSourceId, ...FileSourc
 
 export const RunPayload = z.object({
   runId: z.string().regex(RUN_ID_PATTERN, 'expected a run id such as run-20261127T030000Z-9f2c1a'),
-  trigger: z.enum(['schedule', 'manual', 'catch-up']),
+  trigger: z.enum(QUEUED_TRIGGERS),
   sources: z.array(z.enum(SOURCE_IDS)).min(1),
   force: z.boolean(),
 });
@@ -38,16 +39,15 @@ export const OccupationPayload = z.object({
 export type OccupationPayload = z.infer<typeof OccupationPayload>;
 
 export const ControlPayload = z.object({
-  trigger: z.enum(['schedule', 'catch-up']).default('schedule'),
+  trigger: z.enum(QUEUED_TRIGGERS).exclude(['manual']).default('schedule'),
 });
 
 /** A file written by one stage for a later one: name inside the run's stage directory + its digest. */
-export const StageRef = z.object({
-  name: z.string().regex(/^[a-z0-9-]+\.json$/),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bytes: z.number().int().min(0),
-});
-export type StageRef = z.infer<typeof StageRef>;
+export interface StageRef {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
 
 export function parsePayload<T extends z.ZodType>(schema: T, data: unknown, jobName: string): z.infer<T> {
   const parsed = schema.safeParse(data);

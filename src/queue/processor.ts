@@ -1,5 +1,5 @@
 /**
- * One BullMQ processor for every queue: look up the job's handler (jobs/*.ts), record the stage in
+ * One BullMQ processor for every queue: look up the job's handler (jobs/*.ts, handed in), record the stage in
  * the run history, and turn what went wrong into what the queue must do:
  *   permanent (validation, 4xx other than 408/429, bad payload) → UnrecoverableError: no retry;
  *   upstream 429 → the queue's rate-limit mode + RateLimitError: no attempt spent;
@@ -17,30 +17,14 @@ import {
   Worker,
 } from 'bullmq';
 import { ZodError } from 'zod';
-import { buildScoreJob } from '../../jobs/buildScore.js';
-import { careeronestopStageJob } from '../../jobs/careeronestop.js';
-import { careeronestopOccupationJob } from '../../jobs/careeronestopOccupation.js';
-import { fetchSourceJob } from '../../jobs/fetchSource.js';
-import { freshnessWatchdogJob } from '../../jobs/freshnessWatchdog.js';
-import { publishJob } from '../../jobs/publish.js';
-import { readValidateJob } from '../../jobs/readValidate.js';
-import { scheduledRefreshJob } from '../../jobs/scheduledRefresh.js';
 import { secretValues } from '../config.js';
 import { errorMessage, isPermanent, UpstreamRateLimitError } from '../errors.js';
 import { scrub } from '../log.js';
 import type { JobDeps, JobHandler, JobIO } from './jobDeps.js';
 import { JOB, type JobName, stageOfJob } from './names.js';
 
-export const HANDLERS: Record<JobName, JobHandler> = {
-  [JOB.fetch]: fetchSourceJob,
-  [JOB.read]: readValidateJob,
-  [JOB.careeronestop]: careeronestopStageJob,
-  [JOB.careeronestopOccupation]: careeronestopOccupationJob,
-  [JOB.build]: buildScoreJob,
-  [JOB.publish]: publishJob,
-  [JOB.scheduledRefresh]: scheduledRefreshJob,
-  [JOB.watchdog]: freshnessWatchdogJob,
-};
+/** The handler of each job name (jobs/index.ts); the worker's entry point hands them in. */
+export type JobHandlers = Record<JobName, JobHandler>;
 
 export interface ProcessorState {
   /** Set when the process is stopping: an aborted job is handed back instead of failed. */
@@ -87,7 +71,7 @@ function metricStage(stage: string): string {
   return stage.split(':')[0]!;
 }
 
-export function createProcessor(deps: JobDeps, state: ProcessorState) {
+export function createProcessor(deps: JobDeps, state: ProcessorState, handlers: Partial<JobHandlers>) {
   const secrets = secretValues(deps.config);
   const clean = (err: unknown) => scrub(errorMessage(err), secrets);
 
@@ -127,7 +111,7 @@ export function createProcessor(deps: JobDeps, state: ProcessorState) {
 
   // Three parameters: BullMQ passes an AbortSignal only to processors that declare one.
   return async (job: Job, token: string | undefined, signal?: AbortSignal): Promise<unknown> => {
-    const handler = HANDLERS[job.name as JobName];
+    const handler = handlers[job.name as JobName];
     if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" (queue ${job.queueName})`);
     const data = (job.data ?? {}) as { runId?: string; step?: string; plannedAt?: number };
     const runId = typeof data.runId === 'string' ? data.runId : undefined;

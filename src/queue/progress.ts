@@ -18,12 +18,20 @@ function stageState(run: RunRecord, stage: string): StageRecord['state'] | 'pend
     .map(([, s]) => s.state);
   if (parts.length === 0) return 'pending';
   if (parts.includes('failed')) return 'failed';
+  if (parts.includes('cancelled')) return 'cancelled';
   if (parts.includes('active') || parts.includes('retrying'))
     return parts.includes('active') ? 'active' : 'retrying';
   return 'done';
 }
 
-const MARK: Record<string, string> = { done: '✓', active: '…', retrying: '↻', failed: '✗', pending: '·' };
+const MARK: Record<string, string> = {
+  done: '✓',
+  active: '…',
+  retrying: '↻',
+  failed: '✗',
+  cancelled: '–',
+  pending: '·',
+};
 
 /** One line for a terminal: `run-… running  fetch ✓  read ✓  careeronestop … 120/830  build ·`. */
 export function progressLine(run: RunRecord, now = Date.now()): string {
@@ -59,7 +67,7 @@ export function progressEvents(run: RunRecord, seen: Map<string, string>): strin
     const detail =
       s.state === 'done'
         ? ` (${secs(s.ms ?? 0)})`
-        : s.state === 'failed' || s.state === 'retrying'
+        : s.state === 'failed' || s.state === 'retrying' || s.state === 'cancelled'
           ? `: ${s.error ?? ''}`
           : s.attempt > 1
             ? ` (attempt ${s.attempt})`

@@ -4,9 +4,10 @@
  * Maps, the OEWS estimate table (typed arrays as base64) and the reject collector written in a form
  * that comes back as the same classes.
  */
+
+import type { ReadOutput } from '../pipeline/stages.js';
 import { OewsEstimateTable, type SerializedEstimateTable } from '../readers/oewsEstimateTable.js';
 import { RejectCollector } from '../validate/rejects.js';
-import type { ReadOutput } from './sourceReader.js';
 
 const MAP = '$map';
 const TABLE = '$oewsEstimateTable';
@@ -25,13 +26,16 @@ export function encodeReadOutput(out: ReadOutput): string {
     warnings: out.rejects.warnings,
     counts: out.rejects.counts,
   };
-  return JSON.stringify({ bundle: out.bundle, rejects }, function (this: unknown, key, value: unknown) {
-    if (value instanceof Map) return { [MAP]: [...value] };
-    // The replacer sees the table's toJSON() result; the holder still has the table itself.
-    const original = (this as Record<string, unknown>)[key];
-    if (original instanceof OewsEstimateTable) return { [TABLE]: value };
-    return value;
-  });
+  return JSON.stringify(
+    { bundle: out.bundle, rejects, releases: out.releases },
+    function (this: unknown, key, value: unknown) {
+      if (value instanceof Map) return { [MAP]: [...value] };
+      // The replacer sees the table's toJSON() result; the holder still has the table itself.
+      const original = (this as Record<string, unknown>)[key];
+      if (original instanceof OewsEstimateTable) return { [TABLE]: value };
+      return value;
+    },
+  );
 }
 
 export function decodeReadOutput(text: string): ReadOutput {
@@ -43,10 +47,10 @@ export function decodeReadOutput(text: string): ReadOutput {
       }
     }
     return value;
-  }) as { bundle: ReadOutput['bundle']; rejects: EncodedRejects };
+  }) as { bundle: ReadOutput['bundle']; rejects: EncodedRejects; releases?: ReadOutput['releases'] };
   const rejects = new RejectCollector(revived.rejects.maxKept);
   rejects.rejects.push(...revived.rejects.rejects);
   rejects.warnings.push(...revived.rejects.warnings);
   for (const [k, v] of revived.rejects.counts) rejects.counts.set(k, v);
-  return { bundle: revived.bundle, rejects };
+  return { bundle: revived.bundle, rejects, releases: revived.releases ?? {} };
 }

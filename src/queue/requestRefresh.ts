@@ -8,10 +8,11 @@ import { type FlowProducer, Job, type Queue } from 'bullmq';
 import type { Config, SourceId } from '../config.js';
 import { errorMessage } from '../errors.js';
 import { newRunId } from '../pipeline/runContext.js';
+import { failedOutcome, type QueuedTrigger, type RunOutcome } from '../pipeline/summary.js';
 import { type FinishDeps, finishRun, rootCause } from './finishRun.js';
 import { buildRefreshFlow } from './flow.js';
 import { QUEUES, rootJobId } from './names.js';
-import type { RunOutcome, RunState, RunTrigger } from './runStore.js';
+import type { RunState } from './runStore.js';
 
 export interface RequestDeps extends FinishDeps {
   config: Pick<Config, 'sources' | 'QUEUE_BACKOFF_DELAY'>;
@@ -20,7 +21,7 @@ export interface RequestDeps extends FinishDeps {
 }
 
 export interface RefreshRequest {
-  trigger: RunTrigger;
+  trigger: QueuedTrigger;
   sources?: SourceId[] | undefined;
   force?: boolean | undefined;
   /** A deterministic id (scheduler jobs); default a new time-sortable one. */
@@ -67,19 +68,6 @@ export async function requestRefresh(deps: RequestDeps, req: RefreshRequest): Pr
     'refresh queued',
   );
   return { runId: meta.runId, created: true, status: 'queued' };
-}
-
-export function failedOutcome(stage: string, error: string, snapshotId: string | null = null): RunOutcome {
-  return {
-    status: 'failed',
-    snapshotId,
-    previousId: null,
-    occupations: 0,
-    rejectedRows: 0,
-    downloadedBytes: 0,
-    error,
-    failedStage: stage,
-  };
 }
 
 /**

@@ -8,60 +8,11 @@
  * or running gets that run's id back instead of starting a second one.
  */
 import type { Redis } from 'ioredis';
-import type { SourceId } from '../config.js';
-import type { QualityReport, RunStatus, StageName } from '../pipeline/summary.js';
+import type { RunHistory, RunMeta, RunRecord, RunState, StageRecord } from '../pipeline/runHistory.js';
+import type { RunOutcome, StageName } from '../pipeline/summary.js';
 import type { Keys } from './names.js';
 
-export type RunTrigger = 'schedule' | 'manual' | 'catch-up';
-export type RunState = 'queued' | 'running' | RunStatus;
-
-export interface RunMeta {
-  runId: string;
-  trigger: RunTrigger;
-  sources: SourceId[];
-  force: boolean;
-  queuedAt: string;
-}
-
-export interface StageRecord {
-  state: 'active' | 'done' | 'retrying' | 'failed';
-  startedAt: string;
-  finishedAt?: string;
-  ms?: number;
-  /** 1-based attempt that this record describes. */
-  attempt: number;
-  error?: string;
-  /** Worker name (host:pid) that ran the attempt. */
-  worker?: string;
-}
-
-export interface RunOutcome {
-  status: RunStatus;
-  /** The published snapshot, or for unchanged/blocked/failed the one that stays latest. */
-  snapshotId: string | null;
-  previousId: string | null;
-  occupations: number;
-  rejectedRows: number;
-  downloadedBytes: number;
-  quality?: QualityReport | undefined;
-  gateReport?: unknown;
-  gateFailures?: string[];
-  diffSummary?: unknown;
-  /** Latest was damaged; the published snapshot replaced it. */
-  replacedDamaged?: { id: string; problems: string[] };
-  error?: string;
-  failedStage?: string;
-}
-
-export interface RunRecord extends RunMeta {
-  status: RunState;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Keyed by stage (`fetch:oews`, `read`, `checks`, `careeronestop`, `build`, `publish`). */
-  stages: Record<string, StageRecord>;
-  careeronestop?: { total: number; done: number; failed: number };
-  outcome?: RunOutcome;
-}
+export type { RunMeta, RunOutcome, RunRecord, RunState, StageRecord };
 
 /** Finished runs are kept this long and at most this many. */
 export const RUN_RETENTION = { seconds: 180 * 86_400, count: 1_000 } as const;
@@ -93,9 +44,23 @@ end
 return 1
 `;
 
+// Finishing also closes every stage still active or retrying (a sibling of the stage that failed
+// the run): its own end would come after the run's and is not recorded, so it never stays "active".
 const FINISH = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HEXISTS', KEYS[1], 'finishedAt') == 1 then return 0 end
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  if string.sub(fields[i], 1, 6) == 'stage:' then
+    local rec = cjson.decode(fields[i + 1])
+    if rec.state == 'active' or rec.state == 'retrying' then
+      rec.state = 'cancelled'
+      rec.finishedAt = ARGV[4]
+      rec.error = 'not finished when the run ended (' .. ARGV[2] .. ')'
+      redis.call('HSET', KEYS[1], fields[i], cjson.encode(rec))
+    end
+  end
+end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'outcome', ARGV[3], 'finishedAt', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
@@ -107,7 +72,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-export class RunStore {
+export class RunStore implements RunHistory {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -180,6 +145,24 @@ export class RunStore {
       RUN_RETENTION.seconds,
     );
     return result === 1;
+  }
+
+  /** An embedded run (`careerdata refresh` with REDIS_URL set), recorded whole once it has ended. */
+  async recordFinished(run: RunRecord): Promise<void> {
+    const { status, startedAt, finishedAt, stages, outcome, careeronestop: _c1s, ...meta } = run;
+    const key = this.keys.run(run.runId);
+    const fields: (string | number)[] = ['meta', JSON.stringify(meta), 'status', status];
+    if (startedAt) fields.push('startedAt', startedAt);
+    fields.push('finishedAt', finishedAt ?? this.now().toISOString());
+    if (outcome) fields.push('outcome', JSON.stringify(outcome));
+    for (const [stage, rec] of Object.entries(stages)) fields.push(`stage:${stage}`, JSON.stringify(rec));
+    await this.redis
+      .multi()
+      .hset(key, ...fields)
+      .expire(key, RUN_RETENTION.seconds)
+      .zadd(this.keys.runs, Date.parse(run.queuedAt), run.runId)
+      .zremrangebyrank(this.keys.runs, 0, -RUN_RETENTION.count - 1)
+      .exec();
   }
 
   async get(runId: string): Promise<RunRecord | null> {

@@ -8,13 +8,7 @@
 
 import { errorMessage } from '../errors.js';
 import type { RunContext } from '../pipeline/runContext.js';
-import { type ArtifactsBySource, readSources, type SourceBundle } from '../pipeline/stages.js';
-import { RejectCollector } from '../validate/rejects.js';
-
-export interface ReadOutput {
-  bundle: SourceBundle;
-  rejects: RejectCollector;
-}
+import { type ArtifactsBySource, type ReadOutput, readSources } from '../pipeline/stages.js';
 
 export class SourceReader {
   private last: { key: string; value: Promise<ReadOutput> } | undefined;
@@ -53,9 +47,7 @@ export class SourceReader {
           );
         }
       }
-      const rejects = new RejectCollector();
-      const bundle = await readSources(ctx, artifacts, rejects);
-      return { bundle, rejects };
+      return readSources(ctx, artifacts);
     })();
     this.last = { key, value };
     return value;
@@ -65,6 +57,3 @@ export class SourceReader {
     this.last = undefined;
   }
 }
-
-/** SOCs that get a CareerOneStop unit: OEWS national detailed occupations and EP line items. */
-export { careerOneStopSocs } from '../pipeline/stages.js';

@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { ClusterMetrics } from '../metrics/clusterMetrics.js';
 import { notifierFromConfig } from '../notify/notifier.js';
 import { closeRunContext, createRunContext } from '../pipeline/runContext.js';
+import { failedOutcome } from '../pipeline/summary.js';
 import { runAsWork } from '../processGuard.js';
 import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
@@ -24,10 +25,9 @@ import { startHeartbeat } from './heartbeat.js';
 import type { JobDeps } from './jobDeps.js';
 import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { careeronestopJobLimiter, RedisPacer } from './pacer.js';
-import { createProcessor, type ProcessorState } from './processor.js';
+import { createProcessor, type JobHandlers, type ProcessorState } from './processor.js';
 import { openQueues } from './queueSet.js';
 import { RepeatedErrorLog } from './repeatedErrors.js';
-import { failedOutcome } from './requestRefresh.js';
 import { RunStore } from './runStore.js';
 import { ensureSchedules } from './schedule.js';
 import { SourceReader } from './sourceReader.js';
@@ -43,6 +43,8 @@ export interface WorkerProcess {
 }
 
 export interface WorkerProcessOptions {
+  /** The job handlers (jobs/index.ts), registered by the entry point: src/ never imports jobs/. */
+  handlers: JobHandlers;
   /** Install SIGTERM/SIGINT handlers (the CLI does; tests drive `stop` themselves). */
   signals?: boolean;
   /** How long to wait for Redis at start-up. */
@@ -54,7 +56,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 export async function startWorkerProcess(
   config: Config,
   log: Logger,
-  opts: WorkerProcessOptions = {},
+  opts: WorkerProcessOptions,
 ): Promise<WorkerProcess> {
   const url = config.REDIS_URL!;
   const workerName = `${os.hostname()}:${process.pid}`;
@@ -105,7 +107,7 @@ export async function startWorkerProcess(
   await ensureSchedules(queues.control, redis, keys, config, log);
 
   const state: ProcessorState = { shuttingDown: false };
-  const processJob = createProcessor(deps, state);
+  const processJob = createProcessor(deps, state, opts.handlers);
   // Each job runs as work with its run and job id, so a fatal error inside it names them. Three
   // named parameters: BullMQ passes the cancellation signal only to a processor of arity 3.
   const processor: typeof processJob = (job, token, signal) =>

@@ -14,7 +14,7 @@ import { reportJson } from '../validate/truncate.js';
 import { parseNumericText } from './oewsSymbols.js';
 import { topCodeFor } from './oewsTypes.js';
 import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
-import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
+import { cellText, openWorkbookReader, type PlainCell } from './workbook.js';
 
 const SOURCE = 'ep';
 

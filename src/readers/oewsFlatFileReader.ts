@@ -11,7 +11,6 @@
  * OewsEstimateTable) and one 256 KB chunk of lines, never the file.
  */
 import { open } from 'node:fs/promises';
-import { Transform, type TransformCallback } from 'node:stream';
 import { parse as parseTsv } from 'csv-parse/sync';
 import { ValidationError } from '../errors.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
@@ -169,7 +168,7 @@ export class LineQueue {
  * recording each passed line's number. When `series_id` is not the header's first column the byte
  * offsets mean nothing, so every line passes (csv-parse and the reader then do all the work).
  */
-export class SeriesLineFilter extends Transform {
+export class SeriesLineFilter {
   lines = 0;
   private carry: Buffer | null = null;
   private header = true;
@@ -186,9 +185,7 @@ export class SeriesLineFilter extends Transform {
       file: DATA_FILE,
       ...DEFAULT_READ_LIMITS,
     },
-  ) {
-    super();
-  }
+  ) {}
 
   private tooLong(): ReadLimitError {
     const { file, maxLineBytes } = this.limits;
@@ -199,19 +196,6 @@ export class SeriesLineFilter extends Transform {
       maxLineBytes,
       'READ_MAX_LINE_BYTES',
     );
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    // A stream may hold what it is given: pass copies.
-    const out = this.filterChunk(chunk);
-    if (out) this.push(out);
-    cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    const out = this.filterRest();
-    if (out) this.push(Buffer.from(out));
-    cb();
   }
 
   /** The wanted lines of `chunk` (compacted, in a new buffer), or null when there are none. */

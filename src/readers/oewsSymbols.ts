@@ -42,7 +42,7 @@ export function decodeOewsCell(raw: unknown): OewsCell {
 
 /** Footnote code the flat files put on a `-` value that is at or above the top code. */
 export const FLAT_FOOTNOTE_TOP_CODED = '5';
-/** Footnote code for "estimate not released". */
+/** Footnote code for "estimate not released". @public (BLS's code list, for readers of other layouts) */
 export const FLAT_FOOTNOTE_NOT_RELEASED = '8';
 
 /**

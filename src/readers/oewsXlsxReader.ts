@@ -23,7 +23,7 @@ import {
   topCodeFor,
 } from './oewsTypes.js';
 import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
-import { cellText, openWorkbookReader, type PlainCell } from './zip.js';
+import { cellText, openWorkbookReader, type PlainCell } from './workbook.js';
 
 const SOURCE = 'oews';
 

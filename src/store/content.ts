@@ -44,12 +44,10 @@ export function countsOf(records: readonly OccupationRecord[]): SnapshotCounts {
   };
 }
 
-/** One record per line, canonical JSON, sorted by SOC: the bytes of occupations.ndjson. */
-export function recordLines(records: readonly OccupationRecord[]): string[] {
-  return records.map((r) => canonicalJson(r));
-}
-
-/** The same lines, made one at a time as they are written: a full-size snapshot's lines are ~60 MB. */
+/**
+ * One record per line, canonical JSON, sorted by SOC: the bytes of occupations.ndjson, made one at a
+ * time as they are written (a full-size snapshot's lines are ~60 MB).
+ */
 export function* recordLineStream(records: readonly OccupationRecord[]): Generator<string> {
   for (const r of records) yield canonicalJson(r);
 }

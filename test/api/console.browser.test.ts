@@ -9,13 +9,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { JOB_HANDLERS } from '../../jobs/index.js';
 import { type RunningApi, startApi } from '../../src/api/server.js';
 import { SOURCE_IDS } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { GENERATED_DIR } from '../../src/offline/offlineEnvironment.js';
 import { runRefresh } from '../../src/pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
-import { recordRun } from '../../src/pipeline/runHistory.js';
+import { FileRunHistory, runRecordOf } from '../../src/pipeline/runHistory.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
 import { type QueueHarness, queueHarness, REPO_ROOT } from '../queue/support/harness.js';
@@ -40,7 +41,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the operator console in Chromium', { tim
     const ctx = createRunContext(h.config(extra), silentLogger);
     try {
       const summary = await runRefresh(ctx, { runId: newRunId(), trigger: 'cli' });
-      await recordRun(path.join(h.dir, 'runs'), summary);
+      await new FileRunHistory(path.join(h.dir, 'runs')).recordFinished(
+        runRecordOf(summary, { force: false }),
+      );
       return summary;
     } finally {
       await closeRunContext(ctx);
@@ -67,7 +70,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the operator console in Chromium', { tim
     expect(published.status).toBe('published');
     expect(blocked.status).toBe('blocked');
 
-    worker = await startWorkerProcess(h.config(), silentLogger);
+    worker = await startWorkerProcess(h.config(), silentLogger, { handlers: JOB_HANDLERS });
     const store = h.store();
     api = await startApi({
       store,

@@ -10,7 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 async function careerdata(args: string[], env: Record<string, string>) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+    const r = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main.ts'), ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
       timeout: 170_000,
@@ -88,6 +88,22 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
       status: 'unchanged',
       snapshotId: last.snapshotId,
     });
+  });
+
+  it('records embedded runs in RUNS_DIR, where `runs` and `runs show` read them', async () => {
+    const [list, latest] = await Promise.all([
+      careerdata(['runs', '--json'], env),
+      readFile(path.join(dir, 'snapshots', 'latest'), 'utf8'),
+    ]);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as { runId: string; status: string; snapshotId: string }[];
+    expect(rows.map((r) => r.status)).toEqual(['unchanged', 'published']);
+    expect(rows[1]!.snapshotId).toBe(latest.trim());
+    const show = await careerdata(['runs', 'show', rows[1]!.runId], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/status\s+published/);
+    for (const stage of ['fetch', 'read', 'checks', 'careeronestop', 'build', 'publish'])
+      expect(show.stdout).toMatch(new RegExp(`\\n  ${stage}\\s+done`));
   });
 
   it('exits non-zero with every configuration problem on stderr', async () => {

@@ -10,7 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 async function careerdata(args: string[], env: Record<string, string>) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+    const r = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main.ts'), ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env },
       timeout: 170_000,

@@ -23,7 +23,7 @@ describe('careerdata worker --offline', { timeout: 120_000 }, () => {
   });
 
   it('runs a triggered refresh against the fixtures; trigger --wait --json prints one JSON object', async () => {
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--offline'], {
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'main.ts', 'worker', '--offline'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -172,11 +172,24 @@ describe('quality gates', () => {
     });
     c.warn({ source: 'ep', message: 'odd' });
     const q = qualityReportFrom(c, {
-      scoring: { scored: 9, unscored: 1, byReason: { 'no EPOCH rating': 1 } },
+      occupations: 10,
+      missing: {},
+      unmatched: { oewsNotInEp: [], epNotInOews: [], stateOrAreaWithoutNational: [] },
+      scoring: {
+        methodology: '2.0',
+        scored: 9,
+        unscored: 1,
+        unscoredByReason: { 'no EPOCH rating': 1 },
+        unscoredByCause: { 'no EPOCH rating': 1 },
+        byClassification: {},
+        humanAdvantage: { rule: 9, manual: 0, missing: 1, ruleVersion: 'epoch-rule-1' },
+      },
+      warnings: [],
     });
     expect(q.sources.oews).toEqual({ read: 10, kept: 9, rejected: 1, byReason: { 'invalid A_MEDIAN': 1 } });
     expect(q.rejects).toHaveLength(1);
     expect(q.warnings).toEqual([{ source: 'ep', message: 'odd' }]);
-    expect(q.scoring?.unscored).toBe(1);
+    expect(q.scoring).toMatchObject({ scored: 9, unscored: 1, byReason: { 'no EPOCH rating': 1 } });
+    expect(q.rejectedRows).toBe(1);
   });
 });

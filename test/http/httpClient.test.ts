@@ -81,6 +81,47 @@ describe('HttpClient.request retries', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('paces every attempt through a plugged-in limiter and tells it the Retry-After', async () => {
+    const { http, delays } = testClient();
+    server.inject('/data.txt', { kind: 'status', status: 429, headers: { 'Retry-After': '2' } });
+    const taken: number[] = [];
+    const paused: number[] = [];
+    const limiter = {
+      take: async () => {
+        taken.push(server.requests.length);
+      },
+      pause: (ms: number) => {
+        paused.push(ms);
+      },
+    };
+    const res = await http.request(`${server.url}/data.txt`, { limiter });
+    await http.close();
+
+    expect(res.status).toBe(200);
+    // One slot before each of the two attempts, the pause before the retry's sleep.
+    expect(taken).toEqual([0, 1]);
+    expect(paused).toEqual([2_000]);
+    expect(delays).toEqual([2_000]);
+  });
+
+  it('ends the loop with what onRetry throws (a queue that pauses instead of waiting)', async () => {
+    const { http, delays } = testClient();
+    server.inject('/data.txt', { kind: 'status', status: 429, headers: { 'Retry-After': '5' } });
+    const stop = new Error('rate-limit the queue instead');
+    const err = await http
+      .request(`${server.url}/data.txt`, {
+        onRetry: (failure) => {
+          if (failure.status === 429) throw stop;
+        },
+      })
+      .catch((e: unknown) => e);
+    await http.close();
+
+    expect(err).toBe(stop);
+    expect(server.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
   it('gives up after maxAttempts of 5xx with a retryable error naming the count and status', async () => {
     const { http, delays } = testClient({ maxAttempts: 3 });
     server.inject('/data.txt', { kind: 'status', status: 500 }, 5);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  abortableSleep,
   backoffDelay,
   errorCode,
   isRetryableError,
@@ -9,8 +10,8 @@ import {
 } from '../../src/http/retryPolicy.js';
 
 describe('isRetryableStatus', () => {
-  it('retries 408, 429 and server errors', () => {
-    for (const s of [408, 429, 500, 502, 503, 504]) expect(isRetryableStatus(s)).toBe(true);
+  it('retries 408, 425, 429 and server errors', () => {
+    for (const s of [408, 425, 429, 500, 502, 503, 504]) expect(isRetryableStatus(s)).toBe(true);
   });
   it('does not retry client errors or 501/505', () => {
     for (const s of [400, 401, 403, 404, 410, 422, 501, 505]) expect(isRetryableStatus(s)).toBe(false);
@@ -64,5 +65,20 @@ describe('backoffDelay (full jitter)', () => {
   it('uses the server Retry-After instead of backoff when given', () => {
     expect(retryDelay({ attempt: 1, baseMs: 5, maxMs: 50, retryAfterMs: 1000, random: () => 1 })).toBe(1000);
     expect(retryDelay({ attempt: 1, baseMs: 5, maxMs: 50, random: () => 1 })).toBe(5);
+  });
+});
+
+describe('abortableSleep', () => {
+  it("rejects with the signal's reason as soon as it aborts", async () => {
+    const controller = new AbortController();
+    const reason = new Error('shutting down');
+    const sleeping = abortableSleep(60_000, controller.signal);
+    controller.abort(reason);
+    await expect(sleeping).rejects.toBe(reason);
+  });
+
+  it('rejects at once on a signal already aborted, and resolves when not aborted', async () => {
+    await expect(abortableSleep(60_000, AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+    await expect(abortableSleep(1)).resolves.toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nationalRows } from '../../fixtures/generate/oewsRows.js';
 import { oewsSheetRecord, oewsWorkbook, oewsZip } from '../../fixtures/generate/oewsWorkbook.js';
 import { GENERATED_DIR } from '../../src/offline/offlineEnvironment.js';
-import { recordRun } from '../../src/pipeline/runHistory.js';
+import { FileRunHistory, runRecordOf } from '../../src/pipeline/runHistory.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
 import { deflateBomb, writeStreamed, xlsxWithPart, xlsxWithSharedString } from '../support/hugeInputs.js';
 import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
@@ -35,7 +35,7 @@ async function writtenFiles(h: OfflineHarness): Promise<string[]> {
 
 /** No written file holds more than 200 characters of the hostile value. */
 async function expectNothingCopied(h: OfflineHarness, summary: RefreshSummary, filler: string) {
-  await recordRun(path.join(h.dir, 'runs'), summary);
+  await new FileRunHistory(path.join(h.dir, 'runs')).recordFinished(runRecordOf(summary, { force: false }));
   const run = filler.repeat(201);
   const files = await writtenFiles(h);
   expect(files.some((f) => f.includes(`${path.sep}runs${path.sep}`))).toBe(true);

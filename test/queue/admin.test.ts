@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { JOB_HANDLERS } from '../../jobs/index.js';
 import { adminPlugin, DASHBOARD_PATH } from '../../src/api/admin/plugin.js';
 import { silentLogger } from '../../src/log.js';
 import { METRIC_NAMES } from '../../src/metrics/exposition.js';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   app = Fastify();
   await app.register(adminPlugin, { config: h.config(), store: h.store(), log: silentLogger, producer });
   await app.ready();
-  worker = await startWorkerProcess(h.config(), silentLogger);
+  worker = await startWorkerProcess(h.config(), silentLogger, { handlers: JOB_HANDLERS });
 });
 afterAll(async () => {
   await app?.close();

@@ -5,6 +5,7 @@
  */
 import { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { JOB_HANDLERS } from '../../jobs/index.js';
 import { silentLogger } from '../../src/log.js';
 import type { ChangeEvent } from '../../src/notify/events.js';
 import { jobIds } from '../../src/queue/names.js';
@@ -36,7 +37,9 @@ async function events(stream: string): Promise<ChangeEvent[]> {
 
 describe('a run that fails', () => {
   it('on a validation failure: no retry; the history and the refresh.failed event carry the reason', async () => {
-    worker = await startWorkerProcess(h.config({ MIN_DETAILED_OCCUPATIONS: '1000' }), silentLogger);
+    worker = await startWorkerProcess(h.config({ MIN_DETAILED_OCCUPATIONS: '1000' }), silentLogger, {
+      handlers: JOB_HANDLERS,
+    });
     const producer = await h.producer();
     const { runId } = await producer.request({ trigger: 'manual' });
     const run = await h.waitForRun(runId);
@@ -59,14 +62,22 @@ describe('a run that fails', () => {
     expect((await producer.request({ trigger: 'manual' })).created).toBe(true);
   }, 60_000);
 
-  it('when a BLS file cannot be fetched: the run fails in that fetch, naming the file', async () => {
+  it('when a BLS file cannot be fetched: the run fails in that fetch, naming the file; no stage stays active', async () => {
     h.proxy.intercept(/occupation\.xlsx$/, () => ({ status: 404, body: 'not found' }));
-    worker = await startWorkerProcess(h.config(), silentLogger);
+    // The OEWS download is still under way when the EP fetch fails the run.
+    const held = h.proxy.hold(/oe\.data\.0\.Current$/);
+    worker = await startWorkerProcess(h.config(), silentLogger, { handlers: JOB_HANDLERS });
     const producer = await h.producer();
     const { runId } = await producer.request({ trigger: 'manual' });
+    await held.arrived;
     const run = await h.waitForRun(runId);
+    held.release();
     expect(run.outcome).toMatchObject({ status: 'failed', failedStage: 'fetch:ep' });
     expect(run.outcome!.error).toMatch(/occupation\.xlsx.*404/);
+    expect(run.stages['fetch:ep']).toMatchObject({ state: 'failed' });
+    expect(run.stages['fetch:oews']).toMatchObject({ state: 'cancelled', error: /run ended \(failed\)/ });
+    for (const [stage, s] of Object.entries(run.stages))
+      expect(['done', 'failed', 'cancelled'], stage).toContain(s.state);
     // 404 is permanent: one attempt, not four.
     expect(h.proxy.log.filter((e) => /occupation\.xlsx$/.test(e.path))).toHaveLength(1);
     expect(await h.store().latestId()).toBeNull();
@@ -74,7 +85,9 @@ describe('a run that fails', () => {
 
   it('degrades when CareerOneStop refuses the credentials: the source stops once, the run still publishes', async () => {
     h.proxy.intercept(/^\/v1\//, () => ({ status: 401, body: 'Unauthorized' }));
-    worker = await startWorkerProcess(h.config({ CAREERONESTOP_CONCURRENCY: '2' }), silentLogger);
+    worker = await startWorkerProcess(h.config({ CAREERONESTOP_CONCURRENCY: '2' }), silentLogger, {
+      handlers: JOB_HANDLERS,
+    });
     const producer = await h.producer();
     const { runId } = await producer.request({ trigger: 'manual' });
     const run = await h.waitForRun(runId);
@@ -89,7 +102,9 @@ describe('a run that fails', () => {
   }, 60_000);
 
   it('`careerdata trigger --wait` exits 1 with the reason; `runs` and `runs show` keep it', async () => {
-    worker = await startWorkerProcess(h.config({ MIN_DETAILED_OCCUPATIONS: '1000' }), silentLogger);
+    worker = await startWorkerProcess(h.config({ MIN_DETAILED_OCCUPATIONS: '1000' }), silentLogger, {
+      handlers: JOB_HANDLERS,
+    });
     const triggered = await runCli(['trigger', '--wait'], h.env()).done;
     expect(triggered.code).toBe(1);
     const runId = triggered.stdout.trim();
@@ -111,7 +126,9 @@ describe('a run that fails', () => {
 
   it('blocked by a quality gate: the history keeps the gate report and refresh.failed says so', async () => {
     // Run 1 publishes the baseline; run 2 drops the EP-only occupations, which the gate refuses.
-    worker = await startWorkerProcess(h.config({ GATE_MAX_OCCUPATION_DROP: '0' }), silentLogger);
+    worker = await startWorkerProcess(h.config({ GATE_MAX_OCCUPATION_DROP: '0' }), silentLogger, {
+      handlers: JOB_HANDLERS,
+    });
     const producer = await h.producer();
     const first = await producer.request({ trigger: 'manual' });
     expect((await h.waitForRun(first.runId)).status).toBe('published');

@@ -3,9 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config.js';
 import { getMethodology } from '../../src/methodology/registry.js';
 import { buildOccupationRecords } from '../../src/model/buildRecords.js';
-import type { SourceBundle } from '../../src/pipeline/stages.js';
+import type { ReadOutput, SourceBundle } from '../../src/pipeline/stages.js';
 import { decodeReadOutput, encodeReadOutput } from '../../src/queue/readHandOver.js';
-import type { ReadOutput } from '../../src/queue/sourceReader.js';
 import { readEpochCsv } from '../../src/readers/epochCsvReader.js';
 import { readEpWorkbook } from '../../src/readers/epXlsxReader.js';
 import { readExposureCsv } from '../../src/readers/exposureCsvReader.js';
@@ -43,7 +42,7 @@ describe('read stage hand-over', () => {
       ),
     };
     rejects.warn({ source: 'oews', message: 'a warning that must survive the hand-over' });
-    read = { bundle, rejects };
+    read = { bundle, rejects, releases: { oews: 'May 2024', ep: '2024-34' } };
   });
 
   const build = (bundle: SourceBundle) =>
@@ -54,7 +53,7 @@ describe('read stage hand-over', () => {
       methodology: getMethodology('2.0'),
     });
 
-  it('gives the build stage on another worker the same records, report and rejects as its own read', () => {
+  it('gives the build stage on another worker the same records, report, rejects and releases as its own read', () => {
     const back = decodeReadOutput(encodeReadOutput(read));
     expect(back.bundle.oews!.estimates.length).toBe(read.bundle.oews!.estimates.length);
     expect(back.bundle.oews!.estimates.toArray()).toEqual(read.bundle.oews!.estimates.toArray());
@@ -71,5 +70,6 @@ describe('read stage hand-over', () => {
     expect(back.rejects.total()).toBe(read.rejects.total());
     expect(back.rejects.warnings).toEqual(read.rejects.warnings);
     expect([...back.rejects.counts]).toEqual([...read.rejects.counts]);
+    expect(back.releases).toEqual(read.releases);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { JOB_HANDLERS } from '../../jobs/index.js';
 import { silentLogger } from '../../src/log.js';
 import { SCHEDULER_IDS } from '../../src/queue/names.js';
 import { checkTimeZone, pauseSchedule, resumeSchedule, showSchedule } from '../../src/queue/schedule.js';
@@ -21,7 +22,7 @@ describe('the nightly schedule', () => {
   it('ten worker start-ups at once leave exactly one job scheduler, with the configured cron and time zone', async () => {
     const config = h.config({ REFRESH_CRON: '15 2 * * *', REFRESH_TZ: 'Europe/Berlin' });
     const workers = await Promise.all(
-      Array.from({ length: 10 }, () => startWorkerProcess(config, silentLogger)),
+      Array.from({ length: 10 }, () => startWorkerProcess(config, silentLogger, { handlers: JOB_HANDLERS })),
     );
     started.push(...workers);
     const control = workers[0]!.deps.queues.control;
@@ -42,7 +43,7 @@ describe('the nightly schedule', () => {
 
   it('stays paused across worker restarts until resumed', async () => {
     const config = h.config();
-    const first = await startWorkerProcess(config, silentLogger);
+    const first = await startWorkerProcess(config, silentLogger, { handlers: JOB_HANDLERS });
     started.push(first);
     const { queues, redis, keys } = first.deps;
     await pauseSchedule(queues.control, redis, keys);
@@ -52,7 +53,7 @@ describe('the nightly schedule', () => {
       next: null,
     });
 
-    started.push(await startWorkerProcess(config, silentLogger));
+    started.push(await startWorkerProcess(config, silentLogger, { handlers: JOB_HANDLERS }));
     expect(await queues.control.getJobScheduler(SCHEDULER_IDS.nightly)).toBeUndefined();
 
     await resumeSchedule(queues.control, redis, keys, config);

@@ -22,6 +22,7 @@ describe('SourceReader', () => {
         epoch: null,
       },
       rejects: new RejectCollector(),
+      releases: {},
     };
     let loads = 0;
     const load = async () => {

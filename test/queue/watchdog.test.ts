@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { freshnessWatchdogJob } from '../../jobs/freshnessWatchdog.js';
+import { JOB_HANDLERS } from '../../jobs/index.js';
 import { silentLogger } from '../../src/log.js';
 import { freshnessDecision } from '../../src/queue/freshness.js';
 import type { JobIO } from '../../src/queue/jobDeps.js';
@@ -67,7 +68,9 @@ describe('the freshness watchdog job', () => {
     ({ id, name: 'freshness-watchdog', timestamp: Date.now(), data: {} }) as unknown as Job;
 
   it('runs at worker start-up and enqueues a catch-up refresh when nothing has been published', async () => {
-    worker = await startWorkerProcess(h.config({ WATCHDOG_INTERVAL: '1h' }), silentLogger);
+    worker = await startWorkerProcess(h.config({ WATCHDOG_INTERVAL: '1h' }), silentLogger, {
+      handlers: JOB_HANDLERS,
+    });
     const runs = worker.deps.runs;
     let catchUp: string | undefined;
     for (let i = 0; i < 100 && !catchUp; i++) {
@@ -83,7 +86,9 @@ describe('the freshness watchdog job', () => {
   }, 60_000);
 
   it('does not start a second run while one is active', async () => {
-    worker = await startWorkerProcess(h.config({ MAX_SNAPSHOT_AGE: '1ms' }), silentLogger);
+    worker = await startWorkerProcess(h.config({ MAX_SNAPSHOT_AGE: '1ms' }), silentLogger, {
+      handlers: JOB_HANDLERS,
+    });
     const producer = await h.producer();
     const held = h.proxy.hold(/occupation\.xlsx$/);
     const { runId } = await producer.request({ trigger: 'manual' });

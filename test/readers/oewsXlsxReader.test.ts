@@ -17,7 +17,8 @@ import { ValidationError } from '../../src/errors.js';
 import { decodeOewsCell, decodeOewsFlatValue } from '../../src/readers/oewsSymbols.js';
 import type { OewsEstimate } from '../../src/readers/oewsTypes.js';
 import { oewsReleaseYear, readOewsWorkbook } from '../../src/readers/oewsXlsxReader.js';
-import { listZipEntries, openWorkbookSource } from '../../src/readers/zip.js';
+import { openWorkbookSource } from '../../src/readers/workbook.js';
+import { listZipEntries } from '../../src/readers/zip.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
 
 const REAL_NATIONAL = path.resolve(import.meta.dirname, '../../..', 'shared/data/national_M2024_dl.xlsx');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Config, SOURCE_IDS, type SourceId } from '../../config.js';
 import type { Logger } from '../../log.js';
-import { listRuns } from '../../pipeline/runHistory.js';
+import { FileRunHistory } from '../../pipeline/runHistory.js';
 import { RUN_ID_PATTERN } from '../../queue/names.js';
 import type { Producer } from '../../queue/producer.js';
 import { showSchedule } from '../../queue/schedule.js';
@@ -28,7 +28,7 @@ import {
   sourceRows,
   sourcesSection,
 } from './pages.js';
-import { fromEmbeddedRun, fromWorkerRun, mergeRuns, type RunView } from './runsView.js';
+import { fromWorkerRun, mergeRuns, type RunView } from './runsView.js';
 
 export interface ConsoleOptions {
   config: Config;
@@ -78,13 +78,10 @@ export const consolePlugin: FastifyPluginAsync<ConsoleOptions> = async (app: Fas
     const who = await requesters();
     const [worker, embedded] = await Promise.all([
       producer.runs.list(limit),
-      listRuns(runsDir).catch(() => []),
+      new FileRunHistory(runsDir).list(limit),
     ]);
     return mergeRuns(
-      [
-        ...worker.map((r) => fromWorkerRun(r, who.get(r.runId))),
-        ...embedded.map((s) => fromEmbeddedRun(s, who.get(s.runId))),
-      ],
+      [...worker, ...embedded].map((r) => fromWorkerRun(r, who.get(r.runId))),
       limit,
     );
   }
@@ -95,8 +92,8 @@ export const consolePlugin: FastifyPluginAsync<ConsoleOptions> = async (app: Fas
     const who = (await requesters()).get(id);
     const worker = await producer.runs.get(id);
     if (worker) return fromWorkerRun(worker, who);
-    const embedded = (await listRuns(runsDir).catch(() => [])).find((s) => s.runId === id);
-    if (embedded) return fromEmbeddedRun(embedded, who);
+    const embedded = await new FileRunHistory(runsDir).get(id);
+    if (embedded) return fromWorkerRun(embedded, who);
     throw new ProblemError(
       404,
       'run-not-found',

@@ -1,9 +1,9 @@
 /**
- * One view of a run for the console, whichever driver ran it: worker runs from the Redis history,
- * embedded runs (`careerdata refresh`) from RUNS_DIR. Pure: records in, views out.
+ * One view of a run for the console, whichever driver ran it (both record a RunRecord: in Redis, or
+ * embedded runs without Redis in RUNS_DIR). Pure: records in, views out.
  */
 import type { GateReport } from '../../gates/report.js';
-import type { QualityReport, RefreshSummary } from '../../pipeline/summary.js';
+import type { QualityReport } from '../../pipeline/summary.js';
 import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
 
 export interface StageView {
@@ -73,7 +73,8 @@ export function fromWorkerRun(r: RunRecord, who?: string): RunView {
   const o = r.outcome;
   return {
     runId: r.runId,
-    driver: 'worker',
+    // Embedded runs (`careerdata refresh`/`rescore`) are recorded in the same history.
+    driver: r.trigger === 'cli' || r.trigger === 'rescore' ? 'embedded' : 'worker',
     trigger: r.trigger,
     startedBy: who ?? startedByDefault(r.trigger),
     status: r.status,
@@ -91,51 +92,6 @@ export function fromWorkerRun(r: RunRecord, who?: string): RunView {
     gateReport: (o?.gateReport as GateReport | undefined) ?? null,
     error: o?.error ?? null,
     failedStage: o?.failedStage ?? null,
-  };
-}
-
-export function fromEmbeddedRun(s: RefreshSummary, who?: string): RunView {
-  // An embedded run records durations only; its stages ran one after another from startedAt.
-  let at = Date.parse(s.startedAt);
-  const stages: StageView[] = Object.entries(s.stages).map(([name, ms]) => {
-    const start = new Date(at).toISOString();
-    at += ms ?? 0;
-    return {
-      name,
-      state: 'done',
-      startedAt: start,
-      finishedAt: new Date(at).toISOString(),
-      ms: ms ?? null,
-      attempt: 1,
-      worker: null,
-      error: null,
-    };
-  });
-  if (s.status === 'failed' && stages.length > 0) {
-    const last = stages[stages.length - 1]!;
-    last.state = 'failed';
-    last.error = s.error ?? null;
-  }
-  return {
-    runId: s.runId,
-    driver: 'embedded',
-    trigger: s.trigger,
-    startedBy: who ?? startedByDefault(s.trigger),
-    status: s.status,
-    force: false,
-    sources: s.sources,
-    queuedAt: s.startedAt,
-    startedAt: s.startedAt,
-    finishedAt: s.finishedAt,
-    snapshotId: s.snapshotId,
-    previousId: s.previousId,
-    stages,
-    durations: s.stages,
-    careeronestop: null,
-    quality: s.quality,
-    gateReport: s.gateReport ?? null,
-    error: s.error ?? null,
-    failedStage: s.status === 'failed' ? (stages[stages.length - 1]?.name ?? null) : null,
   };
 }
 

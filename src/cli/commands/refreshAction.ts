@@ -1,11 +1,12 @@
 import path from 'node:path';
+import type { Redis } from 'ioredis';
 import { runRefresh } from '../../pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
-import { recordRun } from '../../pipeline/runHistory.js';
-import { formatSummary, jsonSummary, type RefreshSummary } from '../../pipeline/summary.js';
+import { formatSummary, jsonSummary, type RefreshSummary, type StageName } from '../../pipeline/summary.js';
 import { runAsWork } from '../../processGuard.js';
 import { type CliContext, cliContext, EXIT } from '../context.js';
 import { createProgressDisplay, progressMode } from '../progress.js';
+import { recordEmbeddedRun } from '../runHistory.js';
 import type { RefreshCommandOptions } from './refresh.js';
 
 /**
@@ -34,12 +35,17 @@ export function reportRun(
  * The run record is bookkeeping: a full or read-only RUNS_DIR must not turn a publish into a failure
  * (latest has already switched). The failure is logged and returned for the summary.
  */
-export async function recordRunOrSay(cli: CliContext, summary: RefreshSummary): Promise<string | undefined> {
-  const runsDir = path.resolve(cli.config.RUNS_DIR);
+export async function recordRunOrSay(
+  cli: CliContext,
+  redis: Redis | undefined,
+  summary: RefreshSummary,
+  opts: Parameters<typeof recordEmbeddedRun>[4],
+): Promise<string | undefined> {
   try {
-    await recordRun(runsDir, summary);
+    await recordEmbeddedRun(cli.config, cli.log, redis, summary, opts);
     return undefined;
   } catch (err) {
+    const runsDir = path.resolve(cli.config.RUNS_DIR);
     const message = `could not write the run record in RUNS_DIR ${runsDir}: ${err instanceof Error ? err.message : String(err)}`;
     cli.log.error({ runId: summary.runId, status: summary.status, runsDir }, message);
     return message;
@@ -51,6 +57,7 @@ export async function refreshAction(opts: RefreshCommandOptions): Promise<void> 
   const display = createProgressDisplay(progressMode(opts, process.stderr), runId);
   const cli = await cliContext({ ...opts, logSink: display.log });
   const ctx = createRunContext(cli.config, cli.log);
+  const stageStarts: Partial<Record<StageName, string>> = {};
   try {
     const summary = await runAsWork({ runId }, () =>
       runRefresh(ctx, {
@@ -58,12 +65,18 @@ export async function refreshAction(opts: RefreshCommandOptions): Promise<void> 
         trigger: 'cli',
         force: opts.force ?? false,
         refetch: opts.force ?? false,
-        onStage: display.stage,
+        onStage: (stage, state) => {
+          if (state === 'start') stageStarts[stage] = new Date().toISOString();
+          display.stage(stage, state);
+        },
         onProgress: display.progress,
       }),
     );
     display.stop();
-    const runRecordError = await recordRunOrSay(cli, summary);
+    const runRecordError = await recordRunOrSay(cli, ctx.redis, summary, {
+      force: opts.force ?? false,
+      stageStarts,
+    });
     reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, runRecordError);
   } finally {
     display.stop();

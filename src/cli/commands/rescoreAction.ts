@@ -16,7 +16,8 @@ export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> 
       ...(opts.epochRule ? { epochRule: opts.epochRule } : {}),
       force: opts.force ?? false,
     });
-    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, await recordRunOrSay(cli, summary));
+    const runRecordError = await recordRunOrSay(cli, ctx.redis, summary, { force: opts.force ?? false });
+    reportRun(summary, cli.config.SNAPSHOT_DIR, opts.json, runRecordError);
   } finally {
     await closeRunContext(ctx);
     await cli.close();

@@ -1,23 +1,40 @@
-import path from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage } from '../../errors.js';
-import { listRuns } from '../../pipeline/runHistory.js';
-import type { RefreshSummary } from '../../pipeline/summary.js';
-import type { Producer } from '../../queue/producer.js';
+import type { RunHistory, RunRecord } from '../../pipeline/runHistory.js';
 import { describeOutcome } from '../../queue/progress.js';
-import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
 import { describeCommand, positiveInt, QUEUE_SETTINGS } from '../help.js';
 
 /** Heavy modules (BullMQ, config) load only when a command runs. */
 const load = async () => {
-  const [{ cliContext, EXIT }, { openProducer }] = await Promise.all([
+  const [{ cliContext, EXIT }, { openProducer }, { fileRunHistory }] = await Promise.all([
     import('../context.js'),
     import('../../queue/producer.js'),
+    import('../runHistory.js'),
   ]);
-  return { cliContext, EXIT, openProducer };
+  return { cliContext, EXIT, openProducer, fileRunHistory };
 };
 
-/** One row of `careerdata runs`: worker runs from Redis and embedded (`refresh`) runs from RUNS_DIR. */
+/**
+ * The one run history this configuration uses: Redis when REDIS_URL is set (the workers' and the
+ * embedded runs'), else RUNS_DIR.
+ */
+async function openHistory(
+  loaded: Awaited<ReturnType<typeof load>>,
+  cli: Awaited<ReturnType<Awaited<ReturnType<typeof load>>['cliContext']>>,
+): Promise<{ history: RunHistory; where: string; close(): Promise<void> }> {
+  if (!cli.config.redisConfigured) {
+    return { history: loaded.fileRunHistory(cli.config), where: cli.config.RUNS_DIR, close: async () => {} };
+  }
+  const producer = await loaded
+    .openProducer(cli.config, cli.log, { name: 'careerdata-runs' })
+    .catch((err: unknown) => {
+      throw new Error(`worker history unavailable: ${errorMessage(err)}`);
+    });
+  return { history: producer.runs, where: 'the Redis run history', close: () => producer.close() };
+}
+
+/** One row of `careerdata runs`. */
 interface RunRow {
   runId: string;
   trigger: string;
@@ -30,7 +47,7 @@ interface RunRow {
   error?: string;
 }
 
-function fromWorker(r: RunRecord): RunRow {
+function rowOf(r: RunRecord): RunRow {
   return {
     runId: r.runId,
     trigger: r.trigger,
@@ -41,20 +58,6 @@ function fromWorker(r: RunRecord): RunRow {
     snapshotId: r.outcome?.snapshotId ?? null,
     stages: stageDurations(r),
     ...(r.outcome?.error ? { error: r.outcome.error } : {}),
-  };
-}
-
-function fromEmbedded(s: RefreshSummary): RunRow {
-  return {
-    runId: s.runId,
-    trigger: s.trigger,
-    status: s.status,
-    queuedAt: s.startedAt,
-    startedAt: s.startedAt,
-    finishedAt: s.finishedAt,
-    snapshotId: s.snapshotId,
-    stages: s.stages,
-    ...(s.error ? { error: s.error } : {}),
   };
 }
 
@@ -125,10 +128,6 @@ function detail(r: RunRecord): string {
   return lines.join('\n');
 }
 
-async function embeddedRuns(dir: string): Promise<RefreshSummary[]> {
-  return listRuns(path.resolve(dir)).catch(() => []);
-}
-
 export function registerRuns(program: Command): void {
   const runs = program
     .command('runs')
@@ -138,32 +137,21 @@ export function registerRuns(program: Command): void {
     .option('--json', 'stdout carries only JSON (an array of runs) instead of a table')
     .option('--limit <n>', 'how many runs', positiveInt, 20)
     .action(async (opts: { json?: boolean; limit: number }) => {
-      const { cliContext, EXIT, openProducer } = await load();
-      const cli = await cliContext({ checkSources: false });
+      const loaded = await load();
+      const cli = await loaded.cliContext({ checkSources: false });
       const limit = opts.limit;
-      let producer: Producer | undefined;
+      let opened: Awaited<ReturnType<typeof openHistory>> | undefined;
       try {
-        let worker: RunRecord[] = [];
-        let note: string | undefined;
-        try {
-          producer = await openProducer(cli.config, cli.log, { name: 'careerdata-runs' });
-          worker = await producer.runs.list(limit);
-        } catch (err) {
-          note = `worker history unavailable: ${errorMessage(err)}`;
-        }
-        const embedded = await embeddedRuns(cli.config.RUNS_DIR);
-        const rows = [...worker.map(fromWorker), ...embedded.map(fromEmbedded)]
-          .sort((a, b) => b.queuedAt.localeCompare(a.queuedAt))
-          .slice(0, limit);
-        if (note) process.stderr.write(`careerdata runs: ${note}\n`);
+        opened = await openHistory(loaded, cli);
+        const rows = (await opened.history.list(limit)).map(rowOf);
         if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-        else if (rows.length) process.stdout.write(`${table(rows)}\n`);
-        else if (!note) process.stdout.write('No runs yet.\n');
-        // An explicit REDIS_URL that does not answer is a failure, not an empty history (without
-        // one, a deployment may be embedded-only: its file history is the whole answer).
-        process.exitCode = note && cli.config.redisConfigured ? EXIT.failed : EXIT.ok;
+        else process.stdout.write(rows.length ? `${table(rows)}\n` : 'No runs yet.\n');
+        process.exitCode = loaded.EXIT.ok;
+      } catch (err) {
+        process.stderr.write(`careerdata runs: ${errorMessage(err)}\n`);
+        process.exitCode = loaded.EXIT.failed;
       } finally {
-        await producer?.close();
+        await opened?.close();
         await cli.close();
       }
     });
@@ -177,34 +165,24 @@ export function registerRuns(program: Command): void {
     .description('one run in full: stages with durations and attempts, quality summary, gate or error report')
     .option('--json', 'stdout carries only the whole run record as JSON')
     .action(async (runId: string, opts: { json?: boolean }) => {
-      const { cliContext, EXIT, openProducer } = await load();
-      const cli = await cliContext({ checkSources: false });
-      let producer: Producer | undefined;
+      const loaded = await load();
+      const cli = await loaded.cliContext({ checkSources: false });
+      let opened: Awaited<ReturnType<typeof openHistory>> | undefined;
       try {
-        let record: RunRecord | null = null;
-        try {
-          producer = await openProducer(cli.config, cli.log, { name: 'careerdata-runs' });
-          record = await producer.runs.get(runId);
-        } catch (err) {
-          process.stderr.write(`worker history unavailable: ${errorMessage(err)}\n`);
-        }
+        opened = await openHistory(loaded, cli);
+        const record = await opened.history.get(runId);
         if (record) {
           process.stdout.write(opts.json ? `${JSON.stringify(record, null, 2)}\n` : `${detail(record)}\n`);
-          process.exitCode = EXIT.ok;
+          process.exitCode = loaded.EXIT.ok;
           return;
         }
-        const embedded = (await embeddedRuns(cli.config.RUNS_DIR)).find((s) => s.runId === runId);
-        if (embedded) {
-          process.stdout.write(`${JSON.stringify(embedded, null, 2)}\n`);
-          process.exitCode = EXIT.ok;
-          return;
-        }
-        process.stderr.write(
-          `careerdata runs show: no run ${runId} in the worker history or in ${cli.config.RUNS_DIR}\n`,
-        );
-        process.exitCode = EXIT.failed;
+        process.stderr.write(`careerdata runs show: no run ${runId} in ${opened.where}\n`);
+        process.exitCode = loaded.EXIT.failed;
+      } catch (err) {
+        process.stderr.write(`careerdata runs show: ${errorMessage(err)}\n`);
+        process.exitCode = loaded.EXIT.failed;
       } finally {
-        await producer?.close();
+        await opened?.close();
         await cli.close();
       }
     });

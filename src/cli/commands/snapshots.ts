@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { describeCommand, positiveInt } from '../help.js';
 
-export interface SnapshotsGlobal {
-  json?: boolean;
-}
-
 /** Operator commands over the snapshot store; actions load lazily. */
 export function registerSnapshots(program: Command): void {
   const snapshots = program

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import type { JobHandlers } from '../../queue/processor.js';
 import { describeCommand, GATE_SETTINGS, QUEUE_SETTINGS, SOURCE_SETTINGS, STORE_SETTINGS } from '../help.js';
 
-export function registerWorker(program: Command): void {
+export type LoadJobHandlers = () => Promise<JobHandlers>;
+
+export function registerWorker(program: Command, loadJobHandlers?: LoadJobHandlers): void {
   const cmd = program
     .command('worker')
     .description(
@@ -26,9 +29,17 @@ export function registerWorker(program: Command): void {
         import('../../queue/schedule.js'),
         import('../../queue/workerProcess.js'),
       ]);
+      if (!loadJobHandlers) {
+        process.stderr.write(
+          'careerdata worker: start it through the package entry point (bin/careerdata.js or main.ts)\n',
+        );
+        process.exitCode = EXIT.usage;
+        return;
+      }
       const cli = await cliContext({ offline: opts.offline === true });
       try {
-        const worker = await startWorkerProcess(cli.config, cli.log, { signals: true });
+        const handlers = await loadJobHandlers();
+        const worker = await startWorkerProcess(cli.config, cli.log, { signals: true, handlers });
         await worker.closed;
         await cli.close();
         // Exit now: a download abandoned at shutdown must not keep the process alive.

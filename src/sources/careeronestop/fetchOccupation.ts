@@ -12,7 +12,7 @@
 import type { Config } from '../../config.js';
 import { AuthError, errorMessage, HttpError, UpstreamRateLimitError } from '../../errors.js';
 import type { HttpClient } from '../../http/httpClient.js';
-import { DEFAULT_RETRY_AFTER_CAP_MS, isRetryableError, retryDelay } from '../../http/retryPolicy.js';
+import { DEFAULT_RETRY_AFTER_CAP_MS, type RateLimiter, type Sleep } from '../../http/retryPolicy.js';
 import { type Logger, scrub } from '../../log.js';
 import {
   authHeaders,
@@ -27,7 +27,6 @@ import {
   trainingRequest,
 } from './client.js';
 import { dropCoordinates } from './parse.js';
-import { abortableSleep, type RateLimiter } from './rateLimiter.js';
 import type { ResponseStore, StoredResponse } from './responseStore.js';
 import {
   CertificationResponseSchema,
@@ -57,7 +56,7 @@ export interface CareerOneStopDeps {
   log: Logger;
   now?: () => Date;
   /** Backoff sleeps (injectable so tests need not wait). */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   random?: () => number;
   /** Aborted when the run stops the source (e.g. another unit hit 401). */
   signal?: AbortSignal;
@@ -136,68 +135,48 @@ export function authErrorFor(status: number): AuthError {
   );
 }
 
-/** One GET, paced by the shared limiter per attempt; 404 returned, 401/403 → AuthError. */
+/**
+ * One GET through the HTTP client's one attempt loop (http/retryPolicy.ts), with the shared limiter
+ * pacing every attempt; 404 returned, 401/403 → AuthError, a Retry-After beyond the in-process cap
+ * → UpstreamRateLimitError.
+ */
 async function send(ctx: Ctx, req: CareerOneStopRequest): Promise<{ status: number; json: unknown }> {
   const { deps } = ctx;
-  const max = Math.max(1, deps.config.HTTP_MAX_ATTEMPTS);
-  const sleep = deps.sleep ?? abortableSleep;
-  for (let attempt = 1; ; attempt++) {
-    await deps.limiter.take(deps.signal);
-    ctx.requests += 1;
-    try {
-      const res = await deps.http.request(req.url, {
-        headers: authHeaders(ctx.credentials),
-        acceptStatuses: [404],
-        maxAttempts: 1,
-        signal: deps.signal,
-      });
-      if (res.status === 404) return { status: 404, json: null };
-      return { status: res.status, json: parseJson(res.body, req) };
-    } catch (err) {
-      if (deps.signal?.aborted) throw deps.signal.reason ?? err;
-      if (err instanceof HttpError && (err.status === 401 || err.status === 403))
-        throw authErrorFor(err.status);
-      if (err instanceof EndpointFailure) throw err;
-      const retryable = err instanceof HttpError ? err.retryable : isRetryableError(err);
-      const message = scrub(errorMessage(err), ctx.secrets);
-      if (!retryable) throw new EndpointFailure(message, false);
-      if (attempt >= max) {
-        throw new EndpointFailure(
-          `${message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`,
-          true,
-        );
-      }
-      const retryAfterMs = err instanceof HttpError ? err.retryAfterMs : undefined;
-      const delayMs = retryDelay({
-        attempt,
-        baseMs: deps.config.HTTP_RETRY_BASE_DELAY,
-        maxMs: deps.config.HTTP_RETRY_MAX_DELAY,
+  const limiter: RateLimiter = {
+    take: async (signal) => {
+      await deps.limiter.take(signal);
+      ctx.requests += 1;
+    },
+    ...(deps.limiter.pause ? { pause: (ms: number) => deps.limiter.pause!(ms) } : {}),
+  };
+  try {
+    const res = await deps.http.request(req.url, {
+      headers: authHeaders(ctx.credentials),
+      acceptStatuses: [404],
+      maxAttempts: Math.max(1, deps.config.HTTP_MAX_ATTEMPTS),
+      limiter,
+      signal: deps.signal,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+    if (res.status === 404) return { status: 404, json: null };
+    return { status: res.status, json: parseJson(res.body, req) };
+  } catch (err) {
+    if (deps.signal?.aborted) throw deps.signal.reason ?? err;
+    if (err instanceof EndpointFailure || err instanceof UpstreamRateLimitError) throw err;
+    if (err instanceof HttpError && (err.status === 401 || err.status === 403))
+      throw authErrorFor(err.status);
+    const retryAfterMs = err instanceof HttpError ? err.retryAfterMs : undefined;
+    if (retryAfterMs !== undefined && retryAfterMs > DEFAULT_RETRY_AFTER_CAP_MS) {
+      // Too long to wait in-process: the run stops the source (a queue pauses instead).
+      throw new UpstreamRateLimitError(
+        `CareerOneStop asked to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After), longer than the ` +
+          `${DEFAULT_RETRY_AFTER_CAP_MS / 1000} s waited in-process; the careeronestop source is paused for this run.`,
         retryAfterMs,
-        random: deps.random,
-      });
-      if (retryAfterMs !== undefined && retryAfterMs > DEFAULT_RETRY_AFTER_CAP_MS) {
-        // Too long to wait in-process: the run stops the source (a queue pauses instead).
-        throw new UpstreamRateLimitError(
-          `CareerOneStop asked to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After), longer than the ` +
-            `${DEFAULT_RETRY_AFTER_CAP_MS / 1000} s waited in-process; the careeronestop source is paused for this run.`,
-          retryAfterMs,
-        );
-      }
-      // Retry-After is advice to the client, not to this one request: hold every unit back.
-      if (retryAfterMs !== undefined) await deps.limiter.pause?.(retryAfterMs);
-      deps.log.warn(
-        {
-          source: 'careeronestop',
-          request: req.publicPath,
-          attempt,
-          maxAttempts: max,
-          delayMs,
-          retryAfterMs,
-        },
-        `CareerOneStop request failed; retrying: ${message}`,
       );
-      await sleep(delayMs, deps.signal);
     }
+    const transient = err instanceof HttpError && err.retryable;
+    throw new EndpointFailure(scrub(errorMessage(err), ctx.secrets), transient);
   }
 }
 

@@ -1,15 +1,10 @@
 /**
  * Pacing for CareerOneStop. Every HTTP attempt (retries included) takes one slot, so the configured
  * requests-per-second holds however many units run at once. In embedded mode one TokenBucket is
- * shared by all units of a run; the queue can inject a limiter backed by BullMQ's global limiter.
+ * shared by all units of a run; the queue injects its fleet-wide pacer. Both plug into the HTTP
+ * client's one attempt loop (http/retryPolicy.ts).
  */
-
-export interface RateLimiter {
-  /** Resolves when the caller may send one request; rejects if `signal` aborts while waiting. */
-  take(signal?: AbortSignal): Promise<void>;
-  /** Upstream asked everyone to wait (429 Retry-After): no slot is granted for `ms`. */
-  pause?(ms: number): void | Promise<void>;
-}
+import { abortableSleep, type RateLimiter, type Sleep } from '../../http/retryPolicy.js';
 
 export interface TokenBucketOptions {
   /** Sustained requests per second. */
@@ -17,25 +12,7 @@ export interface TokenBucketOptions {
   /** Requests allowed back to back after an idle period (default 1: evenly spaced). */
   burst?: number;
   now?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason ?? new Error('aborted'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  sleep?: Sleep;
 }
 
 /**
@@ -46,7 +23,7 @@ export class TokenBucket implements RateLimiter {
   private readonly intervalMs: number;
   private readonly burst: number;
   private readonly now: () => number;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: Sleep;
   private nextFreeAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: TokenBucketOptions) {

@@ -12,9 +12,6 @@ import { type CareerOneStopDeps, fetchCareerOneStopOccupation, type UnitOutcome 
 import { TokenBucket } from './rateLimiter.js';
 import { FileResponseStore } from './responseStore.js';
 
-// The result types live with the shared post-processing; re-exported for existing importers.
-export type { CareerOneStopQuality, CareerOneStopRunResult, EndpointCounts } from './collect.js';
-
 export interface CareerOneStopRunInput {
   socs: string[];
   force?: boolean;

@@ -102,7 +102,6 @@ export const OccupationDetailItemSchema = z
             },
     };
   });
-export type OccupationDetail = z.output<typeof OccupationDetailItemSchema>;
 
 export const OccupationResponseSchema = z.looseObject({
   // Empty means "no record" (handled before parsing); otherwise [0] is the occupation asked for.
@@ -130,7 +129,6 @@ export const CertificationItemSchema = z
     type: c.Type ?? null,
     url: c.Url ?? null,
   }));
-export type CertificationItem = z.output<typeof CertificationItemSchema>;
 
 export const CertificationResponseSchema = z.looseObject({
   CertList: list(CertificationItemSchema),
@@ -157,15 +155,11 @@ export const TrainingProgramItemSchema = z
     url: p.SchoolUrl ?? null,
     length: lengthText(p.ProgramLength),
   }));
-export type TrainingProgramItem = z.output<typeof TrainingProgramItemSchema>;
 
 export const TrainingResponseSchema = z.looseObject({
   SchoolPrograms: list(TrainingProgramItemSchema),
   RecordCount: recordCount,
 });
-
-/** The per-page fields the pager needs, checked before the full parse. */
-export const PageSchema = z.looseObject({ RecordCount: recordCount });
 
 /** `OccupationDetail.0.AlternateTitles: expected array, received undefined; …` (at most `max` issues). */
 export function describeIssues(error: z.ZodError, max = 5): string {

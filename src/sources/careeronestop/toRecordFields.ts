@@ -5,7 +5,8 @@
  * `educationProfile` (CareerOneStop's vocabulary), never merged with BLS EP's fields.
  */
 import type { z } from 'zod';
-import type { OccupationRecord, SourceStatus } from '../../model/occupation.js';
+import type { CareerOneStopFields as RecordCareerOneStopFields } from '../../model/buildRecords.js';
+import type { OccupationRecord } from '../../model/occupation.js';
 import type { CareerOneStopEndpoint } from './client.js';
 import type { EndpointOutcome } from './fetchOccupation.js';
 import type { ResponseStore, StoredResponse } from './responseStore.js';
@@ -35,10 +36,8 @@ export interface RunOutcomeHint {
 
 type Training = NonNullable<OccupationRecord['training']>;
 
-export type CareerOneStopFields = Pick<
-  OccupationRecord,
-  'alsoKnownAs' | 'relatedOccupations' | 'brightOutlook' | 'educationProfile' | 'training' | 'video'
-> & { sourceStatus: z.infer<typeof SourceStatus> };
+/** The record's CareerOneStop part (model/buildRecords.ts); the reasons travel apart, in `missing`. */
+export type CareerOneStopFields = Omit<RecordCareerOneStopFields, 'missing'>;
 
 export interface CareerOneStopFieldsWithReasons {
   fields: CareerOneStopFields;

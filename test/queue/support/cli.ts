@@ -1,4 +1,4 @@
-/** Run the real CLI as a child process (`node --import tsx src/cli/main.ts …`), output collected. */
+/** Run the real CLI as a child process (`node --import tsx main.ts …`), output collected. */
 import { spawn } from 'node:child_process';
 import { REPO_ROOT } from './harness.js';
 
@@ -8,7 +8,7 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], env: Record<string, string>): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 /**
  * Worker tests against a real Redis: a random QUEUE_PREFIX, temp SNAPSHOT/CACHE/RUNS dirs shared by
  * every process of the test, the offline fixture server behind a recording proxy, worker child
- * processes (`node --import tsx src/cli/main.ts worker`), and a clean-up that kills what it started
+ * processes (`node --import tsx main.ts worker`), and a clean-up that kills what it started
  * and deletes every key under the prefix.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -101,7 +101,7 @@ export async function queueHarness(
     opts: { preload?: string } = {},
   ): Promise<WorkerChild> => {
     const preload = opts.preload ? ['--import', opts.preload] : [];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/cli/main.ts', 'worker'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'main.ts', 'worker'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env(extra) },
       stdio: ['ignore', 'ignore', 'pipe'],

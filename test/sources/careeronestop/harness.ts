@@ -10,10 +10,11 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { type Config, loadConfig, PACKAGE_ROOT } from '../../../src/config.js';
 import { HttpClient } from '../../../src/http/httpClient.js';
+import type { RateLimiter } from '../../../src/http/retryPolicy.js';
 import { CareerOneStopFaults, careerOneStopRoutes } from '../../../src/offline/careerOneStopFixtureApi.js';
 import { type FixtureServer, startFixtureServer } from '../../../src/offline/fixtureServer.js';
 import type { CareerOneStopDeps } from '../../../src/sources/careeronestop/fetchOccupation.js';
-import { type RateLimiter, unlimited } from '../../../src/sources/careeronestop/rateLimiter.js';
+import { unlimited } from '../../../src/sources/careeronestop/rateLimiter.js';
 import { FileResponseStore } from '../../../src/sources/careeronestop/responseStore.js';
 
 export const USER_ID = 'uid-SECRET-123';
@@ -100,6 +101,8 @@ export async function startRig(
     retryBaseDelayMs: config.HTTP_RETRY_BASE_DELAY,
     retryMaxDelayMs: config.HTTP_RETRY_MAX_DELAY,
     maxBodyBytes: 5_000_000,
+    // As in production (createHttpClient): the client scrubs the credentials from what it logs.
+    secrets: [USER_ID, TOKEN],
     log,
   });
   const store = new FileResponseStore(cacheDir, { secrets: [USER_ID, TOKEN] });

@@ -1,0 +1,23 @@
+/** Every job handler by job name: what a worker process runs (registered by the entry point, main.ts). */
+
+import { JOB } from '../src/queue/names.js';
+import type { JobHandlers } from '../src/queue/processor.js';
+import { buildScoreJob } from './buildScore.js';
+import { careeronestopStageJob } from './careeronestop.js';
+import { careeronestopOccupationJob } from './careeronestopOccupation.js';
+import { fetchSourceJob } from './fetchSource.js';
+import { freshnessWatchdogJob } from './freshnessWatchdog.js';
+import { publishJob } from './publish.js';
+import { readValidateJob } from './readValidate.js';
+import { scheduledRefreshJob } from './scheduledRefresh.js';
+
+export const JOB_HANDLERS: JobHandlers = {
+  [JOB.fetch]: fetchSourceJob,
+  [JOB.read]: readValidateJob,
+  [JOB.careeronestop]: careeronestopStageJob,
+  [JOB.careeronestopOccupation]: careeronestopOccupationJob,
+  [JOB.build]: buildScoreJob,
+  [JOB.publish]: publishJob,
+  [JOB.scheduledRefresh]: scheduledRefreshJob,
+  [JOB.watchdog]: freshnessWatchdogJob,
+};
