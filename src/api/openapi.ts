@@ -512,6 +512,18 @@ function build(opts: OpenApiOptions): Record<string, unknown> {
           },
         },
       },
+      '/admin': {
+        get: {
+          operationId: 'getConsole',
+          summary: 'The operator console (server-rendered pages under /admin: runs, changes, actions)',
+          tags: ['admin'],
+          security: [{ adminBasic: [] }, { adminToken: [] }],
+          responses: {
+            '200': { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+            ...adminErrors,
+          },
+        },
+      },
       '/admin/queues': {
         get: {
           operationId: 'getQueueDashboard',

@@ -68,6 +68,7 @@ describe('OpenAPI document', () => {
       'POST /v1/refreshes',
       'GET /v1/refreshes',
       'GET /v1/refreshes/{id}',
+      'GET /admin',
       'GET /admin/queues',
     ]) {
       const found = operations.find((o) => o.where === where);
