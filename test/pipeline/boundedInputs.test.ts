@@ -46,7 +46,7 @@ async function expectNothingCopied(h: OfflineHarness, summary: RefreshSummary, f
   }
 }
 
-describe('bounded reading through a whole refresh', () => {
+describe('bounded reading through a whole refresh', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();
@@ -125,7 +125,7 @@ describe('bounded reading through a whole refresh', () => {
   });
 });
 
-describe('temporary files of a read', () => {
+describe('temporary files of a read', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();

@@ -18,7 +18,7 @@ async function nationalWithoutEveryTenth(): Promise<{ zip: Buffer; removed: stri
   return { zip: Buffer.from(oewsZip('oesm24nat', 'national_M2024_dl.xlsx', xlsx)), removed };
 }
 
-describe('coverage gate in a refresh', () => {
+describe('coverage gate in a refresh', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();

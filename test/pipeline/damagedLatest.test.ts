@@ -18,7 +18,7 @@ async function damageOneByte(h: OfflineHarness, id: string): Promise<void> {
 const manifestOf = async (h: OfflineHarness, id: string) =>
   JSON.parse(await readFile(path.join(h.dir, 'snapshots', id, 'manifest.json'), 'utf8'));
 
-describe('a damaged latest heals', () => {
+describe('a damaged latest heals', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();

@@ -17,7 +17,7 @@ function notUtf8(bytes: Buffer, target: string): Buffer {
   return out;
 }
 
-describe('text that is not UTF-8 never becomes U+FFFD silently', () => {
+describe('text that is not UTF-8 never becomes U+FFFD silently', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();

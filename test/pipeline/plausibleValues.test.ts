@@ -27,7 +27,7 @@ async function nationalZipWith(edit: (bySoc: (soc: string) => Record<string, She
   return Buffer.from(oewsZip('oesm24nat', 'national_M2024_dl.xlsx', xlsx));
 }
 
-describe('implausible values reject their row; the run publishes the rest', () => {
+describe('implausible values reject their row; the run publishes the rest', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();

@@ -12,7 +12,9 @@ import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
 const OEWS_2019 = path.join(GENERATED_DIR, OEWS_XLSX_DIR, 'oesm19nat.zip');
 const EP_2019 = path.join(GENERATED_DIR, EP_2019_PATH);
 
-describe('OEWS May 2019 layout (lowercase headers, no PRIM_STATE, extra columns)', () => {
+describe('OEWS May 2019 layout (lowercase headers, no PRIM_STATE, extra columns)', {
+  timeout: 180_000,
+}, () => {
   it('reads the generated May 2019 national workbook with the May 2019 top code and no rejects', async () => {
     const rejects = new RejectCollector();
     const result = await readOewsWorkbook({ path: OEWS_2019, fileName: 'oesm19nat.zip' }, rejects);
@@ -36,7 +38,7 @@ describe('OEWS May 2019 layout (lowercase headers, no PRIM_STATE, extra columns)
   });
 });
 
-describe('EP 2019–29 layout (worker characteristics in Table 1.7)', () => {
+describe('EP 2019–29 layout (worker characteristics in Table 1.7)', { timeout: 180_000 }, () => {
   it('reads employment from Table 1.2 and the characteristics from Table 1.7, keeping the wage year as published', async () => {
     const rejects = new RejectCollector();
     const result = await readEpWorkbook({ path: EP_2019 }, rejects);
@@ -64,7 +66,7 @@ describe('EP 2019–29 layout (worker characteristics in Table 1.7)', () => {
   });
 });
 
-describe('a whole refresh from the 2019 layouts', () => {
+describe('a whole refresh from the 2019 layouts', { timeout: 180_000 }, () => {
   let h: OfflineHarness;
   beforeEach(async () => {
     h = await offlineHarness();
