@@ -101,7 +101,7 @@ export async function ensureInputs(
     mkdirSync(p, { recursive: true });
     return p;
   };
-  const detailed = readDetailedOccupations(PACKAGE_ROOT);
+  const detailed = readDetailedOccupations();
   const occupations = occupationTree(detailed);
   if (spec.sameOutputHalfOf !== undefined) {
     const source = readManifest(inputDir(spec.sameOutputHalfOf));

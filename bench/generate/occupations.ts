@@ -1,6 +1,7 @@
 /**
- * The occupation list of the generated inputs: the 832 detailed SOC codes and titles of the project's
- * own `data/epoch-ratings.csv` (so EP, EPOCH, exposure and CareerOneStop all join as upstream does),
+ * The occupation list of the generated inputs: the 832 detailed SOC codes and titles that OEWS and EP
+ * publish (`detailed-occupations.csv` beside this file; so EP, exposure, O*NET and CareerOneStop all
+ * join as upstream does — data/epoch-ratings.csv, which once served as this list, now holds only manual ratings),
  * plus the total, major, minor and broad codes above them, with plausible national figures.
  */
 import { readFileSync } from 'node:fs';
@@ -55,13 +56,17 @@ const MAJOR_TITLES: Record<string, string> = {
   '53': 'Transportation and Material Moving',
 };
 
-export function readDetailedOccupations(packageRoot: string): Array<{ soc: string; title: string }> {
-  const text = readFileSync(path.join(packageRoot, 'data', 'epoch-ratings.csv'), 'utf8');
+export function readDetailedOccupations(): Array<{ soc: string; title: string }> {
+  const text = readFileSync(path.join(import.meta.dirname, 'detailed-occupations.csv'), 'utf8');
   const rows = parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  return rows
+  const list = rows
     .map((r) => ({ soc: String(r.soc ?? '').trim(), title: String(r.title ?? '').trim() }))
     .filter((r) => /^\d{2}-\d{4}$/.test(r.soc))
     .sort((a, b) => (a.soc < b.soc ? -1 : 1));
+  // An empty list would generate empty inputs and every line would measure nothing.
+  if (list.length < 800)
+    throw new Error(`detailed-occupations.csv lists ${list.length} occupations, expected 832`);
+  return list;
 }
 
 function detailedFigures(soc: string): { wages: Occupation['wages']; national: NationalFigures } {
