@@ -1,5 +1,6 @@
 import { readOnetArchive } from '../readers/onet/onetReader.js';
 import type { OnetReadResult } from '../readers/onet/onetTypes.js';
+import { readLimitsFrom } from '../readers/readLimits.js';
 import { type FileSourceAdapter, fileNameOf } from './sourceAdapter.js';
 
 /**
@@ -22,7 +23,7 @@ export const onetSource: FileSourceAdapter<OnetReadResult> = {
       attribution: ONET_ATTRIBUTION,
     },
   ],
-  read: (artifacts, rejects) =>
-    readOnetArchive({ path: artifacts[0]!.path, name: artifacts[0]!.name }, rejects),
+  read: (artifacts, rejects, config) =>
+    readOnetArchive({ path: artifacts[0]!.path, name: artifacts[0]!.name }, rejects, readLimitsFrom(config)),
   release: (data) => `${data.release} (${data.releaseDate})`,
 };

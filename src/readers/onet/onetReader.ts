@@ -11,6 +11,7 @@ import type yauzl from 'yauzl';
 import { ValidationError } from '../../errors.js';
 import { type RejectCollector, rejectsFromZod } from '../../validate/rejects.js';
 import { requireColumns } from '../exposureCsvReader.js';
+import { DEFAULT_READ_LIMITS, ReadLimitError, type ReadLimits } from '../readLimits.js';
 import { looksLikeZip, openZip, ZipFormatError } from '../zip.js';
 import {
   NEEDED_ONET_FILES,
@@ -66,6 +67,7 @@ async function readTable<K extends OnetFileKey>(
   key: K,
   rejects: RejectCollector,
   intern: (text: string) => string,
+  limits: Pick<ReadLimits, 'maxLineBytes' | 'maxRows'>,
 ): Promise<Array<OnetRow<K>>> {
   const spec: OnetFileSpec = ONET_FILES[key];
   const file = spec.file;
@@ -75,10 +77,37 @@ async function readTable<K extends OnetFileKey>(
   let width = 0;
   let line = 0;
   try {
-    for await (const batch of tsvRecordBatches(stream))
+    const onTooLong = (): never => {
+      throw new ReadLimitError(
+        SOURCE,
+        file,
+        `a line after line ${line} is longer than ${limits.maxLineBytes} bytes: its length`,
+        limits.maxLineBytes,
+        'READ_MAX_LINE_BYTES',
+      );
+    };
+    for await (const batch of tsvRecordBatches(stream, { maxLineBytes: limits.maxLineBytes, onTooLong }))
       for (const record of batch) {
         line += 1;
+        if (line > limits.maxRows + 1) {
+          throw new ReadLimitError(
+            SOURCE,
+            file,
+            `more than ${limits.maxRows} rows`,
+            limits.maxRows,
+            'READ_MAX_ROWS',
+          );
+        }
         if (record.length === 1 && record[0] === '') continue;
+        // csv-parse decodes bytes that are not UTF-8 as U+FFFD; O*NET's files are UTF-8, so such a
+        // line is refused rather than published with replacement characters.
+        const notUtf8 = record.some((value) => value.includes('\uFFFD'));
+        if (!index && notUtf8) {
+          fail(`${file}: the header (line ${line}) is not valid UTF-8; expected a UTF-8 text file`, {
+            file,
+            row: line,
+          });
+        }
         if (!index) {
           const header = record.map((h) => h.trim());
           const optional = new Set(spec.optional ?? []);
@@ -93,6 +122,18 @@ async function readTable<K extends OnetFileKey>(
           continue;
         }
         rejects.read(SOURCE);
+        if (notUtf8) {
+          rejects.reject({
+            source: SOURCE,
+            file,
+            row: line,
+            field: '(row)',
+            expected: 'UTF-8 text',
+            got: 'bytes that are not valid UTF-8',
+            reason: 'invalid encoding',
+          });
+          continue;
+        }
         if (record.length !== width) {
           rejects.reject({
             source: SOURCE,
@@ -150,6 +191,7 @@ async function readArchive(
   file: string,
   label: string,
   rejects: RejectCollector,
+  limits: Pick<ReadLimits, 'maxLineBytes' | 'maxRows' | 'maxZipEntryBytes'>,
 ): Promise<{ rows: Partial<Rows>; readMe: string | undefined }> {
   const zip = await openZip(file);
   const rows: Partial<Rows> = {};
@@ -184,11 +226,21 @@ async function readArchive(
             });
           }
           seen.set(base, entry.fileName);
+          // yauzl also stops an entry that inflates past its declared size.
+          if (entry.uncompressedSize > limits.maxZipEntryBytes) {
+            throw new ReadLimitError(
+              SOURCE,
+              base,
+              `inflates to ${entry.uncompressedSize} bytes, more than ${limits.maxZipEntryBytes}: its size`,
+              limits.maxZipEntryBytes,
+              'ZIP_MAX_ENTRY_BYTES',
+            );
+          }
           const stream = await openEntry(zip, entry, label);
           if (base === README_FILE) readMe = await readSmallText(stream, base);
           else {
             const key = KEY_OF_FILE.get(base)!;
-            (rows as Record<string, unknown>)[key] = await readTable(stream, key, rejects, intern);
+            (rows as Record<string, unknown>)[key] = await readTable(stream, key, rejects, intern, limits);
           }
         };
         handle().then(() => zip.readEntry(), reject);
@@ -299,6 +351,7 @@ function assemble(
 export async function readOnetArchive(
   input: { path: string; name?: string },
   rejects: RejectCollector,
+  limits: Pick<ReadLimits, 'maxLineBytes' | 'maxRows' | 'maxZipEntryBytes'> = DEFAULT_READ_LIMITS,
 ): Promise<OnetReadResult> {
   const label = input.name ?? path.basename(input.path);
   if (!(await looksLikeZip(input.path))) {
@@ -306,7 +359,7 @@ export async function readOnetArchive(
   }
   let read: Awaited<ReturnType<typeof readArchive>>;
   try {
-    read = await readArchive(input.path, label, rejects);
+    read = await readArchive(input.path, label, rejects, limits);
   } catch (err) {
     if (err instanceof ZipFormatError) fail(err.message, { file: label });
     throw err;

@@ -29,7 +29,19 @@ function wholeLinesEnd(buf: Buffer): number {
   return 0;
 }
 
-export async function* tsvRecordBatches(stream: Readable): AsyncGenerator<string[][]> {
+/**
+ * `onTooLong` is called (and must throw) when a line grows past `maxLineBytes` without ending, so a
+ * file without line ends is refused instead of gathered whole.
+ */
+export async function* tsvRecordBatches(
+  stream: Readable,
+  opts: { maxLineBytes: number; onTooLong: () => never } = {
+    maxLineBytes: Number.POSITIVE_INFINITY,
+    onTooLong: () => {
+      throw new Error('line too long');
+    },
+  },
+): AsyncGenerator<string[][]> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let first = true;
@@ -44,8 +56,13 @@ export async function* tsvRecordBatches(stream: Readable): AsyncGenerator<string
     if (pendingBytes < BATCH_BYTES) continue;
     const buf = Buffer.concat(pending, pendingBytes);
     const end = wholeLinesEnd(buf);
-    if (end === 0) continue; // one very long line so far: keep gathering
+    if (end === 0) {
+      // One very long line so far: keep gathering, up to the limit.
+      if (pendingBytes > opts.maxLineBytes) opts.onTooLong();
+      continue;
+    }
     const rest = buf.subarray(end);
+    if (rest.length > opts.maxLineBytes) opts.onTooLong();
     pending = rest.length > 0 ? [Buffer.from(rest)] : [];
     pendingBytes = rest.length;
     yield parseText(buf.subarray(0, end));
