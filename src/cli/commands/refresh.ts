@@ -14,7 +14,7 @@ export function registerRefresh(program: Command): void {
     .command('refresh')
     .description('run one whole refresh in-process (no Redis) and publish a snapshot')
     .option('--offline', 'use the bundled fixtures, served from 127.0.0.1 (no network)')
-    .option('--sources <list>', 'comma-separated sources to use (oews,ep,exposure,epoch,careeronestop)')
+    .option('--sources <list>', 'comma-separated sources to use (oews,ep,exposure,epoch,onet,careeronestop)')
     .option(
       '--force',
       'publish even when a quality gate fails, and re-fetch CareerOneStop entries that are still fresh',

@@ -17,7 +17,7 @@ export function registerTrigger(program: Command): void {
     .description(
       'ask the workers for a refresh now and print its run id (or the id of the run already under way)',
     )
-    .option('--sources <list>', 'comma-separated sources to use (oews,ep,exposure,epoch,careeronestop)')
+    .option('--sources <list>', 'comma-separated sources to use (oews,ep,exposure,epoch,onet,careeronestop)')
     .option('--force', 'publish even when a quality gate fails, and re-fetch entries that are still fresh')
     .option(
       '--wait',
