@@ -1,13 +1,6 @@
-/**
- * The operator console in a real browser: Debian's Chromium driven by playwright-core, against an
- * API server over fixture snapshots and runs (a published one and a blocked one, made by real
- * refreshes against the offline fixtures) and an in-process worker. Screenshots are saved under
- * test-artifacts/.
- */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { JOB_HANDLERS } from '../../jobs/index.js';
 import { type RunningApi, startApi } from '../../src/api/server.js';
@@ -20,13 +13,13 @@ import { FileRunHistory, runRecordOf } from '../../src/pipeline/runHistory.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
 import { type QueueHarness, queueHarness, REPO_ROOT } from '../queue/support/harness.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const TOKEN = 'console-admin-token-5e9b2f';
 const redisUrl = inject('redisUrl');
 
-describe.skipIf(!existsSync(CHROMIUM))('the operator console in Chromium', { timeout: 180_000 }, () => {
+describe.skipIf(!hasChromium)('the operator console in Chromium', { timeout: 180_000 }, () => {
   let h: QueueHarness;
   let api: RunningApi;
   let worker: WorkerProcess;
@@ -79,18 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the operator console in Chromium', { tim
       port: 0,
       admin: { config: h.config(), store, log: silentLogger },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     // "Logging in": the console answers 401 with a Basic challenge; the browser sends these.
     context = await browser.newContext({
       httpCredentials: { username: 'ops-alice', password: TOKEN },

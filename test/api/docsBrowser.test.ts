@@ -1,18 +1,12 @@
-/**
- * `/docs` in a real browser (Debian's chromium driven by playwright-core): Swagger UI renders the
- * OpenAPI document, and the page requests nothing from any other host.
- */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../src/api/server.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupations, steppingClock, tempDir } from '../store/support.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-describe.skipIf(!existsSync(CHROMIUM))('/docs in chromium', () => {
+describe.skipIf(!hasChromium)('/docs in chromium', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let api: RunningApi;
   let browser: Browser;
@@ -22,18 +16,7 @@ describe.skipIf(!existsSync(CHROMIUM))('/docs in chromium', () => {
     const store = new SnapshotStore({ dir: tmp.dir, now: steppingClock() });
     await store.publish(candidate(occupations(3)), { gates: DEFAULT_GATE_CONFIG });
     api = await startApi({ store, host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
