@@ -13,7 +13,7 @@ import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
 import { reportJson } from '../validate/truncate.js';
 import { parseNumericText } from './oewsSymbols.js';
 import { topCodeFor } from './oewsTypes.js';
-import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits, rejectLongCell } from './readLimits.js';
 import { cellText, openWorkbookReader, type PlainCell } from './workbook.js';
 
 const SOURCE = 'ep';
@@ -376,20 +376,16 @@ export async function readEpWorkbook(
           done = true;
           continue;
         }
-        const long = longCell(values, limits.maxCellChars);
-        if (long >= 0) {
-          rejects.read(SOURCE);
-          rejects.reject({
+        const fieldOf = (column: number) => `column ${column}`;
+        if (
+          rejectLongCell(values, limits.maxCellChars, rejects, {
             source: SOURCE,
             file,
             row: row.number,
-            field: `column ${long}`,
-            expected: `a cell of at most ${limits.maxCellChars} characters (READ_MAX_CELL_CHARS)`,
-            got: reportJson(values[long]),
-            reason: 'cell too long',
-          });
+            fieldOf,
+          })
+        )
           continue;
-        }
         const row_ = readRow(values, layout, row.number, file, rejects, seen);
         if (row_) rows.push(row_);
       }

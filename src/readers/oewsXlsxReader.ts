@@ -22,7 +22,7 @@ import {
   type OewsReadResult,
   topCodeFor,
 } from './oewsTypes.js';
-import { DEFAULT_READ_LIMITS, longCell, type ReadLimits } from './readLimits.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits, rejectLongCell } from './readLimits.js';
 import { cellText, openWorkbookReader, type PlainCell } from './workbook.js';
 
 const SOURCE = 'oews';
@@ -250,20 +250,18 @@ export async function readOewsWorkbook(
             .find(Boolean);
         }
         if (!isData || !columns) continue;
-        const long = longCell(values, limits.maxCellChars);
-        if (long >= 0) {
-          rejects.read(SOURCE);
-          rejects.reject({
+        const named = columns;
+        const fieldOf = (column: number) =>
+          [...named].find(([, i]) => i === column)?.[0] ?? `column ${column}`;
+        if (
+          rejectLongCell(values, limits.maxCellChars, rejects, {
             source: SOURCE,
             file,
             row: row.number,
-            field: [...columns].find(([, i]) => i === long)?.[0] ?? `column ${long}`,
-            expected: `a cell of at most ${limits.maxCellChars} characters (READ_MAX_CELL_CHARS)`,
-            got: reportJson(values[long]),
-            reason: 'cell too long',
-          });
+            fieldOf,
+          })
+        )
           continue;
-        }
         const record = recordOf(values, columns);
         if (Object.values(record).every((v) => v === null || v === '')) continue;
         if (!isCrossIndustry(record)) {

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { ValidationError } from '../errors.js';
+import type { RejectCollector } from '../validate/rejects.js';
+import { reportJson } from '../validate/truncate.js';
 
 export interface ReadLimits {
   /** Longest line of a text file (CSV, TSV), in bytes. */
@@ -53,9 +55,29 @@ export function readLimitsFrom(
   };
 }
 
-/** Index of the first text cell longer than `max` characters, or -1. */
-export function longCell(values: readonly unknown[], max: number): number {
-  return values.findIndex((v) => typeof v === 'string' && v.length > max);
+/**
+ * Rejects a workbook row one of whose text cells is longer than READ_MAX_CELL_CHARS (counting it as
+ * read); `fieldOf` names the column. True when the row was rejected.
+ */
+export function rejectLongCell(
+  values: readonly unknown[],
+  maxCellChars: number,
+  rejects: RejectCollector,
+  at: { source: string; file: string; row: number; fieldOf: (column: number) => string },
+): boolean {
+  const long = values.findIndex((v) => typeof v === 'string' && v.length > maxCellChars);
+  if (long < 0) return false;
+  rejects.read(at.source);
+  rejects.reject({
+    source: at.source,
+    file: at.file,
+    row: at.row,
+    field: at.fieldOf(long),
+    expected: `a cell of at most ${maxCellChars} characters (READ_MAX_CELL_CHARS)`,
+    got: reportJson(values[long]),
+    reason: 'cell too long',
+  });
+  return true;
 }
 
 /** A file went over a read limit: permanent (the same bytes fail the same way), names the setting. */
