@@ -14,10 +14,11 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Config, SECRET_SETTINGS } from '../config.js';
+import { canonicalJson } from '../model/canonicalJson.js';
 import type { RawArtifact } from '../sources/artifact.js';
 import { CAREERONESTOP_ENDPOINTS } from '../sources/careeronestop/client.js';
 import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
-import { canonicalJson, sha256 } from '../store/canonical.js';
+import { sha256 } from '../store/canonical.js';
 import { replaceFileAtomic } from '../store/fsAtomic.js';
 import type { ArtifactsBySource } from './stages.js';
 

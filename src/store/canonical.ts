@@ -1,25 +1,5 @@
-/**
- * Canonical serialisation: object keys sorted, `undefined` dropped, no whitespace. The same data
- * always gives the same bytes, which is what makes content hashes and no-op detection work.
- */
+/** Content hashing helpers: sha256, and which record fields say *when* rather than *what*. */
 import { createHash } from 'node:crypto';
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');

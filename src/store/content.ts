@@ -1,8 +1,9 @@
 /** Canonical content of a snapshot, its hash, and summary counts. Pure. */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../model/canonicalJson.js';
 import type { OccupationRecord } from '../model/occupation.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
-import { canonicalJson, withoutVolatile } from './canonical.js';
+import { withoutVolatile } from './canonical.js';
 import type { SnapshotCounts } from './manifest.js';
 
 export interface ContentHeader {
@@ -27,21 +28,45 @@ export function releasesOf(
  * canonical JSON of each (stripped) record, so verify() can recompute it from the stored file.
  */
 export function contentSha256(header: ContentHeader, records: Iterable<OccupationRecord>): string {
-  const h = createHash('sha256');
-  h.update(canonicalJson(header) + '\n');
-  for (const r of records) h.update(canonicalJson(withoutVolatile(r)) + '\n');
-  return h.digest('hex');
+  const h = new ContentHasher(header);
+  for (const r of records) h.add(r);
+  return h.digest();
 }
 
-export function countsOf(records: readonly OccupationRecord[]): SnapshotCounts {
-  const scored = records.filter((r) => r.resilience?.score != null).length;
-  return {
-    occupations: records.length,
-    withNationalWages: records.filter((r) => r.wages?.national != null).length,
-    withProjections: records.filter((r) => r.projections != null).length,
-    scored,
-    unscored: records.length - scored,
-  };
+/** contentSha256 fed one record at a time, so one pass over the records can do several things. */
+export class ContentHasher {
+  private readonly h = createHash('sha256');
+  constructor(header: ContentHeader) {
+    this.h.update(canonicalJson(header) + '\n');
+  }
+  add(r: OccupationRecord): void {
+    this.h.update(canonicalJson(withoutVolatile(r)) + '\n');
+  }
+  digest(): string {
+    return this.h.digest('hex');
+  }
+}
+
+export function countsOf(records: Iterable<OccupationRecord>): SnapshotCounts {
+  const counts = emptyCounts();
+  for (const r of records) countRecord(counts, r);
+  return counts;
+}
+
+export const emptyCounts = (): SnapshotCounts => ({
+  occupations: 0,
+  withNationalWages: 0,
+  withProjections: 0,
+  scored: 0,
+  unscored: 0,
+});
+
+export function countRecord(counts: SnapshotCounts, r: OccupationRecord): void {
+  counts.occupations += 1;
+  if (r.wages?.national != null) counts.withNationalWages += 1;
+  if (r.projections != null) counts.withProjections += 1;
+  if (r.resilience?.score != null) counts.scored += 1;
+  else counts.unscored += 1;
 }
 
 /**

@@ -154,7 +154,8 @@ export function jsonPatch(a: unknown, b: unknown): JsonPatchOperation[] {
 
 /**
  * A diff built one older record at a time (`add`), so the older snapshot can be streamed from its
- * file rather than held: the publish path.
+ * file rather than held: the publish path. With `keepChanged: false` the changed occupations are
+ * only returned by `add` (the publish spools them to disk) and `finish()` lists none.
  */
 export class RecordDiffer {
   private readonly after: Map<string, OccupationRecord>;
@@ -163,30 +164,36 @@ export class RecordDiffer {
   private readonly changed: ChangedOccupation[] = [];
   private readonly fields: Record<string, number> = {};
   private unchanged = 0;
+  private changedCount = 0;
+  private readonly maxChangesPerOccupation: number;
+  private readonly keepChanged: boolean;
 
   constructor(
     to: readonly OccupationRecord[],
-    private readonly maxChangesPerOccupation = MAX_CHANGES_PER_OCCUPATION,
+    opts: { maxChangesPerOccupation?: number; keepChanged?: boolean } = {},
   ) {
     this.after = new Map(to.map((r) => [r.soc, r]));
+    this.maxChangesPerOccupation = opts.maxChangesPerOccupation ?? MAX_CHANGES_PER_OCCUPATION;
+    this.keepChanged = opts.keepChanged ?? true;
   }
 
-  add(old: OccupationRecord): void {
+  /** Compares one older record with its newer version; returns the entry when it changed. */
+  add(old: OccupationRecord): ChangedOccupation | null {
     this.seen.add(old.soc);
     const now = this.after.get(old.soc);
     if (!now) {
       this.removed.push(old.soc);
-      return;
+      return null;
     }
     const raw = rawDiff(old, now, [], []);
     if (raw.length === 0) {
       this.unchanged += 1;
-      return;
+      return null;
     }
     const tops = new Set(raw.map((c) => String(c.path[0])));
     for (const t of tops) this.fields[t] = (this.fields[t] ?? 0) + 1;
     const truncated = raw.length > this.maxChangesPerOccupation;
-    this.changed.push({
+    const entry: ChangedOccupation = {
       soc: old.soc,
       title: now.title,
       changeCount: raw.length,
@@ -194,7 +201,10 @@ export class RecordDiffer {
       patch: truncated ? [{ op: 'replace', path: '', value: now }] : raw.map(toPatchOperation),
       changes: raw.slice(0, this.maxChangesPerOccupation).map(toFieldChange),
       truncated,
-    });
+    };
+    this.changedCount += 1;
+    if (this.keepChanged) this.changed.push(entry);
+    return entry;
   }
 
   finish(fromId: string | null, toId: string): SnapshotDiff {
@@ -207,7 +217,7 @@ export class RecordDiffer {
       summary: {
         added: added.length,
         removed: removed.length,
-        changed: changed.length,
+        changed: this.changedCount,
         unchanged: this.unchanged,
         fields: { ...this.fields },
       },
@@ -218,13 +228,39 @@ export class RecordDiffer {
   }
 }
 
+/**
+ * `JSON.stringify(diff)` in pieces, byte for byte: the changed occupations one at a time, so a diff
+ * whose patches carry whole new records (a night that adds a source) is never one string. `changed`
+ * (the JSON of each entry, in SOC order) replaces `diff.changed` when the entries were spooled.
+ */
+export async function* diffJsonPieces(
+  diff: SnapshotDiff,
+  changed: Iterable<string> | AsyncIterable<string> = diff.changed.map((c) => JSON.stringify(c)),
+): AsyncGenerator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(diff)) {
+    if (value === undefined) continue;
+    yield `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (key !== 'changed') {
+      yield JSON.stringify(value);
+      continue;
+    }
+    yield '[';
+    let i = 0;
+    for await (const entry of changed) yield (i++ === 0 ? '' : ',') + entry;
+    yield ']';
+  }
+  yield first ? '{}' : '}';
+}
+
 /** The diff from `from` to `to`; `from.records` is read once, in one pass. */
 export function diffRecords(
   from: { id: string | null; records: Iterable<OccupationRecord> },
   to: { id: string; records: readonly OccupationRecord[] },
   maxChangesPerOccupation = MAX_CHANGES_PER_OCCUPATION,
 ): SnapshotDiff {
-  const differ = new RecordDiffer(to.records, maxChangesPerOccupation);
+  const differ = new RecordDiffer(to.records, { maxChangesPerOccupation });
   for (const old of from.records) differ.add(old);
   return differ.finish(from.id, to.id);
 }

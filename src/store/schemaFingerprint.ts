@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../config.js';
+import { canonicalJson } from '../model/canonicalJson.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../model/occupation.js';
-import { canonicalJson } from './canonical.js';
 import { jsonSchema, SCHEMA_NAMES, type SchemaName } from './schemas.js';
 
 export const FINGERPRINTS_FILE = path.join(PACKAGE_ROOT, 'schema', 'fingerprints.json');

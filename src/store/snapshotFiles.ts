@@ -16,7 +16,25 @@ export interface FileDigest {
 }
 
 /** Write NDJSON lines in ~1 MB chunks, fsync, and return the digest of the bytes written. */
-export async function writeLinesDurable(file: string, lines: Iterable<string>): Promise<FileDigest> {
+export function writeLinesDurable(file: string, lines: Iterable<string>): Promise<FileDigest> {
+  return writeChunksDurable(file, withNewlines(lines));
+}
+
+function* withNewlines(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) {
+    yield line;
+    yield '\n';
+  }
+}
+
+/**
+ * Write text produced piece by piece (fsynced), hashing as it goes: a large file is never one
+ * string in memory, only about a megabyte of it at a time.
+ */
+export async function writeChunksDurable(
+  file: string,
+  pieces: Iterable<string> | AsyncIterable<string>,
+): Promise<FileDigest> {
   const hash = createHash('sha256');
   let bytes = 0;
   const handle = await fs.open(file, 'wx');
@@ -32,9 +50,9 @@ export async function writeLinesDurable(file: string, lines: Iterable<string>): 
       chunk = [];
       size = 0;
     };
-    for (const line of lines) {
-      chunk.push(line, '\n');
-      size += line.length + 1;
+    for await (const piece of pieces) {
+      chunk.push(piece);
+      size += piece.length;
       if (size >= 1_000_000) await flush();
     }
     await flush();

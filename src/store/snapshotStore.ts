@@ -19,13 +19,14 @@ import { evaluateGates, type GateFacts, gateFacts } from '../gates/evaluate.js';
 import { QualityReport, type QualityReportInput } from '../gates/quality.js';
 import { describeFailures, type GateConfig, type GateReport } from '../gates/report.js';
 import { type Logger, silentLogger } from '../log.js';
-import { OccupationRecord, SNAPSHOT_SCHEMA_VERSION } from '../model/occupation.js';
+import { type OccupationRecord, SNAPSHOT_SCHEMA_VERSION } from '../model/occupation.js';
+import { duplicateSocError, validateRecord } from '../model/recordValidation.js';
 import { type ChangeEvent, type EventSink, makeEvent } from '../notify/events.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { sha256 } from './canonical.js';
-import { contentSha256, countsOf, recordLineStream, releasesOf } from './content.js';
+import { ContentHasher, countRecord, emptyCounts, recordLineStream, releasesOf } from './content.js';
 import { DamagedList, type ReplacedDamaged } from './damaged.js';
-import { type DiffSummary, diffRecords, RecordDiffer, type SnapshotDiff } from './diff.js';
+import { type DiffSummary, diffJsonPieces, diffRecords, RecordDiffer, type SnapshotDiff } from './diff.js';
 import {
   InvalidSnapshotIdError,
   NoLatestSnapshotError,
@@ -44,6 +45,7 @@ import {
 } from './fsAtomic.js';
 import { type HistoryEntry, StoreHistory } from './history.js';
 import { compactTime, isSnapshotId, newSnapshotId } from './ids.js';
+import { LineSpool } from './lineSpool.js';
 import { acquirePublishLock, type HeldLock } from './lock.js';
 import {
   type Manifest,
@@ -59,13 +61,14 @@ import {
   sealTree,
   type VerifyResult,
   verifySnapshotDir,
+  writeChunksDurable,
   writeDigested,
   writeLinesDurable,
 } from './snapshotFiles.js';
 
 export interface CandidateSnapshot {
   /** Occupation records; validated again here and sorted by SOC. */
-  records: OccupationRecord[];
+  records: readonly OccupationRecord[];
   /** Upstream files per source id. */
   sources: Record<string, ArtifactRecord[]>;
   quality: QualityReportInput;
@@ -395,11 +398,21 @@ export class SnapshotStore {
   // ---------------------------------------------------------------- publishing
 
   async publish(candidate: CandidateSnapshot, opts: PublishOptions): Promise<PublishResult> {
-    const records = validateCandidate(candidate.records);
     const quality = QualityReport.parse(candidate.quality);
     const releases = releasesOf(candidate.sources);
     const methodology = candidate.methodology;
-    const hash = contentSha256({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, methodology, releases }, records);
+    // One pass, one parse per record: validated, hashed, counted and reduced to what the gates read.
+    const hasher = new ContentHasher({ schemaVersion: SNAPSHOT_SCHEMA_VERSION, methodology, releases });
+    const counts = emptyCounts();
+    const candidateFacts: GateFacts[] = [];
+    const records = sortedBySoc(candidate.records);
+    records.forEach((r, i) => {
+      validateRecord(r, i);
+      hasher.add(r);
+      countRecord(counts, r);
+      candidateFacts.push(gateFacts(r));
+    });
+    const hash = hasher.digest();
     const run = candidate.run ?? null;
     const derivedFrom = candidate.derivedFrom ?? null;
     if (derivedFrom !== null) this.assertId(derivedFrom);
@@ -431,112 +444,129 @@ export class SnapshotStore {
         return { status: 'unchanged', snapshotId: previous.id } as const;
       }
 
-      // The latest snapshot's records are parsed one at a time, compared with the candidate and
-      // dropped: only what the gates read of them is kept (a full snapshot is ~70 MB of objects).
-      const differ = new RecordDiffer(records);
-      const previousFacts: GateFacts[] = [];
-      if (previousId) {
-        // Read in pieces, checked against the manifest's sha256 at the end (before anything is
-        // decided on it): the latest snapshot is never held whole, neither as bytes nor as objects.
-        for await (const r of this.streamRecords(previousId)) {
-          differ.add(r);
-          previousFacts.push(gateFacts(r));
+      // Changed occupations go to a spool file as they are found (kept in memory, a night that adds
+      // a source would hold a patch for every record) and are read back into diff.json.
+      const spool = await LineSpool.create(path.join(this.dir, `${TMP_PREFIX}changed-${randomSuffix()}`));
+      try {
+        // The latest snapshot's records are parsed one at a time, compared with the candidate and
+        // dropped: only what the gates read of them is kept (a full snapshot is ~70 MB of objects).
+        const differ = new RecordDiffer(records, { keepChanged: false });
+        const previousFacts: GateFacts[] = [];
+        if (previousId) {
+          // Read in pieces, checked against the manifest's sha256 at the end (before anything is
+          // decided on it): the latest snapshot is never held whole, neither as bytes nor as objects.
+          let lastSoc = '';
+          for await (const r of this.streamRecords(previousId)) {
+            // Snapshots are written sorted by SOC, so the spooled entries are in diff.json's order.
+            if (r.soc <= lastSoc) {
+              throw new SnapshotIntegrityError(previousId, [
+                `occupations.ndjson is not sorted by SOC at ${r.soc}`,
+              ]);
+            }
+            lastSoc = r.soc;
+            const changed = differ.add(r);
+            if (changed) await spool.add(JSON.stringify(changed));
+            previousFacts.push(gateFacts(r));
+          }
         }
-      }
-      const gateReport = evaluateGates({
-        candidate: records.map(gateFacts),
-        quality,
-        baseline: previousId ? { id: previousId, records: previousFacts } : null,
-        config: opts.gates,
-      });
-      const failures = describeFailures(gateReport);
-      if (!gateReport.passed && !opts.force) {
-        const reportPath = await this.writeBlockedReport(at, hash, {
-          run,
-          previousId,
-          gateReport,
+        const gateReport = evaluateGates({
+          candidate: candidateFacts,
           quality,
-          records,
-          replacedDamaged,
+          baseline: previousId ? { id: previousId, records: previousFacts } : null,
+          config: opts.gates,
         });
-        await this.history.append({
-          type: 'blocked',
-          at: at.toISOString(),
-          id: null,
-          baseline: previousId,
-          contentSha256: hash,
-          failures,
-          report: path.relative(this.dir, reportPath),
-          run,
-        });
-        this.log.warn({ failures, reportPath }, 'quality gates failed: publish blocked');
-        return { status: 'blocked', previousId, gateReport, reportPath, failures } as const;
-      }
-      const forced = !gateReport.passed;
-      if (forced) {
-        gateReport.forced = true;
-        this.log.warn({ failures }, 'quality gates failed: publishing anyway (--force)');
-      }
+        const failures = describeFailures(gateReport);
+        if (!gateReport.passed && !opts.force) {
+          const reportPath = await this.writeBlockedReport(at, hash, {
+            run,
+            previousId,
+            gateReport,
+            quality,
+            counts,
+            replacedDamaged,
+          });
+          await this.history.append({
+            type: 'blocked',
+            at: at.toISOString(),
+            id: null,
+            baseline: previousId,
+            contentSha256: hash,
+            failures,
+            report: path.relative(this.dir, reportPath),
+            run,
+          });
+          this.log.warn({ failures, reportPath }, 'quality gates failed: publish blocked');
+          return { status: 'blocked', previousId, gateReport, reportPath, failures } as const;
+        }
+        const forced = !gateReport.passed;
+        if (forced) {
+          gateReport.forced = true;
+          this.log.warn({ failures }, 'quality gates failed: publishing anyway (--force)');
+        }
 
-      const ids = await this.listIds();
-      const id = newSnapshotId(at, hash, ids.at(-1) ?? null);
-      const diff = differ.finish(previousId, id);
-      const manifest = await this.writeSnapshot(lock, {
-        id,
-        at,
-        hash,
-        records,
-        diff,
-        partial: {
-          schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-          parent: previousId,
-          ...(replacedDamaged ? { replacedDamaged } : {}),
-          sources: candidate.sources,
-          releases,
-          counts: countsOf(records),
-          quality,
-          gates: gateReport,
-          diffSummary: diff.summary,
-          methodology,
-          forced,
-          derivedFrom,
-          run,
-        },
-      });
-      if (replacedDamaged) {
-        await this.damagedList.mark(replacedDamaged.id, {
-          at: at.toISOString(),
-          problems: replacedDamaged.problems,
-          replacedBy: id,
+        const ids = await this.listIds();
+        const id = newSnapshotId(at, hash, ids.at(-1) ?? null);
+        const diff = differ.finish(previousId, id);
+        const manifest = await this.writeSnapshot(lock, {
+          id,
+          at,
+          hash,
+          records,
+          diff,
+          changed: spool.lines(),
+          partial: {
+            schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+            parent: previousId,
+            ...(replacedDamaged ? { replacedDamaged } : {}),
+            sources: candidate.sources,
+            releases,
+            counts,
+            quality,
+            gates: gateReport,
+            diffSummary: diff.summary,
+            methodology,
+            forced,
+            derivedFrom,
+            run,
+          },
         });
+        if (replacedDamaged) {
+          await this.damagedList.mark(replacedDamaged.id, {
+            at: at.toISOString(),
+            problems: replacedDamaged.problems,
+            replacedBy: id,
+          });
+          await this.history.append({
+            type: 'damaged',
+            at: at.toISOString(),
+            id: replacedDamaged.id,
+            problems: replacedDamaged.problems,
+            replacedBy: id,
+            run,
+          });
+        }
         await this.history.append({
-          type: 'damaged',
+          type: 'published',
           at: at.toISOString(),
-          id: replacedDamaged.id,
-          problems: replacedDamaged.problems,
-          replacedBy: id,
+          id,
+          parent: previousId,
+          forced,
+          ...(forced ? { failures } : {}),
+          ...(replacedDamaged ? { replacedDamaged: replacedDamaged.id } : {}),
           run,
         });
+        this.log.info({ snapshotId: id, previousId, summary: diff.summary, forced }, 'snapshot published');
+        return {
+          status: 'published',
+          snapshotId: id,
+          previousId,
+          diffSummary: diff.summary,
+          manifest,
+          ...(replacedDamaged ? { replacedDamaged } : {}),
+        } as const;
+      } finally {
+        await spool.discard();
       }
-      await this.history.append({
-        type: 'published',
-        at: at.toISOString(),
-        id,
-        parent: previousId,
-        forced,
-        ...(forced ? { failures } : {}),
-        ...(replacedDamaged ? { replacedDamaged: replacedDamaged.id } : {}),
-        run,
-      });
-      this.log.info({ snapshotId: id, previousId, summary: diff.summary, forced }, 'snapshot published');
-      return {
-        status: 'published',
-        snapshotId: id,
-        previousId,
-        diffSummary: diff.summary,
-        manifest,
-        ...(replacedDamaged ? { replacedDamaged } : {}),
-      } as const;
     });
 
     if (opts.notifier) {
@@ -570,8 +600,10 @@ export class SnapshotStore {
       id: string;
       at: Date;
       hash: string;
-      records: OccupationRecord[];
+      records: readonly OccupationRecord[];
       diff: SnapshotDiff;
+      /** The JSON of each changed occupation, in SOC order (diff.changed is empty: they were spooled). */
+      changed: AsyncIterable<string>;
       partial: Omit<Manifest, 'id' | 'createdAt' | 'contentSha256' | 'files'>;
     },
   ): Promise<Manifest> {
@@ -585,9 +617,9 @@ export class SnapshotStore {
       recordLineStream(w.records),
     );
     point('during-write');
-    files[SNAPSHOT_FILES.diff] = await writeDigested(
+    files[SNAPSHOT_FILES.diff] = await writeChunksDurable(
       path.join(tmp, SNAPSHOT_FILES.diff),
-      JSON.stringify(w.diff),
+      diffJsonPieces(w.diff, w.changed),
     );
     files[SNAPSHOT_FILES.occupationSchema] = await writeDigested(
       path.join(tmp, SNAPSHOT_FILES.occupationSchema),
@@ -628,7 +660,7 @@ export class SnapshotStore {
       previousId: string | null;
       gateReport: GateReport;
       quality: QualityReport;
-      records: OccupationRecord[];
+      counts: SnapshotCounts;
       replacedDamaged: ReplacedDamaged | null;
     },
   ): Promise<string> {
@@ -640,7 +672,7 @@ export class SnapshotStore {
       run: r.run,
       baseline: r.previousId,
       contentSha256: hash,
-      counts: countsOf(r.records),
+      counts: r.counts,
       gateReport: r.gateReport,
       quality: r.quality,
       ...(r.replacedDamaged ? { latestDamaged: r.replacedDamaged } : {}),
@@ -891,65 +923,12 @@ export class SnapshotStore {
   }
 }
 
-/**
- * Validate and sort the candidate's records; a bad record is a clear error naming SOC and field.
- * The records themselves are published, not zod's parsed copies: a full-size candidate is tens of
- * MB of objects, and a second copy would be held through the whole publish. A key the schema does
- * not know is refused rather than silently stripped, so what is written is what was validated.
- */
-function validateCandidate(records: readonly OccupationRecord[]): OccupationRecord[] {
-  const out: OccupationRecord[] = [];
-  records.forEach((r, i) => {
-    const parsed = OccupationRecord.safeParse(r);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const soc = typeof (r as { soc?: unknown })?.soc === 'string' ? (r as { soc: string }).soc : `#${i}`;
-      throw new ValidationError(
-        `snapshot candidate: record ${soc}, field ${issue?.path.join('.') || '(record)'}: ${issue?.message}`,
-        'snapshot',
-        { soc, index: i, issues: parsed.error.issues.slice(0, 10) },
-      );
-    }
-    const unknown = unknownKey(r, parsed.data, []);
-    if (unknown !== null) {
-      const soc = (r as { soc: string }).soc;
-      throw new ValidationError(
-        `snapshot candidate: record ${soc}, field ${unknown}: not in the occupation schema`,
-        'snapshot',
-        { soc, index: i, field: unknown },
-      );
-    }
-    out.push(r);
-  });
-  out.sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
-  for (let i = 1; i < out.length; i++) {
-    if (out[i]!.soc === out[i - 1]!.soc) {
-      throw new ValidationError(`snapshot candidate: SOC ${out[i]!.soc} appears more than once`, 'snapshot', {
-        soc: out[i]!.soc,
-      });
-    }
-  }
+/** The candidate's records sorted by SOC (a copy of the list, not of the records); a repeated SOC throws. */
+function sortedBySoc(records: readonly OccupationRecord[]): OccupationRecord[] {
+  const out = [...records].sort((a, b) => (a.soc < b.soc ? -1 : a.soc > b.soc ? 1 : 0));
+  for (let i = 1; i < out.length; i++)
+    if (out[i]!.soc === out[i - 1]!.soc) throw duplicateSocError(out[i]!.soc);
   return out;
-}
-
-/** The first key of `given` (with a value) that zod's parsed copy dropped, as a dotted path; else null. */
-function unknownKey(given: unknown, parsed: unknown, path: (string | number)[]): string | null {
-  if (Array.isArray(given) && Array.isArray(parsed)) {
-    for (let i = 0; i < given.length; i++) {
-      const found = unknownKey(given[i], parsed[i], [...path, i]);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (given === null || typeof given !== 'object' || parsed === null || typeof parsed !== 'object')
-    return null;
-  for (const [key, value] of Object.entries(given)) {
-    if (value === undefined) continue;
-    if (!Object.hasOwn(parsed, key)) return [...path, key].join('.');
-    const found = unknownKey(value, (parsed as Record<string, unknown>)[key], [...path, key]);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 async function safeEmit(sink: EventSink, event: ChangeEvent, log: Logger): Promise<void> {

@@ -1,9 +1,17 @@
 import fastJsonPatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/model/canonicalJson.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
-import { canonicalJson, withoutVolatile } from '../../src/store/canonical.js';
+import { withoutVolatile } from '../../src/store/canonical.js';
 import { contentSha256 } from '../../src/store/content.js';
-import { diffRecords, diffValues, jsonPatch, toJsonPointer } from '../../src/store/diff.js';
+import {
+  diffJsonPieces,
+  diffRecords,
+  diffValues,
+  jsonPatch,
+  RecordDiffer,
+  toJsonPointer,
+} from '../../src/store/diff.js';
 import { newSnapshotId } from '../../src/store/ids.js';
 import { occupation, occupations } from './support.js';
 
@@ -82,6 +90,52 @@ function applied(doc: unknown, patch: readonly unknown[]): unknown {
   return fastJsonPatch.applyPatch(structuredClone(doc), patch as fastJsonPatch.Operation[], true, false)
     .newDocument;
 }
+
+async function collect(pieces: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const p of pieces) out.push(p);
+  return out;
+}
+
+describe('diff.json written in pieces', () => {
+  it('is byte for byte JSON.stringify of the diff, with and without changed occupations', async () => {
+    const before = occupations(6);
+    const after = occupations(7).slice(1);
+    after[0]!.title = 'Renamed "quoted" \u2028';
+    (after[2] as { title: string }).title = 'Other';
+    const d = diffRecords({ id: 'a', records: before }, { id: 'b', records: after });
+    expect(d.changed.length).toBe(2);
+    expect((await collect(diffJsonPieces(d))).join('')).toBe(JSON.stringify(d));
+    const first = diffRecords({ id: null, records: [] }, { id: 'b', records: after });
+    expect(first.changed).toEqual([]);
+    expect((await collect(diffJsonPieces(first))).join('')).toBe(JSON.stringify(first));
+  });
+
+  it('never holds more than one changed occupation in one piece', async () => {
+    const before = occupations(5);
+    const after = occupations(5).map((r) => ({ ...r, title: `${r.title} (new)` }));
+    const d = diffRecords({ id: 'a', records: before }, { id: 'b', records: after });
+    const pieces = await collect(diffJsonPieces(d));
+    const longest = Math.max(...pieces.map((p) => p.length));
+    expect(longest).toBeLessThanOrEqual(Math.max(...d.changed.map((c) => JSON.stringify(c).length)) + 1);
+  });
+
+  it('takes the changed entries from a spool when the differ did not keep them, same bytes', async () => {
+    const before = occupations(6);
+    const after = occupations(6).map((r, i) => (i % 2 ? { ...r, title: `${r.title} ✓` } : r));
+    const kept = diffRecords({ id: 'a', records: before }, { id: 'b', records: after });
+    const differ = new RecordDiffer(after, { keepChanged: false });
+    const spooled: string[] = [];
+    for (const r of before) {
+      const c = differ.add(r);
+      if (c) spooled.push(JSON.stringify(c));
+    }
+    const bare = differ.finish('a', 'b');
+    expect(bare.changed).toEqual([]);
+    expect(bare.summary).toEqual(kept.summary);
+    expect((await collect(diffJsonPieces(bare, spooled))).join('')).toBe(JSON.stringify(kept));
+  });
+});
 
 describe('JSON Patch (RFC 6902) per occupation', () => {
   it('uses JSON Pointer paths with ~0 and ~1 escapes', () => {
