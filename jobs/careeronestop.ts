@@ -8,7 +8,6 @@
  */
 import { WaitingChildrenError } from 'bullmq';
 import type { CareerOneStopInput } from '../src/pipeline/stages.js';
-import { type ProbeDeps, storedOutcome } from '../src/queue/careeronestopProbe.js';
 import { occupationJobOptions } from '../src/queue/flow.js';
 import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
 import { JOB, jobIds, QUEUES } from '../src/queue/names.js';
@@ -16,6 +15,7 @@ import { CareerOneStopStagePayload, parsePayload, type StageRef } from '../src/q
 import { stageResult } from '../src/queue/stageResults.js';
 import { type CareerOneStopQuality, collectCareerOneStop } from '../src/sources/careeronestop/collect.js';
 import type { UnitOutcome } from '../src/sources/careeronestop/fetchOccupation.js';
+import { type ProbeDeps, storedOutcome } from '../src/sources/careeronestop/queue/careeronestopProbe.js';
 import type { ReadValidateResult } from './readValidate.js';
 
 export interface CareerOneStopStageResult {

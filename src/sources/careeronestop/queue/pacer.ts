@@ -6,7 +6,7 @@
  * the next slot atomically, measured on Redis's clock so worker clocks need not agree.
  */
 import type { Redis } from 'ioredis';
-import { abortableSleep, type RateLimiter } from '../http/retryPolicy.js';
+import { abortableSleep, type RateLimiter } from '../../../http/retryPolicy.js';
 
 const TAKE = `
 local t = redis.call('TIME')

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
-import { storedOutcome } from '../../src/queue/careeronestopProbe.js';
-import { occupationRequest } from '../../src/sources/careeronestop/client.js';
-import { MemoryResponseStore } from '../../src/sources/careeronestop/responseStore.js';
+import { silentLogger } from '../../../../src/log.js';
+import { occupationRequest } from '../../../../src/sources/careeronestop/client.js';
+import { storedOutcome } from '../../../../src/sources/careeronestop/queue/careeronestopProbe.js';
+import { MemoryResponseStore } from '../../../../src/sources/careeronestop/responseStore.js';
 
 const config = {
   CAREERONESTOP_BASE_URL: 'http://127.0.0.1:9',

@@ -10,7 +10,7 @@ import {
   type CareerOneStopDeps,
   fetchCareerOneStopOccupation,
   type UnitOutcome,
-} from '../sources/careeronestop/fetchOccupation.js';
+} from '../fetchOccupation.js';
 
 export type ProbeDeps = Omit<CareerOneStopDeps, 'http' | 'limiter' | 'signal'>;
 

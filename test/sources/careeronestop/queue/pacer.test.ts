@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { careeronestopJobLimiter, PACING_MARGIN, RedisPacer } from '../../src/queue/pacer.js';
-import { CLOCK_SLACK_MS, watchSlots } from './support/paceSlots.js';
+import {
+  careeronestopJobLimiter,
+  PACING_MARGIN,
+  RedisPacer,
+} from '../../../../src/sources/careeronestop/queue/pacer.js';
+import { CLOCK_SLACK_MS, watchSlots } from '../../../queue/support/paceSlots.js';
 
 const redisUrl = inject('redisUrl');
 const clients: Redis[] = [];
