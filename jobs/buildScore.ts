@@ -5,10 +5,10 @@
  */
 import { buildCandidate, type CareerOneStopInput } from '../src/pipeline/stages.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { jobIds } from '../src/queue/names.js';
 import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
 import { decodeReadOutput } from '../src/queue/readHandOver.js';
 import { loadArtifacts, stageResult } from '../src/queue/stageResults.js';
+import { jobIds } from '../src/queue/wiring/names.js';
 import type { CareerOneStopHandOver, CareerOneStopStageResult } from './careeronestop.js';
 import type { ReadValidateResult } from './readValidate.js';
 

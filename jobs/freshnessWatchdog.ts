@@ -6,8 +6,8 @@
 import { requestDepsOf } from '../src/queue/depsAdapters.js';
 import { type FreshnessDecision, freshnessDecision } from '../src/queue/freshness.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { derivedRunId } from '../src/queue/names.js';
 import { reconcileActiveRun, requestRefresh } from '../src/queue/requestRefresh.js';
+import { derivedRunId } from '../src/queue/wiring/names.js';
 
 const STAGE_FILE_MAX_AGE_MS = 7 * 86_400_000;
 

@@ -9,9 +9,9 @@ import type { RunOutcome } from '../src/pipeline/summary.js';
 import { finishDepsOf } from '../src/queue/depsAdapters.js';
 import { finishRun } from '../src/queue/finishRun.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { jobIds } from '../src/queue/names.js';
 import { parsePayload, RunPayload } from '../src/queue/payloads.js';
 import { stageResult } from '../src/queue/stageResults.js';
+import { jobIds } from '../src/queue/wiring/names.js';
 import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
 import type { BuildScoreResult } from './buildScore.js';
 

@@ -5,9 +5,9 @@
 
 import { requestDepsOf } from '../src/queue/depsAdapters.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { derivedRunId } from '../src/queue/names.js';
 import { ControlPayload, parsePayload } from '../src/queue/payloads.js';
 import { type RefreshTicket, requestRefresh } from '../src/queue/requestRefresh.js';
+import { derivedRunId } from '../src/queue/wiring/names.js';
 
 export const scheduledRefreshJob: JobHandler<RefreshTicket> = async (deps, job) => {
   const p = parsePayload(ControlPayload, job.data ?? {}, job.name);

@@ -3,7 +3,7 @@
  * per job the lock token, an abort signal and a stage timer. Handlers stay thin: validate the
  * payload, call the pipeline's stage functions, hand results on by reference.
  */
-import type { FlowProducer, Job, Queue } from 'bullmq';
+import type { FlowProducer, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -12,17 +12,12 @@ import type { EventSink } from '../notify/events.js';
 import type { RunContext } from '../pipeline/runContext.js';
 import type { RedisPacer } from '../sources/careeronestop/queue/pacer.js';
 import type { ResponseStore } from '../sources/careeronestop/responseStore.js';
-import type { Keys } from './names.js';
 import type { RunPayload } from './payloads.js';
 import type { RunStore } from './runStore.js';
 import type { SourceReader } from './sourceReader.js';
 import type { StageFiles } from './stageFiles.js';
-
-export interface QueueSet {
-  refresh: Queue;
-  careeronestop: Queue;
-  control: Queue;
-}
+import type { Keys } from './wiring/names.js';
+import type { QueueSet } from './wiring/queueSet.js';
 
 export interface JobDeps {
   config: Config;

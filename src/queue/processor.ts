@@ -21,7 +21,7 @@ import { secretValues } from '../config.js';
 import { errorMessage, isPermanent, UpstreamRateLimitError } from '../errors.js';
 import { scrub } from '../log.js';
 import type { JobDeps, JobHandler, JobIO } from './jobDeps.js';
-import { JOB, type JobName, stageOfJob } from './names.js';
+import { JOB, type JobName, stageOfJob } from './wiring/names.js';
 
 /** The handler of each job name (jobs/index.ts); the worker's entry point hands them in. */
 export type JobHandlers = Record<JobName, JobHandler>;

@@ -7,10 +7,6 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { EventSink } from '../notify/events.js';
-import { closeRedis, producerRedis, waitForRedis } from './connection.js';
-import type { QueueSet } from './jobDeps.js';
-import { type Keys, keys as keysFor } from './names.js';
-import { openQueues } from './queueSet.js';
 import {
   type RefreshRequest,
   type RefreshTicket,
@@ -18,6 +14,9 @@ import {
   requestRefresh,
 } from './requestRefresh.js';
 import { RunStore } from './runStore.js';
+import { closeRedis, producerRedis, waitForRedis } from './wiring/connection.js';
+import { type Keys, keys as keysFor } from './wiring/names.js';
+import { openQueues, type QueueSet } from './wiring/queueSet.js';
 
 export interface Producer {
   redis: Redis;

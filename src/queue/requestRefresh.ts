@@ -10,9 +10,9 @@ import { errorMessage } from '../errors.js';
 import { newRunId } from '../pipeline/runContext.js';
 import { failedOutcome, type QueuedTrigger, type RunOutcome } from '../pipeline/summary.js';
 import { type FinishDeps, finishRun, rootCause } from './finishRun.js';
-import { buildRefreshFlow } from './flow.js';
-import { QUEUES, rootJobId } from './names.js';
 import type { RunState } from './runStore.js';
+import { buildRefreshFlow } from './wiring/flow.js';
+import { QUEUES, rootJobId } from './wiring/names.js';
 
 export interface RequestDeps extends FinishDeps {
   config: Pick<Config, 'sources' | 'QUEUE_BACKOFF_DELAY'>;

@@ -10,7 +10,7 @@
 import type { Redis } from 'ioredis';
 import type { RunHistory, RunMeta, RunRecord, RunState, StageRecord } from '../pipeline/runHistory.js';
 import type { RunOutcome, StageName } from '../pipeline/summary.js';
-import type { Keys } from './names.js';
+import type { Keys } from './wiring/names.js';
 
 export type { RunMeta, RunOutcome, RunRecord, RunState, StageRecord };
 

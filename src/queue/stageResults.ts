@@ -7,8 +7,8 @@ import type { RawCache } from '../http/rawCache.js';
 import type { ArtifactsBySource } from '../pipeline/stages.js';
 import type { RawArtifact } from '../sources/artifact.js';
 import { type FileSourceId, isFileSource } from '../sources/registry.js';
-import { jobIds } from './names.js';
 import type { RunPayload } from './payloads.js';
+import { jobIds } from './wiring/names.js';
 
 export class StageResultMissingError extends Error {
   constructor(message: string) {

@@ -19,19 +19,19 @@ import { runAsWork } from '../processGuard.js';
 import { careeronestopJobLimiter, RedisPacer } from '../sources/careeronestop/queue/pacer.js';
 import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
-import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './connection.js';
 import { finishDepsOf } from './depsAdapters.js';
 import { finishRun, rootCause } from './finishRun.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { JobDeps } from './jobDeps.js';
-import { JOB, keys as keysFor, QUEUES, stageOfJob } from './names.js';
 import { createProcessor, type JobHandlers, type ProcessorState } from './processor.js';
-import { openQueues } from './queueSet.js';
 import { RepeatedErrorLog } from './repeatedErrors.js';
 import { RunStore } from './runStore.js';
-import { ensureSchedules } from './schedule.js';
 import { SourceReader } from './sourceReader.js';
 import { StageFiles } from './stageFiles.js';
+import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './wiring/connection.js';
+import { JOB, keys as keysFor, QUEUES, stageOfJob } from './wiring/names.js';
+import { openQueues } from './wiring/queueSet.js';
+import { ensureSchedules } from './wiring/schedule.js';
 
 export interface WorkerProcess {
   deps: JobDeps;

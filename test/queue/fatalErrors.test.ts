@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { FATAL_EXIT_CODE } from '../../src/processGuard.js';
-import { jobIds } from '../../src/queue/names.js';
+import { jobIds } from '../../src/queue/wiring/names.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
 
 const redisUrl = inject('redisUrl');

@@ -10,8 +10,8 @@ import { loadConfig } from '../../src/config.js';
 import { HttpError, UpstreamRateLimitError, ValidationError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import type { JobDeps, JobHandler } from '../../src/queue/jobDeps.js';
-import { JOB } from '../../src/queue/names.js';
 import { createProcessor, type ProcessorState } from '../../src/queue/processor.js';
+import { JOB } from '../../src/queue/wiring/names.js';
 
 const RUN = 'run-20261127T030000Z-aaaaaa';
 const TOKEN = 'tok-SECRET-9f2c1a';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { keys } from '../../src/queue/names.js';
 import { type RunMeta, RunStore, stageDurations } from '../../src/queue/runStore.js';
+import { keys } from '../../src/queue/wiring/names.js';
 import { deleteKeysWithPrefix } from './support/harness.js';
 
 const redisUrl = inject('redisUrl');

@@ -5,7 +5,7 @@
  */
 import { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { jobIds } from '../../src/queue/names.js';
+import { jobIds } from '../../src/queue/wiring/names.js';
 import { runCli } from './support/cli.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
 

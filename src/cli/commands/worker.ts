@@ -25,8 +25,8 @@ export function registerWorker(program: Command, loadJobHandlers?: LoadJobHandle
       ] = await Promise.all([
         import('../context.js'),
         import('../../errors.js'),
-        import('../../queue/connection.js'),
-        import('../../queue/schedule.js'),
+        import('../../queue/wiring/connection.js'),
+        import('../../queue/wiring/schedule.js'),
         import('../../queue/workerProcess.js'),
       ]);
       if (!loadJobHandlers) {

@@ -9,7 +9,7 @@
  * to promise (arrival gaps measured at the proxy once came out at 976 ms for 8 requests under load).
  */
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { keys } from '../../../../src/queue/names.js';
+import { keys } from '../../../../src/queue/wiring/names.js';
 import { PACING_MARGIN } from '../../../../src/sources/careeronestop/queue/pacer.js';
 import { type QueueHarness, queueHarness } from '../../../queue/support/harness.js';
 import { CLOCK_SLACK_MS, watchSlots } from '../../../queue/support/paceSlots.js';

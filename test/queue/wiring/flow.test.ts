@@ -1,8 +1,13 @@
 import { type FlowJob, UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { buildRefreshFlow, FAILURE_POLICY, RETENTION, STAGE_ATTEMPTS } from '../../src/queue/flow.js';
-import { derivedRunId, JOB, jobIds, RUN_ID_PATTERN, stageOfJob } from '../../src/queue/names.js';
-import { FetchPayload, OccupationPayload, parsePayload, RunPayload } from '../../src/queue/payloads.js';
+import { FetchPayload, OccupationPayload, parsePayload, RunPayload } from '../../../src/queue/payloads.js';
+import {
+  buildRefreshFlow,
+  FAILURE_POLICY,
+  RETENTION,
+  STAGE_ATTEMPTS,
+} from '../../../src/queue/wiring/flow.js';
+import { derivedRunId, JOB, jobIds, RUN_ID_PATTERN, stageOfJob } from '../../../src/queue/wiring/names.js';
 
 const run = {
   runId: 'run-20261127T030000Z-9f2c1a',

@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { JOB_HANDLERS } from '../../jobs/index.js';
-import { silentLogger } from '../../src/log.js';
-import { SCHEDULER_IDS } from '../../src/queue/names.js';
-import { checkTimeZone, pauseSchedule, resumeSchedule, showSchedule } from '../../src/queue/schedule.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { JOB_HANDLERS } from '../../../jobs/index.js';
+import { silentLogger } from '../../../src/log.js';
+import { SCHEDULER_IDS } from '../../../src/queue/wiring/names.js';
+import {
+  checkTimeZone,
+  pauseSchedule,
+  resumeSchedule,
+  showSchedule,
+} from '../../../src/queue/wiring/schedule.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/workerProcess.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
 let h: QueueHarness;

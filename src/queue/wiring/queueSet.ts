@@ -1,8 +1,13 @@
 /** The queues of one deployment (QUEUE_PREFIX), opened on a shared connection; one place names them. */
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { QueueSet } from './jobDeps.js';
 import { QUEUES } from './names.js';
+
+export interface QueueSet {
+  refresh: Queue;
+  careeronestop: Queue;
+  control: Queue;
+}
 
 export function openQueues(redis: Redis, prefix: string): { queues: QueueSet; flows: FlowProducer } {
   const queues = {

@@ -4,7 +4,7 @@
  * share one Redis without seeing each other.
  */
 import { createHash } from 'node:crypto';
-import type { FileSourceId } from '../sources/registry.js';
+import type { FileSourceId } from '../../sources/registry.js';
 
 export const QUEUES = {
   /** Run stages: fetch per file source, read/validate, careeronestop, build, publish. */

@@ -6,8 +6,8 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
 import { RETENTION } from './flow.js';
 import { JOB, type Keys, SCHEDULER_IDS } from './names.js';
 

@@ -9,10 +9,10 @@
  * stage, in one table.
  */
 import type { FlowJob, FlowJobNode, JobsOptions } from 'bullmq';
-import type { Config } from '../config.js';
-import { type FileSourceId, isFileSource } from '../sources/registry.js';
+import type { Config } from '../../config.js';
+import { type FileSourceId, isFileSource } from '../../sources/registry.js';
+import type { RunPayload } from '../payloads.js';
 import { JOB, jobIds, QUEUES } from './names.js';
-import type { RunPayload } from './payloads.js';
 
 /**
  * What a failed child does to the run. A missing BLS or research file leaves nothing honest to
