@@ -8,9 +8,9 @@
  */
 import { WaitingChildrenError } from 'bullmq';
 import type { CareerOneStopInput } from '../src/pipeline/stages.js';
+import { CareerOneStopStagePayload, parsePayload, type StageRef } from '../src/queue/handOver/payloads.js';
+import { stageResult } from '../src/queue/handOver/stageResults.js';
 import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
-import { CareerOneStopStagePayload, parsePayload, type StageRef } from '../src/queue/payloads.js';
-import { stageResult } from '../src/queue/stageResults.js';
 import { occupationJobOptions } from '../src/queue/wiring/flow.js';
 import { JOB, jobIds, QUEUES } from '../src/queue/wiring/names.js';
 import { type CareerOneStopQuality, collectCareerOneStop } from '../src/sources/careeronestop/collect.js';

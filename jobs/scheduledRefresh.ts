@@ -4,8 +4,8 @@
  */
 
 import { requestDepsOf } from '../src/queue/depsAdapters.js';
+import { ControlPayload, parsePayload } from '../src/queue/handOver/payloads.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { ControlPayload, parsePayload } from '../src/queue/payloads.js';
 import { type RefreshTicket, requestRefresh } from '../src/queue/requestRefresh.js';
 import { derivedRunId } from '../src/queue/wiring/names.js';
 

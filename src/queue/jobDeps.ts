@@ -12,10 +12,10 @@ import type { EventSink } from '../notify/events.js';
 import type { RunContext } from '../pipeline/runContext.js';
 import type { RedisPacer } from '../sources/careeronestop/queue/pacer.js';
 import type { ResponseStore } from '../sources/careeronestop/responseStore.js';
-import type { RunPayload } from './payloads.js';
+import type { RunPayload } from './handOver/payloads.js';
+import type { SourceReader } from './handOver/sourceReader.js';
+import type { StageFiles } from './handOver/stageFiles.js';
 import type { RunStore } from './runStore.js';
-import type { SourceReader } from './sourceReader.js';
-import type { StageFiles } from './stageFiles.js';
 import type { Keys } from './wiring/names.js';
 import type { QueueSet } from './wiring/queueSet.js';
 

@@ -11,7 +11,7 @@
 import type { FlowJob, FlowJobNode, JobsOptions } from 'bullmq';
 import type { Config } from '../../config.js';
 import { type FileSourceId, isFileSource } from '../../sources/registry.js';
-import type { RunPayload } from '../payloads.js';
+import type { RunPayload } from '../handOver/payloads.js';
 import { JOB, jobIds, QUEUES } from './names.js';
 
 /**

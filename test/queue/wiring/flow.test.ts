@@ -1,6 +1,11 @@
 import { type FlowJob, UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { FetchPayload, OccupationPayload, parsePayload, RunPayload } from '../../../src/queue/payloads.js';
+import {
+  FetchPayload,
+  OccupationPayload,
+  parsePayload,
+  RunPayload,
+} from '../../../src/queue/handOver/payloads.js';
 import {
   buildRefreshFlow,
   FAILURE_POLICY,

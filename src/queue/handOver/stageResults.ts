@@ -3,12 +3,12 @@
  * id, so a later stage finds an earlier one's result by id, without passing data along the chain.
  */
 import { Job, type Queue } from 'bullmq';
-import type { RawCache } from '../http/rawCache.js';
-import type { ArtifactsBySource } from '../pipeline/stages.js';
-import type { RawArtifact } from '../sources/artifact.js';
-import { type FileSourceId, isFileSource } from '../sources/registry.js';
+import type { RawCache } from '../../http/rawCache.js';
+import type { ArtifactsBySource } from '../../pipeline/stages.js';
+import type { RawArtifact } from '../../sources/artifact.js';
+import { type FileSourceId, isFileSource } from '../../sources/registry.js';
+import { jobIds } from '../wiring/names.js';
 import type { RunPayload } from './payloads.js';
-import { jobIds } from './wiring/names.js';
 
 export class StageResultMissingError extends Error {
   constructor(message: string) {

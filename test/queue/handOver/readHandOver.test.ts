@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/config.js';
-import { getMethodology } from '../../src/methodology/registry.js';
-import { buildOccupationRecords } from '../../src/model/buildRecords.js';
-import type { ReadOutput, SourceBundle } from '../../src/pipeline/stages.js';
-import { decodeReadOutput, encodeReadOutput } from '../../src/queue/readHandOver.js';
-import { readEpochCsv } from '../../src/readers/epochCsvReader.js';
-import { readEpWorkbook } from '../../src/readers/epXlsxReader.js';
-import { readExposureCsv } from '../../src/readers/exposureCsvReader.js';
-import { readOewsFlatFiles } from '../../src/readers/oewsFlatFileReader.js';
-import { readOnetArchive } from '../../src/readers/onet/onetReader.js';
-import { RejectCollector } from '../../src/validate/rejects.js';
+import { PACKAGE_ROOT } from '../../../src/config.js';
+import { getMethodology } from '../../../src/methodology/registry.js';
+import { buildOccupationRecords } from '../../../src/model/buildRecords.js';
+import type { ReadOutput, SourceBundle } from '../../../src/pipeline/stages.js';
+import { decodeReadOutput, encodeReadOutput } from '../../../src/queue/handOver/readHandOver.js';
+import { readEpochCsv } from '../../../src/readers/epochCsvReader.js';
+import { readEpWorkbook } from '../../../src/readers/epXlsxReader.js';
+import { readExposureCsv } from '../../../src/readers/exposureCsvReader.js';
+import { readOewsFlatFiles } from '../../../src/readers/oewsFlatFileReader.js';
+import { readOnetArchive } from '../../../src/readers/onet/onetReader.js';
+import { RejectCollector } from '../../../src/validate/rejects.js';
 
 const GENERATED = path.join(PACKAGE_ROOT, 'fixtures', 'generated');
 const OE = path.join(GENERATED, 'bls/pub/time.series/oe');

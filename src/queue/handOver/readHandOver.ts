@@ -5,9 +5,9 @@
  * that comes back as the same classes.
  */
 
-import type { ReadOutput } from '../pipeline/stages.js';
-import { OewsEstimateTable, type SerializedEstimateTable } from '../readers/oewsEstimateTable.js';
-import { RejectCollector } from '../validate/rejects.js';
+import type { ReadOutput } from '../../pipeline/stages.js';
+import { OewsEstimateTable, type SerializedEstimateTable } from '../../readers/oewsEstimateTable.js';
+import { RejectCollector } from '../../validate/rejects.js';
 
 const MAP = '$map';
 const TABLE = '$oewsEstimateTable';

@@ -4,11 +4,11 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { SOURCE_IDS } from '../config.js';
-import { SOC_PATTERN } from '../model/occupation.js';
-import { QUEUED_TRIGGERS } from '../pipeline/summary.js';
-import { FILE_SOURCES, type FileSourceId } from '../sources/registry.js';
-import { RUN_ID_PATTERN } from './wiring/names.js';
+import { SOURCE_IDS } from '../../config.js';
+import { SOC_PATTERN } from '../../model/occupation.js';
+import { QUEUED_TRIGGERS } from '../../pipeline/summary.js';
+import { FILE_SOURCES, type FileSourceId } from '../../sources/registry.js';
+import { RUN_ID_PATTERN } from '../wiring/names.js';
 
 const FILE_SOURCE_IDS = Object.keys(FILE_SOURCES) as [FileSourceId, ...FileSourceId[]];
 

@@ -7,10 +7,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readVerifiedLines } from '../store/ndjson.js';
-import { writeLinesDurable } from '../store/snapshotFiles.js';
+import { readVerifiedLines } from '../../store/ndjson.js';
+import { writeLinesDurable } from '../../store/snapshotFiles.js';
+import { RUN_ID_PATTERN } from '../wiring/names.js';
 import type { StageRef } from './payloads.js';
-import { RUN_ID_PATTERN } from './wiring/names.js';
 
 export class StageFileError extends Error {
   constructor(message: string) {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StageFileError, StageFiles } from '../../src/queue/stageFiles.js';
+import { StageFileError, StageFiles } from '../../../src/queue/handOver/stageFiles.js';
 
 describe('stage hand-over files', () => {
   let dir: string;

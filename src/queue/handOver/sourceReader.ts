@@ -6,9 +6,9 @@
  * deterministic in their bytes).
  */
 
-import { errorMessage } from '../errors.js';
-import type { RunContext } from '../pipeline/runContext.js';
-import { type ArtifactsBySource, type ReadOutput, readSources } from '../pipeline/stages.js';
+import { errorMessage } from '../../errors.js';
+import type { RunContext } from '../../pipeline/runContext.js';
+import { type ArtifactsBySource, type ReadOutput, readSources } from '../../pipeline/stages.js';
 
 export class SourceReader {
   private last: { key: string; value: Promise<ReadOutput> } | undefined;

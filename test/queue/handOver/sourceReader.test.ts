@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
-import type { RunContext } from '../../src/pipeline/runContext.js';
-import { SourceReader } from '../../src/queue/sourceReader.js';
-import { OewsEstimateTable } from '../../src/readers/oewsEstimateTable.js';
-import { RejectCollector } from '../../src/validate/rejects.js';
+import { silentLogger } from '../../../src/log.js';
+import type { RunContext } from '../../../src/pipeline/runContext.js';
+import { SourceReader } from '../../../src/queue/handOver/sourceReader.js';
+import { OewsEstimateTable } from '../../../src/readers/oewsEstimateTable.js';
+import { RejectCollector } from '../../../src/validate/rejects.js';
 
 const warnings: string[] = [];
 const ctx = {
