@@ -4,9 +4,9 @@
  * active, and sweeps hand-over files of runs that never cleaned up.
  */
 import { requestDepsOf } from '../src/queue/depsAdapters.js';
-import { type FreshnessDecision, freshnessDecision } from '../src/queue/freshness.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { reconcileActiveRun, requestRefresh } from '../src/queue/requestRefresh.js';
+import { type FreshnessDecision, freshnessDecision } from '../src/queue/runs/freshness.js';
+import { reconcileActiveRun, requestRefresh } from '../src/queue/runs/requestRefresh.js';
 import { derivedRunId } from '../src/queue/wiring/names.js';
 
 const STAGE_FILE_MAX_AGE_MS = 7 * 86_400_000;

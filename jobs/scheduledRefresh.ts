@@ -6,7 +6,7 @@
 import { requestDepsOf } from '../src/queue/depsAdapters.js';
 import { ControlPayload, parsePayload } from '../src/queue/handOver/payloads.js';
 import type { JobHandler } from '../src/queue/jobDeps.js';
-import { type RefreshTicket, requestRefresh } from '../src/queue/requestRefresh.js';
+import { type RefreshTicket, requestRefresh } from '../src/queue/runs/requestRefresh.js';
 import { derivedRunId } from '../src/queue/wiring/names.js';
 
 export const scheduledRefreshJob: JobHandler<RefreshTicket> = async (deps, job) => {

@@ -15,7 +15,7 @@ import type { ResponseStore } from '../sources/careeronestop/responseStore.js';
 import type { RunPayload } from './handOver/payloads.js';
 import type { SourceReader } from './handOver/sourceReader.js';
 import type { StageFiles } from './handOver/stageFiles.js';
-import type { RunStore } from './runStore.js';
+import type { RunStore } from './runs/runStore.js';
 import type { Keys } from './wiring/names.js';
 import type { QueueSet } from './wiring/queueSet.js';
 

@@ -20,14 +20,14 @@ import { careeronestopJobLimiter, RedisPacer } from '../sources/careeronestop/qu
 import { FileResponseStore } from '../sources/careeronestop/responseStore.js';
 import { SnapshotStore } from '../store/snapshotStore.js';
 import { finishDepsOf } from './depsAdapters.js';
-import { finishRun, rootCause } from './finishRun.js';
 import { SourceReader } from './handOver/sourceReader.js';
 import { StageFiles } from './handOver/stageFiles.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { JobDeps } from './jobDeps.js';
 import { createProcessor, type JobHandlers, type ProcessorState } from './processor.js';
 import { RepeatedErrorLog } from './repeatedErrors.js';
-import { RunStore } from './runStore.js';
+import { finishRun, rootCause } from './runs/finishRun.js';
+import { RunStore } from './runs/runStore.js';
 import { closeRedis, safeRedisUrl, waitForRedis, workerRedis } from './wiring/connection.js';
 import { JOB, keys as keysFor, QUEUES, stageOfJob } from './wiring/names.js';
 import { openQueues } from './wiring/queueSet.js';

@@ -10,7 +10,7 @@ import { adminPlugin, DASHBOARD_PATH } from '../../src/api/admin/plugin.js';
 import { silentLogger } from '../../src/log.js';
 import { METRIC_NAMES } from '../../src/metrics/exposition.js';
 import { OFFLINE_CAREERONESTOP } from '../../src/offline/offlineEnvironment.js';
-import type { Producer } from '../../src/queue/producer.js';
+import type { Producer } from '../../src/queue/runs/producer.js';
 import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
 

@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import { runRefresh } from '../../src/pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
-import type { RunRecord } from '../../src/queue/runStore.js';
+import type { RunRecord } from '../../src/queue/runs/runStore.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
 
 const redisUrl = inject('redisUrl');

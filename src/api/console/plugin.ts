@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { type Config, SOURCE_IDS, type SourceId } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { FileRunHistory } from '../../pipeline/runHistory.js';
-import type { Producer } from '../../queue/producer.js';
+import type { Producer } from '../../queue/runs/producer.js';
 import { RUN_ID_PATTERN } from '../../queue/wiring/names.js';
 import { showSchedule } from '../../queue/wiring/schedule.js';
 import { isSnapshotId } from '../../store/ids.js';

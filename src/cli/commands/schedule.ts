@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Producer } from '../../queue/producer.js';
+import type { Producer } from '../../queue/runs/producer.js';
 import type { ScheduleView } from '../../queue/wiring/schedule.js';
 import { describeCommand, QUEUE_SETTINGS } from '../help.js';
 
@@ -28,7 +28,7 @@ export function registerSchedule(program: Command): void {
       const [{ cliContext, EXIT }, { errorMessage }, { openProducer }, schedules] = await Promise.all([
         import('../context.js'),
         import('../../errors.js'),
-        import('../../queue/producer.js'),
+        import('../../queue/runs/producer.js'),
         import('../../queue/wiring/schedule.js'),
       ]);
       const { pauseSchedule, resumeSchedule, showSchedule } = schedules;

@@ -5,14 +5,14 @@
  * block every later refresh.
  */
 import { type FlowProducer, Job, type Queue } from 'bullmq';
-import type { Config, SourceId } from '../config.js';
-import { errorMessage } from '../errors.js';
-import { newRunId } from '../pipeline/runContext.js';
-import { failedOutcome, type QueuedTrigger, type RunOutcome } from '../pipeline/summary.js';
+import type { Config, SourceId } from '../../config.js';
+import { errorMessage } from '../../errors.js';
+import { newRunId } from '../../pipeline/runContext.js';
+import { failedOutcome, type QueuedTrigger, type RunOutcome } from '../../pipeline/summary.js';
+import { buildRefreshFlow } from '../wiring/flow.js';
+import { QUEUES, rootJobId } from '../wiring/names.js';
 import { type FinishDeps, finishRun, rootCause } from './finishRun.js';
 import type { RunState } from './runStore.js';
-import { buildRefreshFlow } from './wiring/flow.js';
-import { QUEUES, rootJobId } from './wiring/names.js';
 
 export interface RequestDeps extends FinishDeps {
   config: Pick<Config, 'sources' | 'QUEUE_BACKOFF_DELAY'>;

@@ -1,11 +1,15 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
-import type { ChangeEvent } from '../../src/notify/events.js';
-import type { Producer } from '../../src/queue/producer.js';
-import { type RequestDeps, reconcileActiveRun, requestRefresh } from '../../src/queue/requestRefresh.js';
-import { QUEUES } from '../../src/queue/wiring/names.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { silentLogger } from '../../../src/log.js';
+import type { ChangeEvent } from '../../../src/notify/events.js';
+import type { Producer } from '../../../src/queue/runs/producer.js';
+import {
+  type RequestDeps,
+  reconcileActiveRun,
+  requestRefresh,
+} from '../../../src/queue/runs/requestRefresh.js';
+import { QUEUES } from '../../../src/queue/wiring/names.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
 let h: QueueHarness;

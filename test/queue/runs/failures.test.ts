@@ -5,13 +5,13 @@
  */
 import { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { JOB_HANDLERS } from '../../jobs/index.js';
-import { silentLogger } from '../../src/log.js';
-import type { ChangeEvent } from '../../src/notify/events.js';
-import { jobIds } from '../../src/queue/wiring/names.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
-import { runCli } from './support/cli.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { JOB_HANDLERS } from '../../../jobs/index.js';
+import { silentLogger } from '../../../src/log.js';
+import type { ChangeEvent } from '../../../src/notify/events.js';
+import { jobIds } from '../../../src/queue/wiring/names.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/workerProcess.js';
+import { runCli } from '../support/cli.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
 let h: QueueHarness;

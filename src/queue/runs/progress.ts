@@ -3,7 +3,7 @@
  * `runs show`). Formatting is pure; `followRun` polls the run history, which survives worker
  * crashes and Redis reconnects (a dropped poll is retried, not fatal).
  */
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../errors.js';
 import type { RunRecord, RunStore, StageRecord } from './runStore.js';
 import { STAGE_ORDER, stageDurations } from './runStore.js';
 

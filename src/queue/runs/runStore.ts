@@ -8,9 +8,9 @@
  * or running gets that run's id back instead of starting a second one.
  */
 import type { Redis } from 'ioredis';
-import type { RunHistory, RunMeta, RunRecord, RunState, StageRecord } from '../pipeline/runHistory.js';
-import type { RunOutcome, StageName } from '../pipeline/summary.js';
-import type { Keys } from './wiring/names.js';
+import type { RunHistory, RunMeta, RunRecord, RunState, StageRecord } from '../../pipeline/runHistory.js';
+import type { RunOutcome, StageName } from '../../pipeline/summary.js';
+import type { Keys } from '../wiring/names.js';
 
 export type { RunMeta, RunOutcome, RunRecord, RunState, StageRecord };
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type RunMeta, RunStore, stageDurations } from '../../src/queue/runStore.js';
-import { keys } from '../../src/queue/wiring/names.js';
-import { deleteKeysWithPrefix } from './support/harness.js';
+import { type RunMeta, RunStore, stageDurations } from '../../../src/queue/runs/runStore.js';
+import { keys } from '../../../src/queue/wiring/names.js';
+import { deleteKeysWithPrefix } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
 const redis = new Redis(redisUrl);

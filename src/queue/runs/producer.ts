@@ -4,9 +4,12 @@
  */
 import type { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
-import type { EventSink } from '../notify/events.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
+import type { EventSink } from '../../notify/events.js';
+import { closeRedis, producerRedis, waitForRedis } from '../wiring/connection.js';
+import { type Keys, keys as keysFor } from '../wiring/names.js';
+import { openQueues, type QueueSet } from '../wiring/queueSet.js';
 import {
   type RefreshRequest,
   type RefreshTicket,
@@ -14,9 +17,6 @@ import {
   requestRefresh,
 } from './requestRefresh.js';
 import { RunStore } from './runStore.js';
-import { closeRedis, producerRedis, waitForRedis } from './wiring/connection.js';
-import { type Keys, keys as keysFor } from './wiring/names.js';
-import { openQueues, type QueueSet } from './wiring/queueSet.js';
 
 export interface Producer {
   redis: Redis;
