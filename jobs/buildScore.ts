@@ -7,8 +7,8 @@ import { buildCandidate, type CareerOneStopInput } from '../src/pipeline/stages.
 import { parsePayload, RunPayload, type StageRef } from '../src/queue/handOver/payloads.js';
 import { decodeReadOutput } from '../src/queue/handOver/readHandOver.js';
 import { loadArtifacts, stageResult } from '../src/queue/handOver/stageResults.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
 import { jobIds } from '../src/queue/wiring/names.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 import type { CareerOneStopHandOver, CareerOneStopStageResult } from './careeronestop.js';
 import type { ReadValidateResult } from './readValidate.js';
 

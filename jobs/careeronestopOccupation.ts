@@ -11,7 +11,7 @@ import { AuthError, HttpError, UpstreamRateLimitError } from '../src/errors.js';
 import type { RequestInit } from '../src/http/httpClient.js';
 import { scrub } from '../src/log.js';
 import { OccupationPayload, parsePayload } from '../src/queue/handOver/payloads.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 import {
   fetchCareerOneStopOccupation,
   type UnitOutcome,

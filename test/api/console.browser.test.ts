@@ -11,7 +11,7 @@ import { runRefresh } from '../../src/pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
 import { FileRunHistory, runRecordOf } from '../../src/pipeline/runHistory.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
+import { startWorkerProcess, type WorkerProcess } from '../../src/queue/worker/workerProcess.js';
 import { type QueueHarness, queueHarness, REPO_ROOT } from '../queue/support/harness.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
 

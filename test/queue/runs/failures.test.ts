@@ -9,7 +9,7 @@ import { JOB_HANDLERS } from '../../../jobs/index.js';
 import { silentLogger } from '../../../src/log.js';
 import type { ChangeEvent } from '../../../src/notify/events.js';
 import { jobIds } from '../../../src/queue/wiring/names.js';
-import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/workerProcess.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/worker/workerProcess.js';
 import { runCli } from '../support/cli.js';
 import { type QueueHarness, queueHarness } from '../support/harness.js';
 

@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { freshnessWatchdogJob } from '../../../jobs/freshnessWatchdog.js';
 import { JOB_HANDLERS } from '../../../jobs/index.js';
 import { silentLogger } from '../../../src/log.js';
-import type { JobIO } from '../../../src/queue/jobDeps.js';
 import { freshnessDecision } from '../../../src/queue/runs/freshness.js';
-import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/workerProcess.js';
+import type { JobIO } from '../../../src/queue/worker/jobDeps.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/worker/workerProcess.js';
 import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const H = 3_600_000;

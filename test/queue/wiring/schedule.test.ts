@@ -8,7 +8,7 @@ import {
   resumeSchedule,
   showSchedule,
 } from '../../../src/queue/wiring/schedule.js';
-import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/workerProcess.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/worker/workerProcess.js';
 import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');

@@ -11,8 +11,8 @@ import { silentLogger } from '../../src/log.js';
 import { METRIC_NAMES } from '../../src/metrics/exposition.js';
 import { OFFLINE_CAREERONESTOP } from '../../src/offline/offlineEnvironment.js';
 import type { Producer } from '../../src/queue/runs/producer.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { startWorkerProcess, type WorkerProcess } from '../../src/queue/worker/workerProcess.js';
+import { type QueueHarness, queueHarness } from '../queue/support/harness.js';
 
 const redisUrl = inject('redisUrl');
 const TOKEN = 'admin-token-for-tests-7d1c';

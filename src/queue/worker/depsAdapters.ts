@@ -1,8 +1,8 @@
 /** The narrower dependency sets of finishRun/requestRefresh, taken from a worker's JobDeps. */
 
+import type { FinishDeps } from '../runs/finishRun.js';
+import type { RequestDeps } from '../runs/requestRefresh.js';
 import type { JobDeps } from './jobDeps.js';
-import type { FinishDeps } from './runs/finishRun.js';
-import type { RequestDeps } from './runs/requestRefresh.js';
 
 export function finishDepsOf(deps: JobDeps): FinishDeps {
   return {

@@ -5,8 +5,8 @@
  * (The retries themselves back off: ioredis reconnects with a capped exponential delay and BullMQ
  * waits `runRetryDelay` between failed fetches.)
  */
-import { errorMessage } from '../errors.js';
-import type { Logger } from '../log.js';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log.js';
 
 interface Seen {
   loggedAt: number;

@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnRedis, redisServerOnPath, startRedisServer } from '../support/redisServer.js';
-import { runCli } from './support/cli.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { type OwnRedis, redisServerOnPath, startRedisServer } from '../../support/redisServer.js';
+import { runCli } from '../support/cli.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 describe.skipIf(!redisServerOnPath())('careerdata healthcheck', () => {
   let redis: OwnRedis;

@@ -5,11 +5,11 @@
  * Uses its own redis-server (stopped on purpose), never the shared one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RepeatedErrorLog } from '../../src/queue/repeatedErrors.js';
-import { captureLog } from '../http/support.js';
-import { type OwnRedis, redisServerOnPath, startRedisServer } from '../support/redisServer.js';
-import { runCli } from './support/cli.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { RepeatedErrorLog } from '../../../src/queue/worker/repeatedErrors.js';
+import { captureLog } from '../../http/support.js';
+import { type OwnRedis, redisServerOnPath, startRedisServer } from '../../support/redisServer.js';
+import { runCli } from '../support/cli.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 describe.skipIf(!redisServerOnPath())('a worker whose Redis has gone away', () => {
   let redis: OwnRedis;

@@ -17,11 +17,11 @@ import {
   Worker,
 } from 'bullmq';
 import { ZodError } from 'zod';
-import { secretValues } from '../config.js';
-import { errorMessage, isPermanent, UpstreamRateLimitError } from '../errors.js';
-import { scrub } from '../log.js';
+import { secretValues } from '../../config.js';
+import { errorMessage, isPermanent, UpstreamRateLimitError } from '../../errors.js';
+import { scrub } from '../../log.js';
+import { JOB, type JobName, stageOfJob } from '../wiring/names.js';
 import type { JobDeps, JobHandler, JobIO } from './jobDeps.js';
-import { JOB, type JobName, stageOfJob } from './wiring/names.js';
 
 /** The handler of each job name (jobs/index.ts); the worker's entry point hands them in. */
 export type JobHandlers = Record<JobName, JobHandler>;

@@ -5,9 +5,9 @@
  */
 import { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { jobIds } from '../../src/queue/wiring/names.js';
-import { runCli } from './support/cli.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { jobIds } from '../../../src/queue/wiring/names.js';
+import { runCli } from '../support/cli.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
 /** The EP workbook: holding its download keeps a run inside its fetch stage for as long as a test needs. */

@@ -6,12 +6,12 @@
 import { DelayedError, type Job, RateLimitError, UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config.js';
-import { HttpError, UpstreamRateLimitError, ValidationError } from '../../src/errors.js';
-import { silentLogger } from '../../src/log.js';
-import type { JobDeps, JobHandler } from '../../src/queue/jobDeps.js';
-import { createProcessor, type ProcessorState } from '../../src/queue/processor.js';
-import { JOB } from '../../src/queue/wiring/names.js';
+import { loadConfig } from '../../../src/config.js';
+import { HttpError, UpstreamRateLimitError, ValidationError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/log.js';
+import { JOB } from '../../../src/queue/wiring/names.js';
+import type { JobDeps, JobHandler } from '../../../src/queue/worker/jobDeps.js';
+import { createProcessor, type ProcessorState } from '../../../src/queue/worker/processor.js';
 
 const RUN = 'run-20261127T030000Z-aaaaaa';
 const TOKEN = 'tok-SECRET-9f2c1a';

@@ -5,19 +5,19 @@
  */
 import type { FlowProducer, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
-import type { ClusterMetrics } from '../metrics/clusterMetrics.js';
-import type { EventSink } from '../notify/events.js';
-import type { RunContext } from '../pipeline/runContext.js';
-import type { RedisPacer } from '../sources/careeronestop/queue/pacer.js';
-import type { ResponseStore } from '../sources/careeronestop/responseStore.js';
-import type { RunPayload } from './handOver/payloads.js';
-import type { SourceReader } from './handOver/sourceReader.js';
-import type { StageFiles } from './handOver/stageFiles.js';
-import type { RunStore } from './runs/runStore.js';
-import type { Keys } from './wiring/names.js';
-import type { QueueSet } from './wiring/queueSet.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
+import type { ClusterMetrics } from '../../metrics/clusterMetrics.js';
+import type { EventSink } from '../../notify/events.js';
+import type { RunContext } from '../../pipeline/runContext.js';
+import type { RedisPacer } from '../../sources/careeronestop/queue/pacer.js';
+import type { ResponseStore } from '../../sources/careeronestop/responseStore.js';
+import type { RunPayload } from '../handOver/payloads.js';
+import type { SourceReader } from '../handOver/sourceReader.js';
+import type { StageFiles } from '../handOver/stageFiles.js';
+import type { RunStore } from '../runs/runStore.js';
+import type { Keys } from '../wiring/names.js';
+import type { QueueSet } from '../wiring/queueSet.js';
 
 export interface JobDeps {
   config: Config;

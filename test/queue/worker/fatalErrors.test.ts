@@ -5,12 +5,12 @@
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { FATAL_EXIT_CODE } from '../../src/processGuard.js';
-import { jobIds } from '../../src/queue/wiring/names.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { FATAL_EXIT_CODE } from '../../../src/processGuard.js';
+import { jobIds } from '../../../src/queue/wiring/names.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
-const THROW_FROM_TIMER = path.join(import.meta.dirname, 'support', 'throwFromTimer.ts');
+const THROW_FROM_TIMER = path.join(import.meta.dirname, '..', 'support', 'throwFromTimer.ts');
 
 let h: QueueHarness;
 beforeEach(async () => {

@@ -3,8 +3,8 @@
  * redis-server on a free port (append-only file on, as in production), never the shared one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnRedis, redisServerOnPath, startRedisServer } from '../support/redisServer.js';
-import { type QueueHarness, queueHarness } from './support/harness.js';
+import { type OwnRedis, redisServerOnPath, startRedisServer } from '../../support/redisServer.js';
+import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const hasRedisServer = redisServerOnPath();
 
