@@ -73,16 +73,24 @@ export async function startWorkerProcess(
   const keys = keysFor(prefix);
   const { queues, flows } = openQueues(redis, prefix);
   const metrics = new ClusterMetrics(redis, keys.metrics, log);
-  const base = createRunContext(config, log, {
-    onAttempt: (e) => void metrics.upstreamRequest(e.host, e.status),
-  });
-  // Publishers on different machines sharing the snapshot volume are serialised through Redis too.
-  base.store = new SnapshotStore({
-    dir: path.resolve(config.SNAPSHOT_DIR),
+  // One store, one notifier, one Redis connection for every job this process runs.
+  const base = createRunContext(
+    config,
     log,
-    redis,
-    redisLockKey: `${prefix}:publish-lock`,
-  });
+    {
+      // Publishers on different machines sharing the snapshot volume are serialised through Redis too.
+      store: new SnapshotStore({
+        dir: path.resolve(config.SNAPSHOT_DIR),
+        log,
+        redis,
+        redisLockKey: `${prefix}:publish-lock`,
+      }),
+      // The worker always has Redis: events go to the stream even when REDIS_URL is the default.
+      notifier: notifierFromConfig({ ...config, redisConfigured: true }, { log, redis }),
+      redis,
+    },
+    { onAttempt: (e) => void metrics.upstreamRequest(e.host, e.status) },
+  );
   const deps: JobDeps = {
     config,
     log,
@@ -98,8 +106,7 @@ export async function startWorkerProcess(
     pacer: new RedisPacer(redis, keys.careeronestopPace, config.CAREERONESTOP_RPS),
     careeronestopStore: new FileResponseStore(config.CACHE_DIR, { secrets: secretValues(config) }),
     metrics,
-    // The worker always has Redis: events go to the stream even when REDIS_URL is the default.
-    events: notifierFromConfig({ ...config, redisConfigured: true }, { log, redis }),
+    events: base.notifier,
     workerName,
     now: () => new Date(),
   };
@@ -207,12 +214,12 @@ export async function startWorkerProcess(
         if (!returned) await Promise.allSettled(workers.map((w) => w.close(true)));
       }
       // Webhook deliveries in flight get a short, bounded chance to finish.
-      await Promise.race([(deps.events as { idle?: () => Promise<unknown> }).idle?.(), sleep(2_000)]);
+      await Promise.race([base.notifier.idle(), sleep(2_000)]);
       await Promise.allSettled([...Object.values(queues).map((q) => q.close()), flows.close()]);
       // A handed-back job's download may still be in flight: abort it rather than wait for its
       // timeout (another worker retries the job). Bounded all the same.
       await Promise.race([
-        closeRunContext(base, { abortRequests: true }).catch(() => undefined),
+        closeRunContext(base, { abortRequests: true, keepRedis: true }).catch(() => undefined),
         sleep(1_000),
       ]);
       await closeRedis(redis);
