@@ -4,11 +4,11 @@
  * to the publish stage as a stage file.
  */
 import { buildCandidate, type CareerOneStopInput } from '../src/pipeline/stages.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { jobIds } from '../src/queue/names.js';
-import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
-import { decodeReadOutput } from '../src/queue/readHandOver.js';
-import { loadArtifacts, stageResult } from '../src/queue/stageResults.js';
+import { parsePayload, RunPayload, type StageRef } from '../src/queue/handOver/payloads.js';
+import { decodeReadOutput } from '../src/queue/handOver/readHandOver.js';
+import { loadArtifacts, stageResult } from '../src/queue/handOver/stageResults.js';
+import { jobIds } from '../src/queue/wiring/names.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 import type { CareerOneStopHandOver, CareerOneStopStageResult } from './careeronestop.js';
 import type { ReadValidateResult } from './readValidate.js';
 

@@ -8,14 +8,14 @@
  */
 import { WaitingChildrenError } from 'bullmq';
 import type { CareerOneStopInput } from '../src/pipeline/stages.js';
-import { type ProbeDeps, storedOutcome } from '../src/queue/careeronestopProbe.js';
-import { occupationJobOptions } from '../src/queue/flow.js';
-import type { JobDeps, JobHandler } from '../src/queue/jobDeps.js';
-import { JOB, jobIds, QUEUES } from '../src/queue/names.js';
-import { CareerOneStopStagePayload, parsePayload, type StageRef } from '../src/queue/payloads.js';
-import { stageResult } from '../src/queue/stageResults.js';
+import { CareerOneStopStagePayload, parsePayload, type StageRef } from '../src/queue/handOver/payloads.js';
+import { stageResult } from '../src/queue/handOver/stageResults.js';
+import { occupationJobOptions } from '../src/queue/wiring/flow.js';
+import { JOB, jobIds, QUEUES } from '../src/queue/wiring/names.js';
+import type { JobDeps, JobHandler } from '../src/queue/worker/jobDeps.js';
 import { type CareerOneStopQuality, collectCareerOneStop } from '../src/sources/careeronestop/collect.js';
 import type { UnitOutcome } from '../src/sources/careeronestop/fetchOccupation.js';
+import { type ProbeDeps, storedOutcome } from '../src/sources/careeronestop/queue/careeronestopProbe.js';
 import type { ReadValidateResult } from './readValidate.js';
 
 export interface CareerOneStopStageResult {

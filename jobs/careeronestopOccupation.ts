@@ -10,8 +10,8 @@ import { secretValues } from '../src/config.js';
 import { AuthError, HttpError, UpstreamRateLimitError } from '../src/errors.js';
 import type { RequestInit } from '../src/http/httpClient.js';
 import { scrub } from '../src/log.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { OccupationPayload, parsePayload } from '../src/queue/payloads.js';
+import { OccupationPayload, parsePayload } from '../src/queue/handOver/payloads.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 import {
   fetchCareerOneStopOccupation,
   type UnitOutcome,

@@ -4,9 +4,9 @@
  */
 
 import { fetchSource } from '../src/pipeline/stages.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { FetchPayload, parsePayload } from '../src/queue/payloads.js';
-import type { FetchSourceResult } from '../src/queue/stageResults.js';
+import { FetchPayload, parsePayload } from '../src/queue/handOver/payloads.js';
+import type { FetchSourceResult } from '../src/queue/handOver/stageResults.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 
 export const fetchSourceJob: JobHandler<FetchSourceResult> = async (deps, job) => {
   const p = parsePayload(FetchPayload, job.data, job.name);

@@ -3,11 +3,12 @@
  * unrecorded, enqueues a catch-up refresh when latest is older than MAX_SNAPSHOT_AGE and no run is
  * active, and sweeps hand-over files of runs that never cleaned up.
  */
-import { requestDepsOf } from '../src/queue/depsAdapters.js';
-import { type FreshnessDecision, freshnessDecision } from '../src/queue/freshness.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { derivedRunId } from '../src/queue/names.js';
-import { reconcileActiveRun, requestRefresh } from '../src/queue/requestRefresh.js';
+
+import { type FreshnessDecision, freshnessDecision } from '../src/queue/runs/freshness.js';
+import { reconcileActiveRun, requestRefresh } from '../src/queue/runs/requestRefresh.js';
+import { derivedRunId } from '../src/queue/wiring/names.js';
+import { requestDepsOf } from '../src/queue/worker/depsAdapters.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 
 const STAGE_FILE_MAX_AGE_MS = 7 * 86_400_000;
 

@@ -1,7 +1,7 @@
 /** Every job handler by job name: what a worker process runs (registered by the entry point, main.ts). */
 
-import { JOB } from '../src/queue/names.js';
-import type { JobHandlers } from '../src/queue/processor.js';
+import { JOB } from '../src/queue/wiring/names.js';
+import type { JobHandlers } from '../src/queue/worker/processor.js';
 import { buildScoreJob } from './buildScore.js';
 import { careeronestopStageJob } from './careeronestop.js';
 import { careeronestopOccupationJob } from './careeronestopOccupation.js';

@@ -6,12 +6,12 @@
 import { compactWageMaps } from '../src/model/wages.js';
 import { publishCandidate } from '../src/pipeline/stages.js';
 import type { RunOutcome } from '../src/pipeline/summary.js';
-import { finishDepsOf } from '../src/queue/depsAdapters.js';
-import { finishRun } from '../src/queue/finishRun.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { jobIds } from '../src/queue/names.js';
-import { parsePayload, RunPayload } from '../src/queue/payloads.js';
-import { stageResult } from '../src/queue/stageResults.js';
+import { parsePayload, RunPayload } from '../src/queue/handOver/payloads.js';
+import { stageResult } from '../src/queue/handOver/stageResults.js';
+import { finishRun } from '../src/queue/runs/finishRun.js';
+import { jobIds } from '../src/queue/wiring/names.js';
+import { finishDepsOf } from '../src/queue/worker/depsAdapters.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
 import type { BuildScoreResult } from './buildScore.js';
 

@@ -5,10 +5,10 @@
  */
 
 import { careerOneStopSocs, checkSources } from '../src/pipeline/stages.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { parsePayload, RunPayload, type StageRef } from '../src/queue/payloads.js';
-import { encodeReadOutput } from '../src/queue/readHandOver.js';
-import { loadArtifacts } from '../src/queue/stageResults.js';
+import { parsePayload, RunPayload, type StageRef } from '../src/queue/handOver/payloads.js';
+import { encodeReadOutput } from '../src/queue/handOver/readHandOver.js';
+import { loadArtifacts } from '../src/queue/handOver/stageResults.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 
 export interface ReadValidateResult {
   socs: StageRef;

@@ -3,11 +3,11 @@
  * a run id derived from the scheduler job, so a retried control job cannot start a second run.
  */
 
-import { requestDepsOf } from '../src/queue/depsAdapters.js';
-import type { JobHandler } from '../src/queue/jobDeps.js';
-import { derivedRunId } from '../src/queue/names.js';
-import { ControlPayload, parsePayload } from '../src/queue/payloads.js';
-import { type RefreshTicket, requestRefresh } from '../src/queue/requestRefresh.js';
+import { ControlPayload, parsePayload } from '../src/queue/handOver/payloads.js';
+import { type RefreshTicket, requestRefresh } from '../src/queue/runs/requestRefresh.js';
+import { derivedRunId } from '../src/queue/wiring/names.js';
+import { requestDepsOf } from '../src/queue/worker/depsAdapters.js';
+import type { JobHandler } from '../src/queue/worker/jobDeps.js';
 
 export const scheduledRefreshJob: JobHandler<RefreshTicket> = async (deps, job) => {
   const p = parsePayload(ControlPayload, job.data ?? {}, job.name);

@@ -10,8 +10,8 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { FileRunHistory, type RunHistory, runRecordOf } from '../pipeline/runHistory.js';
 import type { RefreshSummary, StageName } from '../pipeline/summary.js';
-import { keys } from '../queue/names.js';
-import { RunStore } from '../queue/runStore.js';
+import { RunStore } from '../queue/runs/runStore.js';
+import { keys } from '../queue/wiring/names.js';
 
 export function fileRunHistory(config: Pick<Config, 'RUNS_DIR'>): FileRunHistory {
   return new FileRunHistory(path.resolve(config.RUNS_DIR));

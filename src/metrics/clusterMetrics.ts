@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import type { Keys } from '../queue/names.js';
+import type { Keys } from '../queue/wiring/names.js';
 
 /** Seconds; stages range from a cached fetch (ms) to a full CareerOneStop pass (an hour). */
 export const STAGE_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600] as const;

@@ -1,7 +1,7 @@
 /** Gather the /metrics figures from Redis (fleet counters, queues, run state) and the snapshot store. */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Keys } from '../queue/names.js';
+import type { Keys } from '../queue/wiring/names.js';
 import type { SnapshotStore } from '../store/snapshotStore.js';
 import { ClusterMetrics } from './clusterMetrics.js';
 import { type BuildInfo, type MetricsInput, renderMetrics } from './exposition.js';

@@ -1,10 +1,11 @@
 /**
- * The I/O a refresh needs, built once from config and handed to the pure stages' callers.
- * Tests build their own (pointing at fixture servers and temp dirs).
+ * The I/O a refresh needs, built once and handed to the pure stages' callers. The driver that runs
+ * the refresh owns the snapshot store, the notifier and the Redis connection and passes them in: the
+ * embedded run builds them from config (embeddedRunIO.ts), a worker once per process with its own
+ * Redis connection. Tests build their own (pointing at fixture servers and temp dirs).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -12,9 +13,9 @@ import { PACKAGE_ROOT, secretValues } from '../config.js';
 import { HttpClient, type HttpClientOptions } from '../http/httpClient.js';
 import { RawCache } from '../http/rawCache.js';
 import type { Logger } from '../log.js';
-import { type Notifier, notifierFromConfig } from '../notify/notifier.js';
+import type { Notifier } from '../notify/notifier.js';
 import { blsHint, checkSourceRegistry } from '../sources/registry.js';
-import { SnapshotStore } from '../store/snapshotStore.js';
+import type { SnapshotStore } from '../store/snapshotStore.js';
 
 export interface RunContext {
   config: Config;
@@ -24,10 +25,16 @@ export interface RunContext {
   store: SnapshotStore;
   /** Change events (Redis stream when REDIS_URL is set, webhooks when WEBHOOK_URLS is set). */
   notifier: Notifier;
-  /** Only when REDIS_URL was set explicitly: cross-machine publish lock and the events stream. */
+  /**
+   * The connection the store and notifier use, when there is one (a worker always; an embedded run
+   * only when REDIS_URL was set explicitly): cross-machine publish lock, events stream, run history.
+   */
   redis?: Redis;
   now: () => Date;
 }
+
+/** What the driver hands createRunContext: the store, notifier and Redis connection the run uses. */
+export type RunIO = Pick<RunContext, 'store' | 'notifier' | 'redis'>;
 
 /** From package.json: also the code version the no-op shortcut compares (bump it when output changes). */
 export const PACKAGE_VERSION: string = JSON.parse(
@@ -62,46 +69,30 @@ export function createHttpClient(
   });
 }
 
-/**
- * A short-lived client for commands: fail fast (no offline queue, few retries) rather than hang
- * a CLI run when Redis is down; the events it would carry are best-effort by design.
- */
-export function createCommandRedis(url: string): Redis {
-  // ioredis takes ~0.1 s and ~20 MB to load: only when Redis is configured (not for an embedded run).
-  const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
-  return new Client(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
-}
-
 export function createRunContext(
   config: Config,
   log: Logger,
-  extra: Pick<HttpClientOptions, 'onAttempt'> & { redis?: Redis } = {},
+  io: RunIO,
+  extra: Pick<HttpClientOptions, 'onAttempt'> = {},
 ): RunContext {
   checkSourceRegistry();
-  const { redis: given, ...httpExtra } = extra;
-  const redis =
-    given ?? (config.redisConfigured && config.REDIS_URL ? createCommandRedis(config.REDIS_URL) : undefined);
-  if (!given) redis?.on('error', (err) => log.warn({ err: err.message }, 'redis unavailable'));
   return {
     config,
     log,
-    http: createHttpClient(config, log, httpExtra),
+    http: createHttpClient(config, log, extra),
     cache: new RawCache(path.resolve(config.CACHE_DIR), { secrets: secretValues(config) }),
-    store: new SnapshotStore({ dir: path.resolve(config.SNAPSHOT_DIR), log, ...(redis ? { redis } : {}) }),
-    notifier: notifierFromConfig(config, {
-      log,
-      redis,
-      deliveriesLog: path.join(path.resolve(config.RUNS_DIR), 'deliveries.ndjson'),
-    }),
-    ...(redis ? { redis } : {}),
+    store: io.store,
+    notifier: io.notifier,
+    ...(io.redis ? { redis: io.redis } : {}),
     now: () => new Date(),
   };
 }
 
 /**
- * Waits (boundedly) for event deliveries still in flight, then closes connections it opened.
- * `abortRequests`: do not wait for HTTP requests in flight (a shutting-down worker whose job was
- * handed back), abort them.
+ * Waits (boundedly) for event deliveries still in flight, then closes the HTTP client and the Redis
+ * connection. `keepRedis`: the caller closes that connection itself (a worker, which shares it with
+ * BullMQ). `abortRequests`: do not wait for HTTP requests in flight (a shutting-down worker whose job
+ * was handed back), abort them.
  */
 export async function closeRunContext(
   ctx: RunContext,

@@ -1,7 +1,7 @@
 /**
  * The run history: one record per run (what was asked, each stage's state and duration, how it
  * ended), behind one interface. With Redis (`REDIS_URL` set, as every worker deployment has it) the
- * history is Redis (queue/runStore.ts), and embedded runs are recorded there too; without it, one
+ * history is Redis (queue/runs/runStore.ts), and embedded runs are recorded there too; without it, one
  * JSON file per run under RUNS_DIR. `careerdata runs` reads whichever the configuration names.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';

@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { adminPlugin } from '../../src/api/admin/plugin.js';
 import { loadConfig } from '../../src/config.js';
-import { openProducer, type Producer } from '../../src/queue/producer.js';
+import { openProducer, type Producer } from '../../src/queue/runs/producer.js';
 import { captureLog } from '../http/support.js';
 
 const TOKEN = 'admin-token-for-auth-tests-91f2';

@@ -7,11 +7,12 @@ import { type RunningApi, startApi } from '../../src/api/server.js';
 import { SOURCE_IDS } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { GENERATED_DIR } from '../../src/offline/offlineEnvironment.js';
+import { embeddedRunIO } from '../../src/pipeline/embeddedRunIO.js';
 import { runRefresh } from '../../src/pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
 import { FileRunHistory, runRecordOf } from '../../src/pipeline/runHistory.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
-import { startWorkerProcess, type WorkerProcess } from '../../src/queue/workerProcess.js';
+import { startWorkerProcess, type WorkerProcess } from '../../src/queue/worker/workerProcess.js';
 import { type QueueHarness, queueHarness, REPO_ROOT } from '../queue/support/harness.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
 
@@ -31,7 +32,8 @@ describe.skipIf(!hasChromium)('the operator console in Chromium', { timeout: 180
   const requested: string[] = [];
 
   const refresh = async (extra: Record<string, string> = {}) => {
-    const ctx = createRunContext(h.config(extra), silentLogger);
+    const config = h.config(extra);
+    const ctx = createRunContext(config, silentLogger, embeddedRunIO(config, silentLogger));
     try {
       const summary = await runRefresh(ctx, { runId: newRunId(), trigger: 'cli' });
       await new FileRunHistory(path.join(h.dir, 'runs')).recordFinished(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { html } from '../../src/api/console/html.js';
 import { runPage } from '../../src/api/console/pages.js';
 import { fromWorkerRun } from '../../src/api/console/runsView.js';
-import type { RunRecord } from '../../src/queue/runStore.js';
+import type { RunRecord } from '../../src/queue/runs/runStore.js';
 
 describe('console pages', () => {
   it('escape every value they are given', () => {

@@ -12,6 +12,7 @@ import type { EpochRuleDefinition } from '../../src/methodology/humanAdvantage/t
 import { registerMethodology } from '../../src/methodology/registry.js';
 import { METHODOLOGY_V2_0 } from '../../src/methodology/v2_0.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { embeddedRunIO } from '../../src/pipeline/embeddedRunIO.js';
 import { runRefresh } from '../../src/pipeline/refresh.js';
 import { runRescore } from '../../src/pipeline/rescore.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
@@ -56,7 +57,7 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
       SNAPSHOT_DIR: path.join(dir, 'snapshots'),
       CACHE_DIR: path.join(dir, 'cache'),
     });
-    const ctx = createRunContext(config, silentLogger);
+    const ctx = createRunContext(config, silentLogger, embeddedRunIO(config, silentLogger));
     try {
       const summary = await runRefresh(ctx, { runId: newRunId(), trigger: 'cli' });
       expect(summary.error).toBeUndefined();

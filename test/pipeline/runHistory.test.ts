@@ -7,8 +7,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { qualityReportFrom } from '../../src/gates/quality.js';
 import { FileRunHistory, runRecordOf } from '../../src/pipeline/runHistory.js';
 import { failedOutcome, type RefreshSummary, refreshSummary } from '../../src/pipeline/summary.js';
-import { keys } from '../../src/queue/names.js';
-import { RunStore } from '../../src/queue/runStore.js';
+import { RunStore } from '../../src/queue/runs/runStore.js';
+import { keys } from '../../src/queue/wiring/names.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
 import { deleteKeysWithPrefix } from '../queue/support/harness.js';
 

@@ -13,10 +13,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { embeddedRunIO } from '../../src/pipeline/embeddedRunIO.js';
 import { runRefresh } from '../../src/pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
 import type { RefreshSummary } from '../../src/pipeline/summary.js';
-import type { RunRecord } from '../../src/queue/runStore.js';
+import type { RunRecord } from '../../src/queue/runs/runStore.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
 
 const redisUrl = inject('redisUrl');
@@ -60,15 +61,13 @@ async function embeddedRun(name: string): Promise<RefreshSummary> {
   // The same fixture URLs (through the same proxy), its own snapshot, cache and run dirs, and no
   // Redis (as `careerdata refresh` runs by default).
   const { REDIS_URL: _redis, ...env } = h.env({ LOG_LEVEL: 'silent' });
-  const ctx = createRunContext(
-    loadConfig({
-      ...env,
-      SNAPSHOT_DIR: embeddedSnapshots(name),
-      CACHE_DIR: path.join(h.dir, name, 'cache'),
-      RUNS_DIR: path.join(h.dir, name, 'runs'),
-    }),
-    silentLogger,
-  );
+  const config = loadConfig({
+    ...env,
+    SNAPSHOT_DIR: embeddedSnapshots(name),
+    CACHE_DIR: path.join(h.dir, name, 'cache'),
+    RUNS_DIR: path.join(h.dir, name, 'runs'),
+  });
+  const ctx = createRunContext(config, silentLogger, embeddedRunIO(config, silentLogger));
   try {
     return await runRefresh(ctx, { runId: newRunId(), trigger: 'cli' });
   } finally {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { embeddedRunIO } from '../../src/pipeline/embeddedRunIO.js';
 import { runRefresh } from '../../src/pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../src/pipeline/runContext.js';
 import { SCHEMA_NAMES } from '../../src/store/schemas.js';
@@ -119,7 +120,7 @@ describe.skipIf(!haveReal)('every record of a snapshot built from the real upstr
       CACHE_DIR: path.join(dir, 'cache'),
       RUNS_DIR: path.join(dir, 'runs'),
     });
-    const ctx = createRunContext(config, silentLogger);
+    const ctx = createRunContext(config, silentLogger, embeddedRunIO(config, silentLogger));
     try {
       const summary = await runRefresh(ctx, { runId: newRunId(), trigger: 'cli' });
       expect(summary.status).toBe('published');

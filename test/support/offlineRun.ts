@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type Config, loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { type OfflineEnvironment, startOfflineEnvironment } from '../../src/offline/offlineEnvironment.js';
+import { embeddedRunIO } from '../../src/pipeline/embeddedRunIO.js';
 import { type RefreshOptions, runRefresh } from '../../src/pipeline/refresh.js';
 import {
   closeRunContext,
@@ -40,7 +41,8 @@ export async function offlineHarness(): Promise<OfflineHarness> {
       ...extra,
     });
   const context = (extra: Record<string, string> = {}) => {
-    const ctx = createRunContext(config(extra), silentLogger);
+    const c = config(extra);
+    const ctx = createRunContext(c, silentLogger, embeddedRunIO(c, silentLogger));
     contexts.push(ctx);
     return ctx;
   };

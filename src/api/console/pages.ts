@@ -1,6 +1,6 @@
 /** The console's pages: view models in, escaped HTML out (pure; plugin.ts gathers the data). */
 import type { GateCheck } from '../../gates/report.js';
-import type { ScheduleView } from '../../queue/schedule.js';
+import type { ScheduleView } from '../../queue/wiring/schedule.js';
 import type { SnapshotDiff } from '../../store/diff.js';
 import type { Manifest } from '../../store/manifest.js';
 import type { SnapshotSummary } from '../../store/snapshotStore.js';

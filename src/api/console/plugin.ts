@@ -9,9 +9,9 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { type Config, SOURCE_IDS, type SourceId } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { FileRunHistory } from '../../pipeline/runHistory.js';
-import { RUN_ID_PATTERN } from '../../queue/names.js';
-import type { Producer } from '../../queue/producer.js';
-import { showSchedule } from '../../queue/schedule.js';
+import type { Producer } from '../../queue/runs/producer.js';
+import { RUN_ID_PATTERN } from '../../queue/wiring/names.js';
+import { showSchedule } from '../../queue/wiring/schedule.js';
 import { isSnapshotId } from '../../store/ids.js';
 import type { SnapshotStore } from '../../store/snapshotStore.js';
 import { ProblemError } from '../problem.js';

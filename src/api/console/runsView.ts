@@ -4,7 +4,7 @@
  */
 import type { GateReport } from '../../gates/report.js';
 import type { QualityReport } from '../../pipeline/summary.js';
-import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runs/runStore.js';
 
 export interface StageView {
   name: string;

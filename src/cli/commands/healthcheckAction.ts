@@ -1,6 +1,6 @@
 import { errorMessage } from '../../errors.js';
-import { closeRedis, producerRedis, waitForRedis } from '../../queue/connection.js';
-import { HEARTBEAT_MAX_AGE_MS, heartbeatAgeMs } from '../../queue/heartbeat.js';
+import { closeRedis, producerRedis, waitForRedis } from '../../queue/wiring/connection.js';
+import { HEARTBEAT_MAX_AGE_MS, heartbeatAgeMs } from '../../queue/worker/heartbeat.js';
 import { cliContext, EXIT } from '../context.js';
 
 /** One line on stdout either way (a container runtime keeps it with the health status). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { embeddedRunIO } from '../../pipeline/embeddedRunIO.js';
 import { runRefresh } from '../../pipeline/refresh.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
 import { formatSummary, jsonSummary, type RefreshSummary, type StageName } from '../../pipeline/summary.js';
@@ -56,7 +57,7 @@ export async function refreshAction(opts: RefreshCommandOptions): Promise<void> 
   const runId = newRunId();
   const display = createProgressDisplay(progressMode(opts, process.stderr), runId);
   const cli = await cliContext({ ...opts, logSink: display.log });
-  const ctx = createRunContext(cli.config, cli.log);
+  const ctx = createRunContext(cli.config, cli.log, embeddedRunIO(cli.config, cli.log));
   const stageStarts: Partial<Record<StageName, string>> = {};
   try {
     const summary = await runAsWork({ runId }, () =>

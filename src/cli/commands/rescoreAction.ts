@@ -1,3 +1,4 @@
+import { embeddedRunIO } from '../../pipeline/embeddedRunIO.js';
 import { runRescore } from '../../pipeline/rescore.js';
 import { closeRunContext, createRunContext, newRunId } from '../../pipeline/runContext.js';
 import { cliContext } from '../context.js';
@@ -7,7 +8,7 @@ import type { RescoreCommandOptions } from './rescore.js';
 export async function rescoreAction(opts: RescoreCommandOptions): Promise<void> {
   // Rescoring reads only the cache: no source's fetch settings are needed.
   const cli = await cliContext({ checkSources: false });
-  const ctx = createRunContext(cli.config, cli.log);
+  const ctx = createRunContext(cli.config, cli.log, embeddedRunIO(cli.config, cli.log));
   try {
     const summary = await runRescore(ctx, {
       runId: newRunId(),

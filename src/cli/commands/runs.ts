@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { errorMessage } from '../../errors.js';
 import type { RunHistory, RunRecord } from '../../pipeline/runHistory.js';
-import { describeOutcome } from '../../queue/progress.js';
-import { STAGE_ORDER, stageDurations } from '../../queue/runStore.js';
+import { describeOutcome } from '../../queue/runs/progress.js';
+import { STAGE_ORDER, stageDurations } from '../../queue/runs/runStore.js';
 import { describeCommand, positiveInt, QUEUE_SETTINGS } from '../help.js';
 
 /** Heavy modules (BullMQ, config) load only when a command runs. */
 const load = async () => {
   const [{ cliContext, EXIT }, { openProducer }, { fileRunHistory }] = await Promise.all([
     import('../context.js'),
-    import('../../queue/producer.js'),
+    import('../../queue/runs/producer.js'),
     import('../runHistory.js'),
   ]);
   return { cliContext, EXIT, openProducer, fileRunHistory };

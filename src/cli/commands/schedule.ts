@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Producer } from '../../queue/producer.js';
-import type { ScheduleView } from '../../queue/schedule.js';
+import type { Producer } from '../../queue/runs/producer.js';
+import type { ScheduleView } from '../../queue/wiring/schedule.js';
 import { describeCommand, QUEUE_SETTINGS } from '../help.js';
 
 function describe(v: ScheduleView, tzConfigured: string): string {
@@ -28,8 +28,8 @@ export function registerSchedule(program: Command): void {
       const [{ cliContext, EXIT }, { errorMessage }, { openProducer }, schedules] = await Promise.all([
         import('../context.js'),
         import('../../errors.js'),
-        import('../../queue/producer.js'),
-        import('../../queue/schedule.js'),
+        import('../../queue/runs/producer.js'),
+        import('../../queue/wiring/schedule.js'),
       ]);
       const { pauseSchedule, resumeSchedule, showSchedule } = schedules;
       const cli = await cliContext({ checkSources: false });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { silentLogger } from '../../log.js';
 import { notifierFromConfig } from '../../notify/notifier.js';
-import { createCommandRedis } from '../../pipeline/runContext.js';
+import { createCommandRedis } from '../../pipeline/embeddedRunIO.js';
 import { SnapshotStore } from '../../store/snapshotStore.js';
 import { cliContext, EXIT } from '../context.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { SourceId } from '../../config.js';
-import type { Producer } from '../../queue/producer.js';
+import type { Producer } from '../../queue/runs/producer.js';
 import { describeCommand, QUEUE_SETTINGS } from '../help.js';
 
 interface TriggerOptions {
@@ -34,8 +34,8 @@ export function registerTrigger(program: Command): void {
         await Promise.all([
           import('../context.js'),
           import('../../errors.js'),
-          import('../../queue/producer.js'),
-          import('../../queue/progress.js'),
+          import('../../queue/runs/producer.js'),
+          import('../../queue/runs/progress.js'),
           import('../progress.js'),
         ]);
       const { describeOutcome, FINISHED, followRun, progressEvents, progressLine } = progress;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { JobHandlers } from '../../queue/processor.js';
+import type { JobHandlers } from '../../queue/worker/processor.js';
 import { describeCommand, GATE_SETTINGS, QUEUE_SETTINGS, SOURCE_SETTINGS, STORE_SETTINGS } from '../help.js';
 
 export type LoadJobHandlers = () => Promise<JobHandlers>;
@@ -25,9 +25,9 @@ export function registerWorker(program: Command, loadJobHandlers?: LoadJobHandle
       ] = await Promise.all([
         import('../context.js'),
         import('../../errors.js'),
-        import('../../queue/connection.js'),
-        import('../../queue/schedule.js'),
-        import('../../queue/workerProcess.js'),
+        import('../../queue/wiring/connection.js'),
+        import('../../queue/wiring/schedule.js'),
+        import('../../queue/worker/workerProcess.js'),
       ]);
       if (!loadJobHandlers) {
         process.stderr.write(

@@ -2,7 +2,7 @@
  * The O*NET source's data: what the reader hands over (parsed, validated rows of the nine files
  * the snapshot uses, keyed by 8-digit O*NET-SOC code) and the per-SOC summary other parts of the
  * build use (the human-advantage rule needs the job zone). Plain objects and Maps only, so the
- * read stage's hand-over file (src/queue/readHandOver.ts) carries it between workers unchanged.
+ * read stage's hand-over file (src/queue/handOver/readHandOver.ts) carries it between workers unchanged.
  *
  * Where it sits: `SourceBundle.onet` (src/pipeline/stages.ts) and `BuildInput.onet`
  * (src/model/buildRecords.ts) — null/absent when the `onet` source is not part of the run.

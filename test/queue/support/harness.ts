@@ -13,8 +13,8 @@ import { Redis } from 'ioredis';
 import { type Config, loadConfig } from '../../../src/config.js';
 import { silentLogger } from '../../../src/log.js';
 import { type OfflineEnvironment, startOfflineEnvironment } from '../../../src/offline/offlineEnvironment.js';
-import { openProducer, type Producer } from '../../../src/queue/producer.js';
-import type { RunRecord } from '../../../src/queue/runStore.js';
+import { openProducer, type Producer } from '../../../src/queue/runs/producer.js';
+import type { RunRecord } from '../../../src/queue/runs/runStore.js';
 import { SnapshotStore } from '../../../src/store/snapshotStore.js';
 import { type RecordingProxy, startRecordingProxy } from './proxy.js';
 
