@@ -15,7 +15,7 @@ import { JOB, jobIds, QUEUES } from '../src/queue/names.js';
 import { CareerOneStopStagePayload, parsePayload, type StageRef } from '../src/queue/payloads.js';
 import { stageResult } from '../src/queue/stageResults.js';
 import { type CareerOneStopQuality, collectCareerOneStop } from '../src/sources/careeronestop/collect.js';
-import type { UnitOutcome } from '../src/sources/careeronestop/fetchOccupation.js';
+import type { UnitOutcome } from '../src/sources/careeronestop/occupationUnit.js';
 import type { ReadValidateResult } from './readValidate.js';
 
 export interface CareerOneStopStageResult {

@@ -6,11 +6,8 @@
  * it down. After the children ran, `collectCareerOneStop` (sources/careeronestop/collect.ts, shared
  * with the embedded mode) builds the fields.
  */
-import {
-  type CareerOneStopDeps,
-  fetchCareerOneStopOccupation,
-  type UnitOutcome,
-} from '../sources/careeronestop/fetchOccupation.js';
+import { fetchCareerOneStopOccupation } from '../sources/careeronestop/fetchOccupation.js';
+import type { CareerOneStopDeps, UnitOutcome } from '../sources/careeronestop/occupationUnit.js';
 
 export type ProbeDeps = Omit<CareerOneStopDeps, 'http' | 'limiter' | 'signal'>;
 
