@@ -14,7 +14,7 @@ import { occupationJobOptions } from '../src/queue/wiring/flow.js';
 import { JOB, jobIds, QUEUES } from '../src/queue/wiring/names.js';
 import type { JobDeps, JobHandler } from '../src/queue/worker/jobDeps.js';
 import { type CareerOneStopQuality, collectCareerOneStop } from '../src/sources/careeronestop/collect.js';
-import type { UnitOutcome } from '../src/sources/careeronestop/fetchOccupation.js';
+import type { UnitOutcome } from '../src/sources/careeronestop/occupationUnit.js';
 import { type ProbeDeps, storedOutcome } from '../src/sources/careeronestop/queue/careeronestopProbe.js';
 import type { ReadValidateResult } from './readValidate.js';
 

@@ -12,10 +12,8 @@ import type { RequestInit } from '../src/http/httpClient.js';
 import { scrub } from '../src/log.js';
 import { OccupationPayload, parsePayload } from '../src/queue/handOver/payloads.js';
 import type { JobHandler } from '../src/queue/worker/jobDeps.js';
-import {
-  fetchCareerOneStopOccupation,
-  type UnitOutcome,
-} from '../src/sources/careeronestop/fetchOccupation.js';
+import { fetchCareerOneStopOccupation } from '../src/sources/careeronestop/fetchOccupation.js';
+import type { UnitOutcome } from '../src/sources/careeronestop/occupationUnit.js';
 
 /** Pause used when a 429 carries no Retry-After. */
 export const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;

@@ -10,7 +10,7 @@
  * objects one at a time (`get(i)`, iteration, `toArray()` for small data and tests).
  */
 import os from 'node:os';
-import type { FigureField, WageBlock, WageFigures } from '../model/occupation.js';
+import { type FigureField, WAGE_KEYS, type WageBlock, type WageFigures } from '../model/occupation.js';
 import { FIGURE_FIELD_ORDER, type OewsAreaType, type OewsEstimate, type OewsGroup } from './oewsTypes.js';
 
 /** What a figure slot holds. ABSENT is "no series for it", published like NOT_AVAILABLE. */
@@ -31,7 +31,7 @@ export const SLOT_OF_FIELD: ReadonlyMap<FigureField, number> = new Map(
   FIGURE_FIELD_ORDER.map((f, i) => [f, i]),
 );
 const WAGE_SLOTS = (['annual', 'hourly'] as const).map((side) =>
-  (['p10', 'p25', 'median', 'p75', 'p90', 'mean'] as const).map((k) => SLOT_OF_FIELD.get(`${side}.${k}`)!),
+  WAGE_KEYS.map((k) => SLOT_OF_FIELD.get(`${side}.${k}`)!),
 );
 const EMPLOYMENT_SLOT = SLOT_OF_FIELD.get('employment')!;
 

@@ -11,6 +11,7 @@ import { ValidationError } from '../errors.js';
 import { titleProblem } from '../validate/bounds.js';
 import type { RejectCollector } from '../validate/rejects.js';
 import { reportJson } from '../validate/truncate.js';
+import { socFromOccupationCode } from './oewsSeriesId.js';
 import { type OewsGroup, topCodeFor } from './oewsTypes.js';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './readLimits.js';
 import { invalidTextReject, TextGuard } from './textGuard.js';
@@ -69,6 +70,22 @@ export async function consumeRecords<T>(
     },
   });
   await pipeline([...streams, sink]);
+}
+
+/** Rejects line `line` of a file; returns false, for `return reject(…)` in a row check. */
+export type LineReject = (
+  line: number,
+  field: string,
+  expected: string,
+  got: string,
+  reason: string,
+) => false;
+
+export function lineRejecter(rejects: RejectCollector, file: string): LineReject {
+  return (line, field, expected, got, reason) => {
+    rejects.reject({ source: OEWS_SOURCE, file, row: line, field, expected, got, reason });
+    return false;
+  };
 }
 
 type Cell = (column: string) => string;
@@ -179,10 +196,7 @@ export async function readOewsOccupations(
   limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<Map<string, OewsOccupation>> {
   const rows = new Map<string, OccupationRow>();
-  const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
-    rejects.reject({ source: OEWS_SOURCE, file, row: line, field, expected, got, reason });
-    return false;
-  };
+  const reject = lineRejecter(rejects, file);
   await forEachRow(
     path,
     file,
@@ -235,7 +249,7 @@ export async function readOewsOccupations(
   for (const r of rows.values()) {
     out.set(r.code, {
       code: r.code,
-      soc: `${r.code.slice(0, 2)}-${r.code.slice(2)}`,
+      soc: socFromOccupationCode(r.code),
       title: r.title,
       displayLevel: r.displayLevel,
       group: groups.get(r.code)!,
@@ -264,10 +278,7 @@ export async function readOewsAreas(
   limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<Map<string, OewsArea>> {
   const out = new Map<string, OewsArea>();
-  const reject = (line: number, field: string, expected: string, got: string, reason: string): false => {
-    rejects.reject({ source: OEWS_SOURCE, file, row: line, field, expected, got, reason });
-    return false;
-  };
+  const reject = lineRejecter(rejects, file);
   await forEachRow(
     path,
     file,

@@ -1,7 +1,8 @@
 /**
  * BLS OEWS cell symbols (bls.md §2, §3), decoded in one place for both OEWS readers:
  * `*` wage not available, `**` employment not available, `#` at or above the top code (xlsx);
- * `-` with footnote 5 (top-coded) or 8 / anything else (not released) in the flat files.
+ * `-` with footnote 5 (top-coded) or 8 / anything else (not released) in the flat files, whose
+ * numbers are plain digits (a `1,234` there is invalid, where a workbook cell may carry separators).
  * A `#` is never turned into the cap as a number: it stays "top-coded", and the reader publishes null.
  */
 
@@ -45,18 +46,31 @@ export const FLAT_FOOTNOTE_TOP_CODED = '5';
 /** Footnote code for "estimate not released". @public (BLS's code list, for readers of other layouts) */
 export const FLAT_FOOTNOTE_NOT_RELEASED = '8';
 
+/** A flat-file number: plain digits with an optional fraction (no separators, no sign). */
+const FLAT_NUMBER = /^\d+(?:\.\d+)?$/;
+
 /**
  * One flat-file `value` + `footnote_codes` → the same decoded form as an xlsx cell. `-` with
- * footnote 5 is top-coded; any other `-` is not available (footnote 8 is the usual one).
+ * footnote 5 is top-coded; any other `-` is not available (footnote 8 is the usual one). Only the
+ * spaces the files pad cells with are trimmed (csv-parse has usually done that already).
  */
 export function decodeOewsFlatValue(value: string, footnoteCodes = ''): OewsCell {
-  const t = value.trim();
+  const t = trimSpaces(value);
   if (t === '-') {
-    const codes = footnoteCodes.split(/[\s,]+/).filter(Boolean);
+    const codes = footnoteCodes.split(/[\s,;]+/).filter(Boolean);
     return codes.includes(FLAT_FOOTNOTE_TOP_CODED)
       ? { kind: 'topCoded' }
       : { kind: 'notAvailable', symbol: codes.length > 0 ? `-(${codes.join(',')})` : '-' };
   }
-  const n = parseNumericText(t);
-  return n === undefined ? { kind: 'invalid', got: value } : { kind: 'value', value: n };
+  return FLAT_NUMBER.test(t) ? { kind: 'value', value: Number(t) } : { kind: 'invalid', got: value };
+}
+
+const SPACE = 0x20;
+
+function trimSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === SPACE) start++;
+  while (end > start && text.charCodeAt(end - 1) === SPACE) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }

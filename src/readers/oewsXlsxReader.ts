@@ -8,12 +8,19 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { errorMessage, ValidationError } from '../errors.js';
-import { type FigureField, WAGE_KEYS, type WageFigures, type WageKey } from '../model/occupation.js';
+import {
+  type FigureField,
+  PERCENTILE_KEYS,
+  WAGE_KEYS,
+  type WageFigures,
+  type WageKey,
+} from '../model/occupation.js';
 import { FIPS_TO_POSTAL } from '../model/states.js';
 import { EMPLOYMENT_CEILING, plausibleEmployment, titleProblem, wageProblem } from '../validate/bounds.js';
 import { type RejectCollector, rejectsFromZod } from '../validate/rejects.js';
 import { reportJson } from '../validate/truncate.js';
 import { OewsEstimateTable } from './oewsEstimateTable.js';
+import { percentileViolations } from './oewsPercentiles.js';
 import { decodeOewsCell, type OewsCell } from './oewsSymbols.js';
 import {
   type OewsAreaType,
@@ -46,6 +53,10 @@ const WAGE_COLUMNS: Record<'annual' | 'hourly', Record<WageKey, string>> = {
   },
 };
 const SIDES = ['annual', 'hourly'] as const;
+/** p10 … p90 of each side, in order (the percentile rule of oewsPercentiles.ts). */
+const PERCENTILE_COLUMNS = Object.fromEntries(
+  SIDES.map((side) => [side, PERCENTILE_KEYS.map((k) => WAGE_COLUMNS[side][k])]),
+) as Record<(typeof SIDES)[number], string[]>;
 const ALL_WAGE_COLUMNS = SIDES.flatMap((s) => WAGE_KEYS.map((k) => WAGE_COLUMNS[s][k]));
 
 /**
@@ -417,27 +428,23 @@ function crossCheck(r: ParsedRow, topCode: { annual: number; hourly: number }): 
     }
   }
   for (const side of SIDES) {
-    let previous: { column: string; value: number } | undefined;
-    let topCodedColumn: string | undefined;
-    for (const key of ['p10', 'p25', 'median', 'p75', 'p90'] as const) {
-      const column = WAGE_COLUMNS[side][key];
-      const cell = cells[column];
-      if (cell?.kind === 'topCoded') topCodedColumn ??= column;
-      if (cell?.kind !== 'value') continue;
-      if (topCodedColumn) {
-        issues.push({
-          field: column,
-          expected: `# (a percentile above top-coded ${topCodedColumn} cannot be below the top code)`,
-          reason: 'percentiles decrease',
-        });
-      } else if (previous && cell.value < previous.value) {
-        issues.push({
-          field: column,
-          expected: `≥ ${previous.column} (${previous.value}): percentiles must not decrease`,
-          reason: 'percentiles decrease',
-        });
-      }
-      previous = { column, value: cell.value };
+    const columns = PERCENTILE_COLUMNS[side];
+    const cellAt = (at: number) => cells[columns[at]!];
+    const valueAt = (at: number) => {
+      const cell = cellAt(at);
+      return cell?.kind === 'value' ? cell.value : Number.NaN;
+    };
+    const kindAt = (at: number) => {
+      const kind = cellAt(at)?.kind;
+      return kind === 'value' || kind === 'topCoded' ? kind : 'other';
+    };
+    for (const { at, against, kind } of percentileViolations(kindAt, valueAt)) {
+      const other = columns[against]!;
+      const expected =
+        kind === 'aboveTopCoded'
+          ? `# (a percentile above top-coded ${other} cannot be below the top code)`
+          : `≥ ${other} (${valueAt(against)}): percentiles must not decrease`;
+      issues.push({ field: columns[at]!, expected, reason: 'percentiles decrease' });
     }
   }
   const areaType = AREA_TYPES[r.AREA_TYPE];

@@ -376,7 +376,33 @@ describe('readOewsFlatFiles', () => {
     const result = await readOewsFlatFiles(await write('decreasing', dataFile(rows)), rejects);
     expect(result.estimates.toArray().map((e) => e.areaType)).toEqual(['state']);
     expect(rejects.rejects).toEqual([
-      expect.objectContaining({ row: 3, field: 'value', got: '30000', reason: 'percentiles decrease' }),
+      expect.objectContaining({
+        row: 3,
+        field: 'value',
+        expected: 'annual.p25 ≥ annual.p10 (35780, line 2): percentiles must not decrease',
+        got: '30000',
+        reason: 'percentiles decrease',
+      }),
+    ]);
+  });
+
+  it('drops an estimate with a plain percentile above a top-coded one, naming both lines', async () => {
+    const rows: Row[] = [
+      [series('N0000000', '292072', '11'), '35780'],
+      [series('N0000000', '292072', '12'), '-', '5'], // line 3
+      [series('N0000000', '292072', '13'), '50250'], // line 4
+    ];
+    const rejects = new RejectCollector();
+    const result = await readOewsFlatFiles(await write('above-top-coded', dataFile(rows)), rejects);
+    expect(result.estimates.toArray()).toEqual([]);
+    expect(rejects.rejects).toEqual([
+      expect.objectContaining({
+        row: 4,
+        field: 'value',
+        expected: '"-" with footnote 5 for annual.median (above top-coded annual.p25; line 3)',
+        got: '50250',
+        reason: 'percentiles decrease',
+      }),
     ]);
   });
 

@@ -14,7 +14,6 @@ import {
   type SheetCell,
 } from '../../fixtures/generate/oewsWorkbook.js';
 import { ValidationError } from '../../src/errors.js';
-import { decodeOewsCell, decodeOewsFlatValue } from '../../src/readers/oewsSymbols.js';
 import type { OewsEstimate } from '../../src/readers/oewsTypes.js';
 import { oewsReleaseYear, readOewsWorkbook } from '../../src/readers/oewsXlsxReader.js';
 import { openWorkbookSource } from '../../src/readers/workbook.js';
@@ -58,32 +57,6 @@ async function nationalWorkbook(
 /** 1-based sheet row of a record (row 1 is the header). */
 const sheetRow = (soc: string, group = 'detailed') =>
   nationalRows().findIndex((r) => r.soc === soc && r.group === group) + 2;
-
-describe('decodeOewsCell: BLS symbols in a workbook cell', () => {
-  it('reads numbers and numeric strings as values', () => {
-    expect(decodeOewsCell(50250)).toEqual({ kind: 'value', value: 50250 });
-    expect(decodeOewsCell('24.16')).toEqual({ kind: 'value', value: 24.16 });
-    expect(decodeOewsCell(' 1,654,440 ')).toEqual({ kind: 'value', value: 1654440 });
-  });
-  it('keeps # as top-coded and * / ** / blank as not available, never as a number', () => {
-    expect(decodeOewsCell('#')).toEqual({ kind: 'topCoded' });
-    expect(decodeOewsCell('*')).toEqual({ kind: 'notAvailable', symbol: '*' });
-    expect(decodeOewsCell('**')).toEqual({ kind: 'notAvailable', symbol: '**' });
-    expect(decodeOewsCell(null)).toEqual({ kind: 'notAvailable', symbol: '' });
-  });
-  it('calls anything else invalid, with what it got', () => {
-    expect(decodeOewsCell('abc')).toEqual({ kind: 'invalid', got: 'abc' });
-    expect(decodeOewsCell('~')).toEqual({ kind: 'invalid', got: '~' });
-    expect(decodeOewsCell('1,23')).toEqual({ kind: 'invalid', got: '1,23' });
-  });
-  it('decodes flat-file dashes by footnote: 5 top-coded, anything else not released', () => {
-    expect(decodeOewsFlatValue('-', '5')).toEqual({ kind: 'topCoded' });
-    expect(decodeOewsFlatValue('  -  ', '8')).toMatchObject({ kind: 'notAvailable' });
-    expect(decodeOewsFlatValue('-', '')).toMatchObject({ kind: 'notAvailable' });
-    expect(decodeOewsFlatValue('     187910', '')).toEqual({ kind: 'value', value: 187910 });
-    expect(decodeOewsFlatValue('n/a', '')).toEqual({ kind: 'invalid', got: 'n/a' });
-  });
-});
 
 describe('oewsReleaseYear', () => {
   it('reads the release from BLS file names and the Field Descriptions title', () => {
@@ -344,6 +317,30 @@ describe('readOewsWorkbook on the generated fixtures', () => {
     expect(find(result.estimates.toArray(), '31-1131')!.topCoded).toEqual(['annual.p90']);
     expect(find(result.estimates.toArray(), '41-2031')).toBeDefined();
     expect(result.estimates.toArray()).toHaveLength(nationalRows().length - 2);
+  });
+
+  it('words each percentile out of order: below the one before it, or plain above a top-coded one', async () => {
+    let p10: SheetCell = null;
+    let median: SheetCell = null;
+    const file = await nationalWorkbook('percentile-words.zip', (records) => {
+      const decreasing = records.find((x) => x.OCC_CODE === '29-2072')!;
+      [p10, median] = [decreasing.A_PCT10!, decreasing.A_MEDIAN!];
+      decreasing.A_PCT25 = 1;
+      decreasing.A_PCT75 = 2;
+      records.find((x) => x.OCC_CODE === '47-2111')!.H_PCT25 = '#';
+    });
+    const collector = new RejectCollector();
+    await readOewsWorkbook({ path: file, fileName: 'oesm24nat.zip' }, collector);
+    const at = (row: number) =>
+      collector.rejects.filter((r) => r.row === row).map((r) => [r.field, r.expected, r.reason]);
+    expect(at(sheetRow('29-2072'))).toEqual([
+      ['A_PCT25', `≥ A_PCT10 (${p10}): percentiles must not decrease`, 'percentiles decrease'],
+      ['A_PCT75', `≥ A_MEDIAN (${median}): percentiles must not decrease`, 'percentiles decrease'],
+    ]);
+    const aboveCap = '# (a percentile above top-coded H_PCT25 cannot be below the top code)';
+    expect(at(sheetRow('47-2111'))).toEqual(
+      ['H_MEDIAN', 'H_PCT75', 'H_PCT90'].map((c) => [c, aboveCap, 'percentiles decrease']),
+    );
   });
 
   it('skips industry-specific rows of an all-data workbook and says how many', async () => {

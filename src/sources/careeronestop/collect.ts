@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config.js';
 import { CAREERONESTOP_ENDPOINTS, type CareerOneStopEndpoint } from './client.js';
-import type { EndpointOutcome, EndpointStatus, UnitOutcome } from './fetchOccupation.js';
+import type { EndpointOutcome, EndpointStatus, UnitOutcome } from './occupationUnit.js';
 import type { ResponseStore } from './responseStore.js';
 import {
   type CareerOneStopFields,

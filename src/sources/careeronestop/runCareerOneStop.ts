@@ -8,7 +8,8 @@ import type { Config } from '../../config.js';
 import { AuthError, errorMessage, UpstreamRateLimitError } from '../../errors.js';
 import { scrub } from '../../log.js';
 import { type CareerOneStopRunResult, collectCareerOneStop } from './collect.js';
-import { type CareerOneStopDeps, fetchCareerOneStopOccupation, type UnitOutcome } from './fetchOccupation.js';
+import { fetchCareerOneStopOccupation } from './fetchOccupation.js';
+import type { CareerOneStopDeps, UnitOutcome } from './occupationUnit.js';
 import { TokenBucket } from './rateLimiter.js';
 import { FileResponseStore } from './responseStore.js';
 

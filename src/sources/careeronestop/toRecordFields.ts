@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { CareerOneStopFields as RecordCareerOneStopFields } from '../../model/buildRecords.js';
 import type { OccupationRecord } from '../../model/occupation.js';
 import type { CareerOneStopEndpoint } from './client.js';
-import type { EndpointOutcome } from './fetchOccupation.js';
+import type { EndpointOutcome } from './occupationUnit.js';
 import type { ResponseStore, StoredResponse } from './responseStore.js';
 import {
   type CertificationItemSchema,

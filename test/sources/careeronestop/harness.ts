@@ -13,7 +13,7 @@ import { HttpClient } from '../../../src/http/httpClient.js';
 import type { RateLimiter } from '../../../src/http/retryPolicy.js';
 import { CareerOneStopFaults, careerOneStopRoutes } from '../../../src/offline/careerOneStopFixtureApi.js';
 import { type FixtureServer, startFixtureServer } from '../../../src/offline/fixtureServer.js';
-import type { CareerOneStopDeps } from '../../../src/sources/careeronestop/fetchOccupation.js';
+import type { CareerOneStopDeps } from '../../../src/sources/careeronestop/occupationUnit.js';
 import { unlimited } from '../../../src/sources/careeronestop/rateLimiter.js';
 import { FileResponseStore } from '../../../src/sources/careeronestop/responseStore.js';
 

@@ -6,11 +6,8 @@
  * it down. After the children ran, `collectCareerOneStop` (sources/careeronestop/collect.ts, shared
  * with the embedded mode) builds the fields.
  */
-import {
-  type CareerOneStopDeps,
-  fetchCareerOneStopOccupation,
-  type UnitOutcome,
-} from '../fetchOccupation.js';
+import { fetchCareerOneStopOccupation } from '../fetchOccupation.js';
+import type { CareerOneStopDeps, UnitOutcome } from '../occupationUnit.js';
 
 export type ProbeDeps = Omit<CareerOneStopDeps, 'http' | 'limiter' | 'signal'>;
 
