@@ -5,6 +5,7 @@ import type { ChangeEvent } from '../../src/notify/events.js';
 import { QUEUES } from '../../src/queue/names.js';
 import type { Producer } from '../../src/queue/producer.js';
 import { type RequestDeps, reconcileActiveRun, requestRefresh } from '../../src/queue/requestRefresh.js';
+import { waitFor } from '../support/waitFor.js';
 import { type QueueHarness, queueHarness } from './support/harness.js';
 
 const redisUrl = inject('redisUrl');
@@ -53,10 +54,10 @@ describe('asking for a refresh', () => {
       { connection: { url: redisUrl }, prefix: h.prefix },
     );
     try {
-      for (let i = 0; i < 100; i++) {
-        if (((await p.queues.refresh.getJobCounts('failed')).failed ?? 0) >= 4) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        async () => ((await p.queues.refresh.getJobCounts('failed')).failed ?? 0) >= 4,
+        'the fetch and its parents to fail',
+      );
     } finally {
       await bare.close();
     }
