@@ -1,7 +1,7 @@
 /**
  * OEWS time-series flat files (`oe.data.0.Current` + `oe.occupation`, `oe.area`, `oe.release`) →
  * one estimate per (area, occupation), cross-industry only, decoded like the xlsx reader decodes
- * the workbooks (bls.md §3).
+ * the workbooks (docs/bls.md §3).
  *
  * The data file is ≈330 MB / 5.7 M lines, many of them series the snapshot never uses (other
  * industries; RSEs, jobs per 1,000, location quotients).
