@@ -9,7 +9,7 @@ WORKDIR /app
 # sources, so scripts are skipped here and the build runs explicitly below.
 COPY package.json package-lock.json ./
 COPY patches ./patches
-# patch-package applies patches/ (the backported undici fix, see README) that `postinstall` would.
+# patch-package applies patches/ (the backported undici fix, see docs/dependencies.md) that `postinstall` would.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npx patch-package
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

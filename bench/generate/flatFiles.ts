@@ -1,6 +1,6 @@
 /**
  * `oe.data.0.Current` at upstream size (≈5.7 M lines, ≈330 MB at scale 1) and its lookup files, in
- * the layout of bls.md §3: tab-separated, series ids padded to 30, values right-aligned in 12,
+ * the layout of docs/bls.md §3: tab-separated, series ids padded to 30, values right-aligned in 12,
  * sorted by series id. The mix follows upstream: national cross-industry, national by industry
  * (a large share, never used by the snapshot), state, and metro/nonmetro series, all 17 datatypes.
  */
@@ -93,7 +93,7 @@ function seriesLines(sink: LineSink, prefix: string, o: Occupation, e: Estimate)
 export interface FlatFileStats {
   lines: number;
   bytes: number;
-  /** Data lines by kind, for the README's description of the mix. */
+  /** Data lines by kind, for docs/performance.md's description of the mix. */
   mix: { nationalCrossIndustry: number; nationalByIndustry: number; state: number; metro: number };
 }
 

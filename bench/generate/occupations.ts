@@ -28,7 +28,7 @@ export interface Occupation {
   national: NationalFigures;
 }
 
-/** The one EP line item that OEWS does not publish (bls.md §4). */
+/** The one EP line item that OEWS does not publish (docs/bls.md §4). */
 export const EP_ONLY_SOC = '45-3031';
 
 const MAJOR_TITLES: Record<string, string> = {

@@ -20,7 +20,7 @@ const SMALL_FILES = [
   'oe.footnote',
 ];
 
-/** True for a data line the snapshot uses (series id at the start of the line, bls.md §3). */
+/** True for a data line the snapshot uses (series id at the start of the line, docs/bls.md §3). */
 type Used = (line: string) => boolean;
 
 export function usedBySnapshot(detailedCodes: ReadonlySet<string>, datatypes: ReadonlySet<string>): Used {

@@ -1,5 +1,5 @@
 /**
- * Measured results → table lines, with the goals of the issue in one place. Pure: results in,
+ * Measured results → table lines, with the goals (docs/performance.md) in one place. Pure: results in,
  * lines out.
  */
 

@@ -1,7 +1,7 @@
 /** The benchmark table: one line per figure, with the baseline measured in the same run and the ratio. */
 
 export interface BenchLine {
-  /** "1a", "2", … (the numbering). */
+  /** "1a", "2", … (the numbering of docs/performance.md). */
   id: string;
   measure: string;
   figure: string;
@@ -62,7 +62,7 @@ export function formatTable(lines: BenchLine[]): string {
   return out.join('\n');
 }
 
-/** GitHub-flavoured Markdown of the same table (for the README's Performance section). */
+/** GitHub-flavoured Markdown of the same table (for docs/performance.md). */
 export function markdownTable(lines: BenchLine[]): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');
   return [

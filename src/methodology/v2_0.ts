@@ -1,6 +1,6 @@
 /**
  * Methodology v2.0, "GPTs are GPTs / BLS / EPOCH Additive Scoring": the rules that reproduce the
- * careers site's published scores (reference: resilience-v2.md). Data only; change nothing here —
+ * careers site's published scores (docs/resilience-v2.md). Data only; change nothing here —
  * put a changed rule in a new version file and register it beside this one.
  */
 import type { MethodologyDefinition } from './types.js';

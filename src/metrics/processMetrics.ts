@@ -2,7 +2,7 @@
  * Metrics of the serving process itself (CPU, resident memory, heap, event-loop lag, GC, handles):
  * prom-client's default collectors, in a registry of their own. Unlike the fleet's figures these
  * are per process, which is what a client library is for; the fleet's stay hand-written (see
- * exposition.ts and the README).
+ * exposition.ts and docs/dependencies.md, "Metrics, two kinds").
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 

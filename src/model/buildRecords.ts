@@ -127,7 +127,7 @@ export function buildOccupationRecords(input: BuildInput): {
     if (m.socs.length < SAMPLE) m.socs.push(soc);
   };
 
-  // EP's median wage is the OEWS median of the EP base year (bls.md §1): check it when both are loaded.
+  // EP's median wage is the OEWS median of the EP base year (docs/bls.md §1): check it when both are loaded.
   const compareMedians = wages && input.ep && releaseYear(wages.release) === input.ep.baseYear;
   if (wages && input.ep && !compareMedians) {
     warnings.push({

@@ -1,6 +1,6 @@
 /**
  * Career progression shown on the careers page: five levels read from the OEWS annual percentiles
- * of one release, each with a ±10 % band (resilience-v2.md, "Career progression").
+ * of one release, each with a ±10 % band (docs/resilience-v2.md, "Career progression").
  */
 import type { PROGRESSION_LEVEL_NAMES, ProgressionLevel } from './occupation.js';
 

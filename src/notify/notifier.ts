@@ -24,6 +24,8 @@ export interface NotifierOptions {
   webhook?: Partial<WebhookSettings> & { secret?: string | undefined };
   /** Overall time budget of one event's deliveries, retries included. */
   deliveryDeadlineMs?: number;
+  /** Starts the deadline's timer and returns its cancel (default setTimeout; tests fire it by hand). */
+  startDeadline?: (fire: () => void, ms: number) => () => void;
   /** Where each delivery attempt is recorded (NDJSON file path or a function). */
   deliveries?: string | DeliveryRecorder;
 }
@@ -134,7 +136,8 @@ export class Notifier implements EventSink {
     if (!this.settings || urls.length === 0) return;
     const settings = this.settings;
     const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(), this.opts.deliveryDeadlineMs ?? 60_000);
+    const startDeadline = this.opts.startDeadline ?? startTimer;
+    const cancelDeadline = startDeadline(() => controller.abort(), this.opts.deliveryDeadlineMs ?? 60_000);
     this.controllers.add(controller);
     const p = Promise.all(
       urls.map((url) =>
@@ -148,12 +151,17 @@ export class Notifier implements EventSink {
         return results;
       })
       .finally(() => {
-        clearTimeout(deadline);
+        cancelDeadline();
         this.controllers.delete(controller);
         this.pending.delete(p);
       });
     this.pending.add(p);
   }
+}
+
+function startTimer(fire: () => void, ms: number): () => void {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
 }
 
 /** The notifier the configuration asks for (Redis stream only when REDIS_URL was set explicitly). */

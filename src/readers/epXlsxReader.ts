@@ -1,5 +1,5 @@
 /**
- * BLS Employment Projections workbook (`occupation.xlsx`, bls.md §4) → one row per occupation of
+ * BLS Employment Projections workbook (`occupation.xlsx`, docs/bls.md §4) → one row per occupation of
  * Table 1.2. The sheet, the header row and every column are found by content with year-agnostic
  * patterns (en dashes, `[1]` marks and " xlsx" suffixes vary by release). Employment, change and
  * openings are published in thousands and returned in persons; `>=$239,200` is a lower bound, not a
@@ -18,7 +18,7 @@ import { cellText, openWorkbookReader, type PlainCell } from './workbook.js';
 
 const SOURCE = 'ep';
 
-/** Vocabularies of Table 1.2 (complete, bls.md §4). */
+/** Vocabularies of Table 1.2 (complete, docs/bls.md §4). */
 export const EP_EDUCATION = [
   'Doctoral or professional degree',
   "Master's degree",

@@ -1,5 +1,5 @@
 /**
- * Reads the manual EPOCH human-advantage ratings (EPOCH_URL; epoch-rule.md §5): header
+ * Reads the manual EPOCH human-advantage ratings (EPOCH_URL; docs/epoch-rule.md §5): header
  * `soc,empathy,presence,opinion,creativity,hope,source` (extra columns such as title, notes or
  * the retired rubric_version are allowed; `notes` is carried into the record). A listed SOC uses
  * these ratings instead of the rule's. Each rating is an integer 1–5. A row's source is `manual`; rows marked

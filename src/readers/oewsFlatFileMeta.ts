@@ -1,5 +1,5 @@
 /**
- * The small lookup files of the OEWS time series (bls.md §3): `oe.occupation` (titles, hierarchy),
+ * The small lookup files of the OEWS time series (docs/bls.md §3): `oe.occupation` (titles, hierarchy),
  * `oe.area` (area names) and `oe.release` (which May estimates these are). Tab-separated, header
  * row, cells padded with spaces; columns are matched by name so extra or reordered columns are fine.
  */

@@ -1,7 +1,7 @@
 /**
  * OEWS time-series flat files (`oe.data.0.Current` + `oe.occupation`, `oe.area`, `oe.release`) →
  * one estimate per (area, occupation), cross-industry only, decoded like the xlsx reader decodes
- * the workbooks.
+ * the workbooks (docs/bls.md §3).
  *
  * The data file is streamed, never held: a byte-level filter (oewsLineFilter.ts) drops the lines
  * whose series id names another industry, an unpublished datatype or an occupation of another

@@ -1,5 +1,5 @@
 /**
- * OEWS time-series ids (bls.md §3): `OE` + seasonal `U` + area type (N/S/M) + area (7) +
+ * OEWS time-series ids (docs/bls.md §3): `OE` + seasonal `U` + area type (N/S/M) + area (7) +
  * industry (6; `000000` = cross-industry) + occupation (6, no hyphen) + datatype (2) = 25 chars.
  * Example: `OEUN000000000000029207213` = national, cross-industry, 29-2072, annual median.
  */

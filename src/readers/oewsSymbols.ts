@@ -1,5 +1,5 @@
 /**
- * BLS OEWS cell symbols (bls.md §2, §3), decoded in one place for both OEWS readers:
+ * BLS OEWS cell symbols (docs/bls.md §2, §3), decoded in one place for both OEWS readers:
  * `*` wage not available, `**` employment not available, `#` at or above the top code (xlsx);
  * `-` with footnote 5 (top-coded) or 8 / anything else (not released) in the flat files, whose
  * numbers are plain digits (a `1,234` there is invalid, where a workbook cell may carry separators).

@@ -37,7 +37,7 @@ export interface OewsReadResult {
   estimates: OewsEstimateTable;
 }
 
-/** Top codes by release year (bls.md §2): May 2022–2024 $115.00/$239,200; May 2020–2021 $100.00/$208,000. */
+/** Top codes by release year (docs/bls.md §2): May 2022–2024 $115.00/$239,200; May 2020–2021 $100.00/$208,000. */
 export function topCodeFor(year: number): { annual: number; hourly: number } {
   return year >= 2022 ? { annual: 239_200, hourly: 115 } : { annual: 208_000, hourly: 100 };
 }

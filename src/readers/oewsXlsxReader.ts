@@ -1,6 +1,6 @@
 /**
  * BLS OEWS yearly workbooks (`oesm24nat.zip` → `national_M2024_dl.xlsx`, state, metro and all-data files;
- * bls.md §2) → one decoded estimate per (area, occupation, O_GROUP). Streams rows with exceljs's
+ * docs/bls.md §2) → one decoded estimate per (area, occupation, O_GROUP). Streams rows with exceljs's
  * WorkbookReader, so the ≈80 MB all-data workbook does not sit in memory; columns are found by name
  * (May 2020 lacks PCT_RPT, which is not read). Every row is validated; a bad row is rejected with its
  * row number, column, expectation and value, and the rest continue.
@@ -181,7 +181,7 @@ const rowSchema = z.object({
 type ParsedRow = z.infer<typeof rowSchema>;
 
 export interface OewsWorkbookResult extends OewsReadResult {
-  /** The release's top code (bls.md §2), for reading `topCoded`. */
+  /** The release's top code (docs/bls.md §2), for reading `topCoded`. */
   topCode: { annual: number; hourly: number };
   /** Workbook file name (inner zip entry), as used in rejects. */
   file: string;

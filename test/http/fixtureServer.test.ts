@@ -3,6 +3,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureServer, startFixtureServer } from '../../src/offline/fixtureServer.js';
+import { waitFor } from '../support/waitFor.js';
 import { tempDir } from './support.js';
 
 let server: FixtureServer;
@@ -139,7 +140,7 @@ describe('fixture server faults and routes', () => {
     const other = await startFixtureServer({ root: root.dir });
     other.inject('/a.csv', { kind: 'hang' });
     const pending = request(`${other.url}/a.csv`).catch((e: unknown) => e);
-    while (other.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => other.requests.length > 0, 'the request to reach the server');
     await other.close();
     expect(await pending).toBeInstanceOf(Error);
     expect(other.requests[0]!.status).toBe(0);

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/errors.js';
 import type { AttemptEvent } from '../../src/http/httpClient.js';
+import { abortableSleep } from '../../src/http/retryPolicy.js';
 import { type FixtureServer, startFixtureServer } from '../../src/offline/fixtureServer.js';
+import { waitFor } from '../support/waitFor.js';
 import { TEST_USER_AGENT, tempDir, testClient } from './support.js';
 
 const FILE = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `${i % 10}`).join(''));
@@ -195,7 +197,7 @@ describe('HttpClient.request retries', () => {
     const { http } = testClient({ headersTimeoutMs: 60_000, maxAttempts: 1 });
     server.inject('/data.txt', { kind: 'hang' });
     const pending = http.request(`${server.url}/data.txt`).catch((e: unknown) => e);
-    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => server.requests.length > 0, 'the request to reach the server');
     await http.destroy();
     const err = await pending;
     expect(err).toBeInstanceOf(Error);
@@ -231,9 +233,17 @@ describe('HttpClient.request retries', () => {
   });
 
   it('stops retrying when the caller aborts during the backoff wait', async () => {
-    // Real (default) sleep with a long delay: only the abort can end the wait.
+    // The real abortable sleep with a long delay (only the abort can end the wait), signalling when
+    // the backoff wait has begun: the abort lands inside it.
+    let waiting!: () => void;
+    const inBackoff = new Promise<void>((r) => {
+      waiting = r;
+    });
     const { http } = testClient({
-      sleep: undefined,
+      sleep: (ms, signal) => {
+        waiting();
+        return abortableSleep(ms, signal);
+      },
       retryBaseDelayMs: 60_000,
       retryMaxDelayMs: 60_000,
       random: () => 1,
@@ -243,9 +253,7 @@ describe('HttpClient.request retries', () => {
     const pending = http
       .request(`${server.url}/data.txt`, { signal: controller.signal })
       .catch((e: unknown) => e);
-    while (server.requests.length === 0 || server.requests[0]!.status === 0) {
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await inBackoff;
     controller.abort(new Error('shutting down'));
     const err = await pending;
     await http.close();

@@ -1,4 +1,4 @@
-/** The real upstream files pass the content checks and hash to the figures in shared/data/README.md. */
+/** The real upstream files pass the content checks and hash to the figures in docs/real-files.md. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -21,7 +21,7 @@ const epochOf = (r: {
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 const band = (s: number) => (s >= 20 ? 'Strong' : s >= 12 ? 'Moderate' : 'Weak');
 
-describe('epoch-rule-1: the worked examples of epoch-rule.md (O*NET 29.2 titles and job zones)', () => {
+describe('epoch-rule-1: the worked examples of docs/epoch-rule.md (O*NET 29.2 titles and job zones)', () => {
   const examples = [
     ['29-2072.00', 'Medical Records Specialists', 'healthcare-technical', 3, '3 4 4 2 2', 15, 'Moderate'],
     ['15-1252.00', 'Software Developers', 'technology', 4, '2 1 5 5 2', 15, 'Moderate'],

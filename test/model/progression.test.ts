@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProgressionLevel } from '../../src/model/occupation.js';
 import { careerProgression } from '../../src/model/progression.js';
 
-// 29-2072 Medical Records Specialists, OEWS May 2023 national annual percentiles (product.md).
+// 29-2072 Medical Records Specialists, OEWS May 2023 national annual percentiles (docs/resilience-v2.md, "Career progression").
 const may2023 = { p10: 35_080, p25: 39_620, median: 48_780, p75: 61_960, p90: 77_810 };
 const TOP_CODE = 239_200;
 

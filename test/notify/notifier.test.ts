@@ -193,10 +193,16 @@ describe('change events', () => {
   it('never lets a dead webhook hold up the publish; deliveries stop at the overall deadline', async () => {
     const hung = await receiver(['hang']);
     closers.push(hung.close);
+    // The deadline's timer is the test's: it fires when the test says, not after wall-clock time.
+    const deadlines: { fire: () => void; ms: number }[] = [];
     const n = notifier({
       webhookUrls: [hung.url, 'http://127.0.0.1:9/refused'],
-      webhook: { secret: SECRET, timeoutMs: 60_000, maxAttempts: 100, baseDelayMs: 20, maxDelayMs: 50 },
+      webhook: { secret: SECRET, timeoutMs: 60_000, maxAttempts: 100_000, baseDelayMs: 20, maxDelayMs: 50 },
       deliveryDeadlineMs: 500,
+      startDeadline: (fire, ms) => {
+        deadlines.push({ fire, ms });
+        return () => undefined;
+      },
     });
     const store = new SnapshotStore({ dir: storeDir() });
     const result = await store.publish(candidate(occupations(5)), { gates, notifier: n });
@@ -204,6 +210,8 @@ describe('change events', () => {
     expect(result.status).toBe('published');
     expect(n.pendingDeliveries).toBe(1);
     expect(await store.latestId()).toBe(result.status === 'published' ? result.snapshotId : null);
+    expect(deadlines.map((d) => d.ms)).toEqual([500]);
+    deadlines[0]!.fire();
     const results = await n.idle();
     expect(results.map((x) => x.delivered)).toEqual([false, false]);
     const log = await readDeliveryLog(deliveriesFile());

@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(SHARED_ONET))('O*NET 29.2 real files through the ref
     await h?.close();
   });
 
-  it('gives 29-2072 the figures of shared/data/README.md', () => {
+  it('gives 29-2072 the figures of docs/real-files.md', () => {
     const mrs = recs.get('29-2072')!;
     expect(mrs.onet).toEqual({
       release: '29.2',
@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(SHARED_ONET))('O*NET 29.2 real files through the ref
     expect(tech).toHaveLength(111);
     expect(tech.filter((t) => t.hot)).toHaveLength(24);
     expect(tech.filter((t) => t.category === 'Medical software')).toHaveLength(40);
-    // The README and the issue say none are In Demand; the 29.2 file marks these five "Y".
+    // An earlier description of these files said none are In Demand; the 29.2 file marks these five "Y".
     expect(
       tech
         .filter((t) => t.inDemand)

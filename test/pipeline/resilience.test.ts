@@ -44,7 +44,7 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('scores 29-2072 exactly as the reference page, its human advantage from the rule (no EPOCH_URL), with May 2024 progression bands', {
+  it('scores 29-2072 exactly as the careers site publishes it, its human advantage from the rule (no EPOCH_URL), with May 2024 progression bands', {
     timeout: 180_000,
   }, async () => {
     const config = loadConfig({
@@ -105,7 +105,7 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
           },
         },
       });
-      // The other worked examples of epoch-rule.md, through the real O*NET 29.2 titles and zones.
+      // The other worked examples of docs/epoch-rule.md, through the real O*NET 29.2 titles and zones.
       const sums = Object.fromEntries(
         ['15-1252', '29-1141', '43-4171', '11-2022', '41-9012', '11-1011', '53-3032'].map((soc) => [
           soc,
@@ -133,7 +133,7 @@ describe.skipIf(!haveReal)('resilience and progression from the real upstream fi
         titleSource: 'soc',
       });
       const scoring = summary.quality.scoring!;
-      // Measured on these files (reported in the issue's note): every occupation with an exposure
+      // Measured on these files (quoted in the README's "Human-advantage (EPOCH) ratings"): every occupation with an exposure
       // row and projections is scored; the rest are counted by cause.
       expect({
         scored: scoring.scored,

@@ -82,7 +82,7 @@ describe.skipIf(!existsSync(REAL_EP))('readEpWorkbook on the real 2024–34 work
     });
   });
 
-  it('matches the other figures quoted in bls.md', () => {
+  it('matches the other figures quoted in docs/bls.md', () => {
     expect(row(result, '15-1252')).toMatchObject({
       employmentBase: 1_693_800,
       employmentTarget: 1_961_400,

@@ -73,7 +73,7 @@ const ALL_DATATYPES = [
   '17',
 ];
 
-/** 29-2072 national May 2024 (bls.md §6), with its RSEs, jobs per 1,000 and LQ. */
+/** 29-2072 national May 2024 (docs/bls.md §6), with its RSEs, jobs per 1,000 and LQ. */
 const MEDICAL_RECORDS: Record<string, string> = {
   '01': '187910',
   '02': '0.8',

@@ -1,6 +1,6 @@
 /**
  * epoch-rule-1: the deterministic human-advantage rule behind the careers site's published EPOCH
- * ratings (reference: epoch-rule.md). Data only; change nothing here — put a changed rule in a new
+ * ratings (docs/epoch-rule.md). Data only; change nothing here — put a changed rule in a new
  * version file and register it beside this one.
  */
 import type { EpochRuleDefinition } from './types.js';
@@ -8,7 +8,7 @@ import type { EpochRuleDefinition } from './types.js';
 export const EPOCH_RULE_1: EpochRuleDefinition = {
   version: 'epoch-rule-1',
   title: 'Career-category defaults adjusted by O*NET job zone and title keywords',
-  origin: 'American Dream Jobs EPOCH rating rule (MIT licence), as stated in epoch-rule.md',
+  origin: 'American Dream Jobs EPOCH rating rule (MIT licence), as stated in docs/epoch-rule.md',
   ratingScale: { min: 1, max: 5 },
   dimensionOrder: ['empathy', 'presence', 'opinion', 'creativity', 'hope'],
   category: {

@@ -1,5 +1,5 @@
 /**
- * The shape of a human-advantage (EPOCH) rule (epoch-rule.md): career category mapping, defaults per
+ * The shape of a human-advantage (EPOCH) rule (docs/epoch-rule.md): career category mapping, defaults per
  * category, job-zone adjustment, title keyword rows and clamping, as data validated here — so the
  * engine that applies it never changes when a new rule version is added.
  */

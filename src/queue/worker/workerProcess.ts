@@ -53,6 +53,26 @@ export interface WorkerProcessOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/**
+ * Resolves when `orderly` does or once `deadlineMs` has passed, whichever comes first; `onDeadline`
+ * runs only when the deadline comes first.
+ */
+export function stopWithin(
+  orderly: Promise<void>,
+  deadlineMs: number,
+  onDeadline: () => void,
+): Promise<void> {
+  let finished = false;
+  return Promise.race([
+    orderly.then(() => {
+      finished = true;
+    }),
+    sleep(deadlineMs).then(() => {
+      if (!finished) onDeadline();
+    }),
+  ]);
+}
+
 export async function startWorkerProcess(
   config: Config,
   log: Logger,
@@ -180,18 +200,15 @@ export async function startWorkerProcess(
   });
 
   const stop = (reason = 'stop requested'): Promise<void> => {
-    stopping ??= Promise.race([
-      orderlyStop(reason),
-      // Whatever hangs (a Redis that does not answer makes every close wait), the process stops
-      // within SHUTDOWN_TIMEOUT; BullMQ's stalled-job check recovers what was not handed back.
-      sleep(config.SHUTDOWN_TIMEOUT).then(() => {
-        log.warn(
-          { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT },
-          'shutdown did not complete within SHUTDOWN_TIMEOUT (Redis not answering?); stopping anyway — unfinished jobs are recovered as stalled by another worker',
-        );
-        redis.disconnect();
-      }),
-    ]).then(() => resolveClosed());
+    // Whatever hangs (a Redis that does not answer makes every close wait), the process stops
+    // within SHUTDOWN_TIMEOUT; BullMQ's stalled-job check recovers what was not handed back.
+    stopping ??= stopWithin(orderlyStop(reason), config.SHUTDOWN_TIMEOUT, () => {
+      log.warn(
+        { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT },
+        'shutdown did not complete within SHUTDOWN_TIMEOUT (Redis not answering?); stopping anyway — unfinished jobs are recovered as stalled by another worker',
+      );
+      redis.disconnect();
+    }).then(() => resolveClosed());
     return stopping;
   };
 

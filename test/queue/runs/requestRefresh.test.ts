@@ -9,6 +9,7 @@ import {
   requestRefresh,
 } from '../../../src/queue/runs/requestRefresh.js';
 import { QUEUES } from '../../../src/queue/wiring/names.js';
+import { waitFor } from '../../support/waitFor.js';
 import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const redisUrl = inject('redisUrl');
@@ -57,10 +58,10 @@ describe('asking for a refresh', () => {
       { connection: { url: redisUrl }, prefix: h.prefix },
     );
     try {
-      for (let i = 0; i < 100; i++) {
-        if (((await p.queues.refresh.getJobCounts('failed')).failed ?? 0) >= 4) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        async () => ((await p.queues.refresh.getJobCounts('failed')).failed ?? 0) >= 4,
+        'the fetch and its parents to fail',
+      );
     } finally {
       await bare.close();
     }

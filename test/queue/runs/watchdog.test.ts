@@ -6,6 +6,7 @@ import { silentLogger } from '../../../src/log.js';
 import { freshnessDecision } from '../../../src/queue/runs/freshness.js';
 import type { JobIO } from '../../../src/queue/worker/jobDeps.js';
 import { startWorkerProcess, type WorkerProcess } from '../../../src/queue/worker/workerProcess.js';
+import { waitFor } from '../../support/waitFor.js';
 import { type QueueHarness, queueHarness } from '../support/harness.js';
 
 const H = 3_600_000;
@@ -73,11 +74,10 @@ describe('the freshness watchdog job', () => {
     });
     const runs = worker.deps.runs;
     let catchUp: string | undefined;
-    for (let i = 0; i < 100 && !catchUp; i++) {
+    await waitFor(async () => {
       catchUp = (await runs.list(5)).find((r) => r.trigger === 'catch-up')?.runId;
-      if (!catchUp) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(catchUp).toBeDefined();
+      return catchUp !== undefined;
+    }, 'the start-up watchdog to enqueue a catch-up run');
     expect((await h.waitForRun(catchUp!)).status).toBe('published');
 
     // Latest is now fresh: the next check leaves things alone.

@@ -32,15 +32,18 @@ describe.skipIf(!redisServerOnPath())('a worker whose Redis has gone away', () =
     await producer.close();
     await redis.stop();
 
-    const sent = Date.now();
     worker.signal('SIGTERM');
     const exit = await worker.exited;
-    const tookMs = Date.now() - sent;
     held.release();
     expect(exit.code).toBe(0);
-    // 4 s of SHUTDOWN_TIMEOUT plus process exit; it used to take more than 50 s with 30 s.
-    expect(tookMs).toBeLessThan(4_000 + 3_000);
-    expect(worker.lines.join('\n')).toMatch(/shutdown did not complete within SHUTDOWN_TIMEOUT/);
+    // With Redis gone every close hangs: the worker stopped because its 4 s SHUTDOWN_TIMEOUT deadline
+    // fired (it used to hang well past it). The deadline's own timing is tested on a fake clock in
+    // workerProcess.test.ts.
+    const deadline = worker.lines
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; shutdownTimeoutMs?: number })
+      .find((l) => l.msg.startsWith('shutdown did not complete within SHUTDOWN_TIMEOUT'));
+    expect(deadline?.shutdownTimeoutMs).toBe(4_000);
   }, 60_000);
 
   it.each([

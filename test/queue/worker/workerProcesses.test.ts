@@ -6,6 +6,7 @@
 import { Job } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { jobIds } from '../../../src/queue/wiring/names.js';
+import { waitFor } from '../../support/waitFor.js';
 import { runCli } from '../support/cli.js';
 import { type QueueHarness, queueHarness } from '../support/harness.js';
 
@@ -22,14 +23,6 @@ afterEach(async () => {
   await h.close();
 });
 
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('worker processes sharing one Redis', () => {
   it('two workers and a trigger publish one snapshot; a trigger while it runs gets the same run id', async () => {
     const held = h.proxy.hold(EP_FILE);
@@ -43,7 +36,7 @@ describe('worker processes sharing one Redis', () => {
     expect(again).toEqual({ runId: first.runId, created: false, status: 'running' });
     // The CLI, asked while the run is under way, follows that run (--wait) to its end.
     const cli = runCli(['trigger', '--wait'], h.env());
-    await until(() => cli.output().stdout.includes(first.runId), 'the CLI to print the run id');
+    await waitFor(() => cli.output().stdout.includes(first.runId), 'the CLI to print the run id');
     expect(cli.output().stderr).toMatch(/already running/);
 
     held.release();
@@ -81,7 +74,9 @@ describe('worker processes sharing one Redis', () => {
     expect(await h.store().listIds()).toHaveLength(1);
   }, 90_000);
 
-  it('SIGTERM during a stage: the worker hands the job back and exits 0 in time; the other worker completes the run', async () => {
+  // "In time" is the worker's own SHUTDOWN_TIMEOUT deadline (tested on a fake clock in
+  // workerProcess.test.ts); here the held download can only end by that budget, which the log shows.
+  it('SIGTERM during a stage: the worker hands the job back within its shutdown budget and exits 0; the other worker completes the run', async () => {
     const held = h.proxy.hold(EP_FILE);
     const workers = await Promise.all([
       h.spawnWorker({ SHUTDOWN_TIMEOUT: '3s' }),
@@ -94,13 +89,21 @@ describe('worker processes sharing one Redis', () => {
     const holder = workers.find((w) => w.name === job?.processedBy);
     expect(holder).toBeDefined();
 
-    const t0 = Date.now();
     holder!.signal('SIGTERM');
     const exit = await holder!.exited;
     expect(exit.code).toBe(0);
-    // Bounded by SHUTDOWN_TIMEOUT (3 s) plus process exit; generous for a loaded machine.
-    expect(Date.now() - t0).toBeLessThan(3_000 + 4_000);
-    expect(holder!.lines.some((l) => l.includes('returned to the queue at shutdown'))).toBe(true);
+    // The download is held until after the exit: the stop waited its budget (most of the 3 s), then
+    // handed the job back, in that order.
+    const shutdown = holder!.lines
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; waitMs?: number })
+      .filter((l) => /^stopping|did not finish in time|returned to the queue at shutdown/.test(l.msg));
+    expect(shutdown.map((l) => l.msg)).toEqual([
+      'stopping: taking no new jobs, waiting for active jobs',
+      'active jobs did not finish in time: returning them to the queue',
+      'active job returned to the queue at shutdown',
+    ]);
+    expect(shutdown[0]!.waitMs).toBeLessThan(3_000);
     held.release();
 
     const run = await h.waitForRun(runId, 60_000);

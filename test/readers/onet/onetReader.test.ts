@@ -8,7 +8,7 @@ import { RejectCollector } from '../../../src/validate/rejects.js';
 import { SHARED_ONET, zipOnetFolder } from '../../support/onetArchive.js';
 
 describe.skipIf(!existsSync(SHARED_ONET))('O*NET reader on the real 29.2 files (../shared/data/onet)', () => {
-  it('reads 29-2072.00 with the figures of shared/data/README.md and the release from Read Me.txt', async () => {
+  it('reads 29-2072.00 with the figures of docs/real-files.md and the release from Read Me.txt', async () => {
     const rejects = new RejectCollector();
     const data = await readOnetArchive({ path: zipOnetFolder(SHARED_ONET) }, rejects);
     expect(data.release).toBe('29.2');
@@ -34,7 +34,7 @@ describe.skipIf(!existsSync(SHARED_ONET))('O*NET reader on the real 29.2 files (
     expect(mrs.technologySkills.filter((t) => t.hot).map((t) => t.example)).toEqual(
       expect.arrayContaining(['Epic Systems', 'MEDITECH software']),
     );
-    // shared/data/README.md and the issue say "none In Demand", but the published file marks five
+    // An earlier description of these files said "none In Demand", but the published file marks five
     // rows of 29-2072.00 "Y" in its "In Demand" column: the reader reports what the file says.
     expect(
       mrs.technologySkills

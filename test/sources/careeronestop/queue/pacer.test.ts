@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { abortableSleep } from '../../../../src/http/retryPolicy.js';
 import {
   careeronestopJobLimiter,
   PACING_MARGIN,
@@ -15,6 +16,12 @@ afterAll(async () => {
   await clients[0]?.del(key);
   for (const c of clients) c.disconnect();
 });
+
+/** Redis's clock in ms, as the pacer's scripts read it. */
+async function redisNow(redis: Redis): Promise<number> {
+  const [sec, usec] = await redis.time();
+  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+}
 
 function client(): Redis {
   const c = new Redis(redisUrl);
@@ -50,23 +57,54 @@ describe('the fleet-wide CareerOneStop pacer', () => {
     });
   });
 
-  it('holds every taker back after a 429 for the Retry-After time', async () => {
+  it("holds every taker back after a 429 until the Retry-After time has passed (on Redis's clock)", async () => {
     const k2 = `${key}:pause`;
-    const pacer = new RedisPacer(client(), k2, 100);
-    await pacer.pause(400);
-    const t0 = Date.now();
-    await pacer.take();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
-    await clients[0]!.del(k2);
+    const redis = client();
+    // A recording sleep: what is checked is how long the pacer tells each taker to wait, not how
+    // long a loaded machine took to run it.
+    const waits: number[] = [];
+    const recordWait = async (ms: number) => {
+      waits.push(ms);
+    };
+    const pacers = [
+      new RedisPacer(redis, k2, 100, recordWait),
+      new RedisPacer(client(), k2, 100, recordWait),
+    ];
+    await pacers[0]!.pause(60_000);
+    const pauseEnd = Number(await redis.get(k2));
+    const before = await redisNow(redis);
+    for (const p of pacers) await p.take();
+    const after = await redisNow(redis);
+    // Each take ran on Redis between `before` and `after`, and was told to wait until its slot: the
+    // first the end of the pause, the second one interval later.
+    const interval = Math.ceil(10 * PACING_MARGIN);
+    expect(waits).toHaveLength(2);
+    waits.forEach((ms, k) => {
+      const slot = pauseEnd + k * interval;
+      expect(ms, `taker ${k}`).toBeGreaterThanOrEqual(slot - after);
+      expect(ms, `taker ${k}`).toBeLessThanOrEqual(slot - before);
+    });
+    expect(pauseEnd - after).toBeGreaterThan(50_000);
+    await redis.del(k2);
   });
 
   it('gives up waiting when the job is aborted', async () => {
     const k3 = `${key}:abort`;
-    const pacer = new RedisPacer(client(), k3, 100);
+    let waiting!: () => void;
+    const inWait = new Promise<void>((r) => {
+      waiting = r;
+    });
+    // The real abortable sleep, signalling when the taker has started to wait.
+    const pacer = new RedisPacer(client(), k3, 100, (ms, signal) => {
+      waiting();
+      return abortableSleep(ms, signal);
+    });
     await pacer.pause(5_000);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('shutdown')), 20);
-    await expect(pacer.take(controller.signal)).rejects.toThrow('shutdown');
+    const taking = pacer.take(controller.signal);
+    await inWait;
+    controller.abort(new Error('shutdown'));
+    await expect(taking).rejects.toThrow('shutdown');
     await clients[0]!.del(k3);
   });
 
