@@ -9,7 +9,7 @@ import { decodeReadOutput } from '../src/queue/handOver/readHandOver.js';
 import { loadArtifacts, stageResult } from '../src/queue/handOver/stageResults.js';
 import { jobIds } from '../src/queue/wiring/names.js';
 import type { JobHandler } from '../src/queue/worker/jobDeps.js';
-import type { CareerOneStopHandOver, CareerOneStopStageResult } from './careeronestop.js';
+import type { CareerOneStopHandOver, CareerOneStopStageResult } from './careerOneStop.js';
 import type { ReadValidateResult } from './readValidate.js';
 
 export interface BuildScoreResult {

@@ -3,8 +3,8 @@
 import { JOB } from '../src/queue/wiring/names.js';
 import type { JobHandlers } from '../src/queue/worker/processor.js';
 import { buildScoreJob } from './buildScore.js';
-import { careeronestopStageJob } from './careeronestop.js';
-import { careeronestopOccupationJob } from './careeronestopOccupation.js';
+import { careerOneStopStageJob } from './careerOneStop.js';
+import { careerOneStopOccupationJob } from './careerOneStopOccupation.js';
 import { fetchSourceJob } from './fetchSource.js';
 import { freshnessWatchdogJob } from './freshnessWatchdog.js';
 import { publishJob } from './publish.js';
@@ -14,8 +14,8 @@ import { scheduledRefreshJob } from './scheduledRefresh.js';
 export const JOB_HANDLERS: JobHandlers = {
   [JOB.fetch]: fetchSourceJob,
   [JOB.read]: readValidateJob,
-  [JOB.careeronestop]: careeronestopStageJob,
-  [JOB.careeronestopOccupation]: careeronestopOccupationJob,
+  [JOB.careeronestop]: careerOneStopStageJob,
+  [JOB.careerOneStopOccupation]: careerOneStopOccupationJob,
   [JOB.build]: buildScoreJob,
   [JOB.publish]: publishJob,
   [JOB.scheduledRefresh]: scheduledRefreshJob,

@@ -255,9 +255,9 @@ export function buildOccupationRecords(input: BuildInput): {
       count(scoring.byClassification, rec.resilience.classification ?? 'unknown');
     }
 
-    const c1s = input.careeronestop?.get(soc);
-    if (c1s) {
-      const { sourceStatus, missing: why, ...fields } = c1s;
+    const careerOneStop = input.careeronestop?.get(soc);
+    if (careerOneStop) {
+      const { sourceStatus, missing: why, ...fields } = careerOneStop;
       Object.assign(rec, fields);
       rec.sourceStatus.careeronestop = sourceStatus;
       Object.assign(rec.missing, why);
@@ -274,11 +274,11 @@ export function buildOccupationRecords(input: BuildInput): {
     }
     if (!rec.video) {
       rec.video = null;
-      const reason = c1s
-        ? (c1s.missing?.video ?? `CareerOneStop gives no career video for ${soc}`)
+      const reason = careerOneStop
+        ? (careerOneStop.missing?.video ?? `CareerOneStop gives no career video for ${soc}`)
         : rec.missing.careeronestop;
       rec.missing.video = reason ?? 'no CareerOneStop career video';
-      noteMissing('video', soc, c1s ? 'no CareerOneStop career video' : 'no CareerOneStop result');
+      noteMissing('video', soc, careerOneStop ? 'no CareerOneStop career video' : 'no CareerOneStop result');
     }
 
     const group = onetGroups?.get(soc);

@@ -117,17 +117,17 @@ async function fingerprint(
   socs: readonly string[],
   withFetchTimes = false,
 ): Promise<{ fingerprint: string; oldestFetch: string | null } | null> {
-  const c1s = config.sources.includes('careeronestop')
+  const careerOneStopInputs = config.sources.includes('careeronestop')
     ? await careerOneStopState(config, socs, withFetchTimes)
     : { hash: '', oldestFetch: null };
-  if (!c1s) return null;
+  if (!careerOneStopInputs) return null;
   const value = canonicalJson({
     format: FORMAT,
     settings: settingsHash(config, codeVersion),
     artifacts: artifactList(artifacts),
-    careerOneStop: { socs, entries: c1s.hash },
+    careerOneStop: { socs, entries: careerOneStopInputs.hash },
   });
-  return { fingerprint: sha256(value), oldestFetch: c1s.oldestFetch };
+  return { fingerprint: sha256(value), oldestFetch: careerOneStopInputs.oldestFetch };
 }
 
 async function readRecord(cacheDir: string): Promise<InputsRecord | null> {

@@ -124,13 +124,15 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
     await timed('checks', () => checkSources(ctx, parsed, latestState));
 
     let careeronestop: CareerOneStopInput | null = null;
-    const c1sSocs = ctx.config.sources.includes('careeronestop') ? careerOneStopSocs(parsed.bundle) : [];
+    const socsForCareerOneStop = ctx.config.sources.includes('careeronestop')
+      ? careerOneStopSocs(parsed.bundle)
+      : [];
     if (ctx.config.sources.includes('careeronestop')) {
       careeronestop = await timed('careeronestop', () =>
         runCareerOneStop(
           { http: ctx.http, config: ctx.config, log: ctx.log, now: ctx.now },
           {
-            socs: c1sSocs,
+            socs: socsForCareerOneStop,
             force: opts.refetch ?? false,
             runId: opts.runId,
             ...(opts.onProgress
@@ -143,7 +145,7 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
         ),
       );
     }
-    const c1sComplete = careeronestop ? careerOneStopComplete(careeronestop) : true;
+    const careerOneStopIsComplete = careeronestop ? careerOneStopComplete(careeronestop) : true;
 
     const built = await timed('build', () =>
       buildCandidate(ctx, {
@@ -163,7 +165,11 @@ export async function runRefresh(outer: RunContext, opts: RefreshOptions): Promi
       publishCandidate(ctx, built, { force: opts.force ?? false, notifier: ctx.notifier }),
     );
     if (outcome.status === 'published' || outcome.status === 'unchanged') {
-      const run = { artifacts, careerOneStopSocs: c1sSocs, careerOneStopComplete: c1sComplete };
+      const run = {
+        artifacts,
+        careerOneStopSocs: socsForCareerOneStop,
+        careerOneStopComplete: careerOneStopIsComplete,
+      };
       await rememberInputs(noChange, run, outcome.snapshotId!).catch((err: unknown) =>
         ctx.log.warn({ err: errorMessage(err) }, 'could not record the inputs for the no-change check'),
       );

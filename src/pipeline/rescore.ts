@@ -96,10 +96,10 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
     current = 'build';
     t0 = performance.now();
     const previous = await ctx.store.records(fromId);
-    const hadC1s = previous.some(
+    const hadCareerOneStop = previous.some(
       (r) => r.sourceStatus.careeronestop && r.sourceStatus.careeronestop.status !== 'skipped',
     );
-    const c1s = hadC1s
+    const careerOneStopFields = hadCareerOneStop
       ? new Map<string, CareerOneStopFields>(
           previous.map((r) => [
             r.soc,
@@ -117,8 +117,8 @@ export async function runRescore(ctx: RunContext, opts: RescoreOptions): Promise
           ]),
         )
       : null;
-    if (hadC1s) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
-    const built = buildRecords(rctx, read.bundle, c1s, {
+    if (hadCareerOneStop) rctx.config.sources = [...rctx.config.sources, 'careeronestop'];
+    const built = buildRecords(rctx, read.bundle, careerOneStopFields, {
       methodologyVersion: methodology,
       ...(opts.epochRule ? { epochRuleVersion: opts.epochRule } : {}),
     });

@@ -145,8 +145,8 @@ export function careerOneStopSocs(bundle: SourceBundle): string[] {
 }
 
 /** True when every CareerOneStop record is current: the no-change shortcut may rely on them. */
-export function careerOneStopComplete(c1s: CareerOneStopInput): boolean {
-  const q = c1s.quality;
+export function careerOneStopComplete(input: CareerOneStopInput): boolean {
+  const q = input.quality;
   return !q.stopped && q.records.failed === 0 && q.records.stale === 0;
 }
 
@@ -212,7 +212,7 @@ export function buildCandidate(
   },
 ): BuiltCandidate {
   const { read, careeronestop } = input;
-  const c1s = careeronestop
+  const careerOneStopFields = careeronestop
     ? new Map(
         Object.entries(careeronestop.fields).map(([soc, f]): [string, CareerOneStopFields] => [
           soc,
@@ -220,7 +220,7 @@ export function buildCandidate(
         ]),
       )
     : null;
-  const built = buildRecords(ctx, read.bundle, c1s);
+  const built = buildRecords(ctx, read.bundle, careerOneStopFields);
   return {
     candidate: {
       records: built.records,

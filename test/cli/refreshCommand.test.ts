@@ -53,8 +53,8 @@ describe('careerdata refresh (command line)', { timeout: 180_000 }, () => {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { runId?: string; msg: string });
-    const c1s = logs.find((l) => l.msg.startsWith('CareerOneStop:'));
-    expect(c1s?.runId).toBe(last.runId);
+    const careerOneStopLine = logs.find((l) => l.msg.startsWith('CareerOneStop:'));
+    expect(careerOneStopLine?.runId).toBe(last.runId);
     expect(logs.filter((l) => l.msg === 'artifact fetched').every((l) => l.runId === last.runId)).toBe(true);
 
     // CareerOneStop credentials never reach anything the run wrote: snapshots, cache, run records, logs.

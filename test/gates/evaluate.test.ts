@@ -133,13 +133,13 @@ describe('quality gates', () => {
       quality({
         oews: { read: 1000, rejected: 20 },
         ep: { read: 100, rejected: 3 },
-        c1s: { read: 0, rejected: 0 },
+        careeronestop: { read: 0, rejected: 0 },
       }),
     );
     const bySource = Object.fromEntries(
       r.checks.filter((c) => c.name === 'rejected_share').map((c) => [c.source, c.status]),
     );
-    expect(bySource).toEqual({ oews: 'pass', ep: 'fail', c1s: 'skip' });
+    expect(bySource).toEqual({ oews: 'pass', ep: 'fail', careeronestop: 'skip' });
     expect(describeFailures(r)).toEqual([
       'ep: 3 of 100 rows rejected (3.0 %), more than the allowed 2.0 % (MAX_REJECTED_SHARE)',
     ]);

@@ -138,11 +138,11 @@ export function sourceRows(
       stateDetail: failed ? failed : age > maxAgeMs ? `fetched ${ago(age)} ago` : '',
     });
   }
-  const c1s = latest.quality.careeronestop as
+  const careerOneStop = latest.quality.careeronestop as
     | { records?: Record<string, number>; stopped?: string }
     | undefined;
-  if (c1s?.records) {
-    const r = c1s.records;
+  if (careerOneStop?.records) {
+    const r = careerOneStop.records;
     const stale = (r.stale ?? 0) + (r.failed ?? 0);
     rows.push({
       source: 'careeronestop',
@@ -155,8 +155,9 @@ export function sourceRows(
       read: Object.values(r).reduce((n, v) => n + v, 0),
       kept: (r.fresh ?? 0) + (r.reused ?? 0),
       rejected: null,
-      state: c1s.stopped ? 'failed' : stale > 0 ? 'stale' : 'fresh',
-      stateDetail: c1s.stopped ?? (stale > 0 ? `${stale} occupation(s) served from older data` : ''),
+      state: careerOneStop.stopped ? 'failed' : stale > 0 ? 'stale' : 'fresh',
+      stateDetail:
+        careerOneStop.stopped ?? (stale > 0 ? `${stale} occupation(s) served from older data` : ''),
     });
   }
   return rows;

@@ -78,8 +78,8 @@ export function progressEvents(run: RunRecord, seen: Map<string, string>): strin
     const c = run.careeronestop;
     // CareerOneStop progress in tenths, not one line per occupation.
     const tenth = String(Math.floor(((c.done + c.failed) * 10) / c.total));
-    if (seen.get('#c1s') !== tenth) {
-      seen.set('#c1s', tenth);
+    if (seen.get('#careerOneStop') !== tenth) {
+      seen.set('#careerOneStop', tenth);
       lines.push(`${stamp}   careeronestop ${c.done} done, ${c.failed} failed of ${c.total}`);
     }
   }

@@ -123,12 +123,20 @@ export class RunStore implements RunHistory {
     await this.redis.eval(STAGE, 1, this.keys.run(runId), `stage:${stage}`, JSON.stringify(full), '');
   }
 
-  async careeronestopPlanned(runId: string, total: number): Promise<void> {
-    await this.redis.hset(this.keys.run(runId), 'c1s:total', total, 'c1s:done', 0, 'c1s:failed', 0);
+  async careerOneStopPlanned(runId: string, total: number): Promise<void> {
+    await this.redis.hset(
+      this.keys.run(runId),
+      'careerOneStop:total',
+      total,
+      'careerOneStop:done',
+      0,
+      'careerOneStop:failed',
+      0,
+    );
   }
 
-  async careeronestopCounted(runId: string, what: 'done' | 'failed'): Promise<void> {
-    await this.redis.hincrby(this.keys.run(runId), `c1s:${what}`, 1);
+  async careerOneStopCounted(runId: string, what: 'done' | 'failed'): Promise<void> {
+    await this.redis.hincrby(this.keys.run(runId), `careerOneStop:${what}`, 1);
   }
 
   /** Finish the run once; true for the caller that finished it (and so must announce it). */
@@ -149,7 +157,7 @@ export class RunStore implements RunHistory {
 
   /** An embedded run (`careerdata refresh` with REDIS_URL set), recorded whole once it has ended. */
   async recordFinished(run: RunRecord): Promise<void> {
-    const { status, startedAt, finishedAt, stages, outcome, careeronestop: _c1s, ...meta } = run;
+    const { status, startedAt, finishedAt, stages, outcome, careeronestop: _careerOneStop, ...meta } = run;
     const key = this.keys.run(run.runId);
     const fields: (string | number)[] = ['meta', JSON.stringify(meta), 'status', status];
     if (startedAt) fields.push('startedAt', startedAt);
@@ -189,7 +197,7 @@ export function parseRun(h: Record<string, string>): RunRecord | null {
   for (const [field, value] of Object.entries(h)) {
     if (field.startsWith('stage:')) stages[field.slice('stage:'.length)] = JSON.parse(value) as StageRecord;
   }
-  const total = h['c1s:total'];
+  const total = h['careerOneStop:total'];
   return {
     ...meta,
     status: (h.status ?? 'queued') as RunState,
@@ -200,8 +208,8 @@ export function parseRun(h: Record<string, string>): RunRecord | null {
       ? {
           careeronestop: {
             total: Number(total),
-            done: Number(h['c1s:done'] ?? 0),
-            failed: Number(h['c1s:failed'] ?? 0),
+            done: Number(h['careerOneStop:done'] ?? 0),
+            failed: Number(h['careerOneStop:failed'] ?? 0),
           },
         }
       : {}),

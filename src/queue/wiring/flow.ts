@@ -23,7 +23,7 @@ export const FAILURE_POLICY = {
   fetch: { oews: 'fail-run', ep: 'fail-run', exposure: 'fail-run', epoch: 'fail-run', onet: 'fail-run' },
   read: 'fail-run',
   careeronestop: 'fail-run',
-  careeronestopOccupation: 'degrade-to-stale',
+  careerOneStopOccupation: 'degrade-to-stale',
   build: 'fail-run',
   publish: 'fail-run',
 } as const satisfies {
@@ -36,7 +36,7 @@ export const STAGE_ATTEMPTS = {
   fetch: 4,
   read: 2,
   careeronestop: 3,
-  careeronestopOccupation: 3,
+  careerOneStopOccupation: 3,
   build: 2,
   publish: 3,
 } as const;
@@ -73,9 +73,9 @@ export function occupationJobOptions(
   runId: string,
   soc: string,
 ) {
-  return stageJobOptions(config, STAGE_ATTEMPTS.careeronestopOccupation, {
-    jobId: jobIds.careeronestopOccupation(runId, soc),
-    ...onFailure(FAILURE_POLICY.careeronestopOccupation),
+  return stageJobOptions(config, STAGE_ATTEMPTS.careerOneStopOccupation, {
+    jobId: jobIds.careerOneStopOccupation(runId, soc),
+    ...onFailure(FAILURE_POLICY.careerOneStopOccupation),
   });
 }
 

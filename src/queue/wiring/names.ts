@@ -19,7 +19,7 @@ export const JOB = {
   fetch: 'fetch-source',
   read: 'read-validate',
   careeronestop: 'careeronestop',
-  careeronestopOccupation: 'careeronestop-occupation',
+  careerOneStopOccupation: 'careeronestop-occupation',
   build: 'build-score',
   publish: 'publish',
   scheduledRefresh: 'scheduled-refresh',
@@ -38,7 +38,8 @@ export const jobIds = {
   fetch: (runId: string, source: FileSourceId) => `${runId}.fetch.${source}`,
   read: (runId: string) => `${runId}.read`,
   careeronestop: (runId: string) => `${runId}.careeronestop`,
-  careeronestopOccupation: (runId: string, soc: string) => `${runId}.c1s.${soc}`,
+  // `.c1s.` is part of stored job ids (jobs queued by an older worker must still parse): kept.
+  careerOneStopOccupation: (runId: string, soc: string) => `${runId}.c1s.${soc}`,
   build: (runId: string) => `${runId}.build`,
   publish: (runId: string) => `${runId}.publish`,
 };
@@ -72,9 +73,9 @@ export function keys(prefix: string) {
     activeRun: k('active-run'),
     schedulePaused: k('schedule', 'paused'),
     /** Set when CareerOneStop refused the credentials during a run: other units stop at once. */
-    careeronestopStopped: (runId: string) => k('run', runId, 'careeronestop-stopped'),
+    careerOneStopStopped: (runId: string) => k('run', runId, 'careeronestop-stopped'),
     /** GCRA state of the per-request CareerOneStop pace shared by every worker. */
-    careeronestopPace: k('pace', 'careeronestop'),
+    careerOneStopPace: k('pace', 'careeronestop'),
     metrics: {
       runs: k('metrics', 'runs'),
       upstream: k('metrics', 'upstream'),
@@ -99,7 +100,7 @@ export function stageOfJob(job: { name: string; data?: unknown }): string | null
     case JOB.read:
       return 'read';
     case JOB.careeronestop:
-    case JOB.careeronestopOccupation:
+    case JOB.careerOneStopOccupation:
       return 'careeronestop';
     case JOB.build:
       return 'build';

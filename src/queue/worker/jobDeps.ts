@@ -34,7 +34,7 @@ export interface JobDeps {
   stageFiles: StageFiles;
   reader: SourceReader;
   pacer: RedisPacer;
-  careeronestopStore: ResponseStore;
+  careerOneStopStore: ResponseStore;
   metrics: ClusterMetrics;
   events: EventSink;
   /** `host:pid`, recorded on stages and jobs so an operator can see who ran what. */

@@ -115,7 +115,7 @@ export function createProcessor(deps: JobDeps, state: ProcessorState, handlers: 
     if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" (queue ${job.queueName})`);
     const data = (job.data ?? {}) as { runId?: string; step?: string; plannedAt?: number };
     const runId = typeof data.runId === 'string' ? data.runId : undefined;
-    const stage = job.name === JOB.careeronestopOccupation ? null : stageOfJob(job);
+    const stage = job.name === JOB.careerOneStopOccupation ? null : stageOfJob(job);
     const attempt = job.attemptsMade + 1;
     // The careeronestop stage runs twice (plan, then collect after its children): one stage record.
     const resuming = job.name === JOB.careeronestop && data.step === 'collect';

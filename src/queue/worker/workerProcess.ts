@@ -16,7 +16,7 @@ import { notifierFromConfig } from '../../notify/notifier.js';
 import { closeRunContext, createRunContext } from '../../pipeline/runContext.js';
 import { failedOutcome } from '../../pipeline/summary.js';
 import { runAsWork } from '../../processGuard.js';
-import { careeronestopJobLimiter, RedisPacer } from '../../sources/careeronestop/queue/pacer.js';
+import { careerOneStopJobLimiter, RedisPacer } from '../../sources/careeronestop/queue/pacer.js';
 import { FileResponseStore } from '../../sources/careeronestop/responseStore.js';
 import { SnapshotStore } from '../../store/snapshotStore.js';
 import { SourceReader } from '../handOver/sourceReader.js';
@@ -123,8 +123,8 @@ export async function startWorkerProcess(
     runs: new RunStore(redis, keys),
     stageFiles: new StageFiles(config.CACHE_DIR),
     reader: new SourceReader(),
-    pacer: new RedisPacer(redis, keys.careeronestopPace, config.CAREERONESTOP_RPS),
-    careeronestopStore: new FileResponseStore(config.CACHE_DIR, { secrets: secretValues(config) }),
+    pacer: new RedisPacer(redis, keys.careerOneStopPace, config.CAREERONESTOP_RPS),
+    careerOneStopStore: new FileResponseStore(config.CACHE_DIR, { secrets: secretValues(config) }),
     metrics,
     events: base.notifier,
     workerName,
@@ -162,7 +162,7 @@ export async function startWorkerProcess(
     new Worker(QUEUES.careeronestop, processor, {
       ...common,
       concurrency: config.CAREERONESTOP_CONCURRENCY,
-      limiter: careeronestopJobLimiter(config.CAREERONESTOP_RPS),
+      limiter: careerOneStopJobLimiter(config.CAREERONESTOP_RPS),
     }),
     new Worker(QUEUES.control, processor, { ...common, concurrency: 1 }),
   ];
@@ -187,7 +187,7 @@ export async function startWorkerProcess(
       redis: safeRedisUrl(url),
       prefix,
       concurrency: config.WORKER_CONCURRENCY,
-      careeronestopRps: config.CAREERONESTOP_RPS,
+      careerOneStopRps: config.CAREERONESTOP_RPS,
       worker: workerName,
     },
     'worker ready',
@@ -264,8 +264,8 @@ export async function startWorkerProcess(
 async function onFinalFailure(deps: JobDeps, job: Job | undefined, err: Error): Promise<void> {
   if (!job || typeof job.finishedOn !== 'number') return; // will be retried
   const runId = (job.data as { runId?: string } | undefined)?.runId;
-  if (job.name === JOB.careeronestopOccupation) {
-    if (runId) await deps.runs.careeronestopCounted(runId, 'failed');
+  if (job.name === JOB.careerOneStopOccupation) {
+    if (runId) await deps.runs.careerOneStopCounted(runId, 'failed');
     return;
   }
   if (!runId || stageOfJob(job) === null) {

@@ -32,9 +32,9 @@ describe('the refresh flow', () => {
     expect(flow.name).toBe(JOB.publish);
     const build = flow.children![0]!;
     expect(build.name).toBe(JOB.build);
-    const c1s = build.children![0]!;
-    expect(c1s.name).toBe(JOB.careeronestop);
-    const read = c1s.children![0]!;
+    const careerOneStopJob = build.children![0]!;
+    expect(careerOneStopJob.name).toBe(JOB.careeronestop);
+    const read = careerOneStopJob.children![0]!;
     expect(read.name).toBe(JOB.read);
     expect(read.children!.map((c) => c.data.source).sort()).toEqual(['ep', 'epoch', 'exposure', 'oews']);
   });
@@ -55,7 +55,7 @@ describe('the refresh flow', () => {
     expect(fetchOews.opts).toMatchObject({ failParentOnFailure: true, attempts: STAGE_ATTEMPTS.fetch });
     expect(fetchOews.opts?.backoff).toEqual({ type: 'exponential', delay: 1000 });
     expect(fetchOews.opts?.removeOnComplete).toEqual(RETENTION.completed);
-    expect(FAILURE_POLICY.careeronestopOccupation).toBe('degrade-to-stale');
+    expect(FAILURE_POLICY.careerOneStopOccupation).toBe('degrade-to-stale');
   });
 
   it('carries ids and flags only: no data, no secrets', () => {
@@ -107,7 +107,7 @@ describe('names', () => {
 
   it('maps jobs to run stages', () => {
     expect(stageOfJob({ name: JOB.fetch, data: { source: 'oews' } })).toBe('fetch:oews');
-    expect(stageOfJob({ name: JOB.careeronestopOccupation })).toBe('careeronestop');
+    expect(stageOfJob({ name: JOB.careerOneStopOccupation })).toBe('careeronestop');
     expect(stageOfJob({ name: JOB.watchdog })).toBeNull();
   });
 });

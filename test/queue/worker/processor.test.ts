@@ -243,7 +243,7 @@ describe('the processor', () => {
 
   it("a CareerOneStop occupation's 429 rate-limits the queue without touching the stage record", async () => {
     const { calls, run } = rig(failing(new UpstreamRateLimitError('CareerOneStop answered 429', 2_000)), {
-      name: JOB.careeronestopOccupation,
+      name: JOB.careerOneStopOccupation,
     });
     expect(await run().catch((e: unknown) => e)).toBeInstanceOf(RateLimitError);
     expect(calls.rateLimited).toEqual([2_000]);

@@ -57,7 +57,7 @@ export class RedisPacer implements RateLimiter {
 }
 
 /** BullMQ worker limiter for the careeronestop queue: job starts at most at the request rate. */
-export function careeronestopJobLimiter(requestsPerSecond: number): { max: number; duration: number } {
+export function careerOneStopJobLimiter(requestsPerSecond: number): { max: number; duration: number } {
   return requestsPerSecond >= 1
     ? { max: Math.floor(requestsPerSecond), duration: 1000 }
     : { max: 1, duration: Math.ceil(1000 / requestsPerSecond) };

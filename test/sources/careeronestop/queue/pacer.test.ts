@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { abortableSleep } from '../../../../src/http/retryPolicy.js';
 import {
-  careeronestopJobLimiter,
+  careerOneStopJobLimiter,
   PACING_MARGIN,
   RedisPacer,
 } from '../../../../src/sources/careeronestop/queue/pacer.js';
@@ -109,7 +109,7 @@ describe('the fleet-wide CareerOneStop pacer', () => {
   });
 
   it('paces job starts at the request rate (BullMQ limiter)', () => {
-    expect(careeronestopJobLimiter(2)).toEqual({ max: 2, duration: 1000 });
-    expect(careeronestopJobLimiter(0.5)).toEqual({ max: 1, duration: 2000 });
+    expect(careerOneStopJobLimiter(2)).toEqual({ max: 2, duration: 1000 });
+    expect(careerOneStopJobLimiter(0.5)).toEqual({ max: 1, duration: 2000 });
   });
 });

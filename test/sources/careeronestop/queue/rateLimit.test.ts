@@ -31,7 +31,7 @@ describe('CareerOneStop pacing across two workers', () => {
     h.proxy.intercept(CAREERONESTOP, (n) =>
       n <= 3 ? { status: 429, headers: { 'retry-after': '1' }, body: 'Too Many Requests' } : undefined,
     );
-    const watch = await watchSlots(redisUrl, keys(h.prefix).careeronestopPace);
+    const watch = await watchSlots(redisUrl, keys(h.prefix).careerOneStopPace);
     await Promise.all([h.spawnWorker(), h.spawnWorker()]);
     const producer = await h.producer();
     const { runId } = await producer.request({ trigger: 'manual' });

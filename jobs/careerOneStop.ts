@@ -15,7 +15,7 @@ import { JOB, jobIds, QUEUES } from '../src/queue/wiring/names.js';
 import type { JobDeps, JobHandler } from '../src/queue/worker/jobDeps.js';
 import { type CareerOneStopQuality, collectCareerOneStop } from '../src/sources/careeronestop/collect.js';
 import type { UnitOutcome } from '../src/sources/careeronestop/occupationUnit.js';
-import { type ProbeDeps, storedOutcome } from '../src/sources/careeronestop/queue/careeronestopProbe.js';
+import { type ProbeDeps, storedOutcome } from '../src/sources/careeronestop/queue/careerOneStopProbe.js';
 import type { ReadValidateResult } from './readValidate.js';
 
 export interface CareerOneStopStageResult {
@@ -30,7 +30,7 @@ export const CAREERONESTOP_FILE = 'careeronestop.json';
 export type CareerOneStopHandOver = CareerOneStopInput;
 
 function probeDeps(deps: JobDeps): ProbeDeps {
-  return { store: deps.careeronestopStore, config: deps.config, log: deps.log, now: deps.now };
+  return { store: deps.careerOneStopStore, config: deps.config, log: deps.log, now: deps.now };
 }
 
 /** `careerdata:careeronestop:run-….c1s.29-2072` → `29-2072`. */
@@ -39,7 +39,7 @@ function socOfChildKey(key: string): string | null {
   return m ? m[1]! : null;
 }
 
-export const careeronestopStageJob: JobHandler<CareerOneStopStageResult> = async (deps, job, io) => {
+export const careerOneStopStageJob: JobHandler<CareerOneStopStageResult> = async (deps, job, io) => {
   const p = parsePayload(CareerOneStopStagePayload, job.data, job.name);
   const read = await stageResult<ReadValidateResult>(deps.queues.refresh, jobIds.read(p.runId));
   const socs = await deps.stageFiles.read<string[]>(p.runId, read.socs);
@@ -48,11 +48,11 @@ export const careeronestopStageJob: JobHandler<CareerOneStopStageResult> = async
     const need: string[] = [];
     if (p.force) need.push(...socs);
     else for (const soc of socs) if ((await storedOutcome(probeDeps(deps), soc)) === null) need.push(soc);
-    await deps.runs.careeronestopPlanned(p.runId, need.length);
+    await deps.runs.careerOneStopPlanned(p.runId, need.length);
     if (need.length > 0) {
       await deps.queues.careeronestop.addBulk(
         need.map((soc) => ({
-          name: JOB.careeronestopOccupation,
+          name: JOB.careerOneStopOccupation,
           data: { runId: p.runId, soc, force: p.force },
           opts: {
             ...occupationJobOptions(deps.config, p.runId, soc),
@@ -87,7 +87,7 @@ export const careeronestopStageJob: JobHandler<CareerOneStopStageResult> = async
     const stored = await storedOutcome(probeDeps(deps), soc);
     if (stored) outcomes.set(soc, stored);
   }
-  const stopped = (await deps.redis.get(deps.keys.careeronestopStopped(p.runId))) ?? undefined;
+  const stopped = (await deps.redis.get(deps.keys.careerOneStopStopped(p.runId))) ?? undefined;
   const collected = await collectCareerOneStop(probeDeps(deps), { socs, outcomes, failures, stopped });
   const handOver: CareerOneStopHandOver = {
     fields: collected.fields,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/log.js';
 import { occupationRequest } from '../../../../src/sources/careeronestop/client.js';
-import { storedOutcome } from '../../../../src/sources/careeronestop/queue/careeronestopProbe.js';
+import { storedOutcome } from '../../../../src/sources/careeronestop/queue/careerOneStopProbe.js';
 import { MemoryResponseStore } from '../../../../src/sources/careeronestop/responseStore.js';
 
 const config = {

@@ -18,9 +18,9 @@ import type { UnitOutcome } from '../src/sources/careeronestop/occupationUnit.js
 /** Pause used when a 429 carries no Retry-After. */
 export const DEFAULT_RATE_LIMIT_PAUSE_MS = 10_000;
 
-export const careeronestopOccupationJob: JobHandler<UnitOutcome> = async (deps, job, io) => {
+export const careerOneStopOccupationJob: JobHandler<UnitOutcome> = async (deps, job, io) => {
   const p = parsePayload(OccupationPayload, job.data, job.name);
-  const stopKey = deps.keys.careeronestopStopped(p.runId);
+  const stopKey = deps.keys.careerOneStopStopped(p.runId);
   const stopped = await deps.redis.get(stopKey);
   if (stopped) throw new UnrecoverableError(`not attempted: ${stopped}`);
 
@@ -56,7 +56,7 @@ export const careeronestopOccupationJob: JobHandler<UnitOutcome> = async (deps, 
     const outcome = await fetchCareerOneStopOccupation(
       {
         http,
-        store: deps.careeronestopStore,
+        store: deps.careerOneStopStore,
         limiter: deps.pacer,
         config: deps.config,
         log: deps.log,
@@ -64,7 +64,7 @@ export const careeronestopOccupationJob: JobHandler<UnitOutcome> = async (deps, 
       },
       { soc: p.soc, force: p.force, runId: p.runId },
     );
-    await deps.runs.careeronestopCounted(p.runId, 'done');
+    await deps.runs.careerOneStopCounted(p.runId, 'done');
     return outcome;
   } catch (err) {
     if (err instanceof AuthError) {
