@@ -1,6 +1,6 @@
 /** Canonical content of a snapshot, its hash, and summary counts. Pure. */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../model/canonicalJson.js';
+import { canonicalJson, canonicalJsonPieces } from '../model/canonicalJson.js';
 import type { OccupationRecord } from '../model/occupation.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { withoutVolatile } from './canonical.js';
@@ -40,7 +40,8 @@ export class ContentHasher {
     this.h.update(canonicalJson(header) + '\n');
   }
   add(r: OccupationRecord): void {
-    this.h.update(canonicalJson(withoutVolatile(r)) + '\n');
+    for (const piece of canonicalJsonPieces(withoutVolatile(r))) this.h.update(piece);
+    this.h.update('\n');
   }
   digest(): string {
     return this.h.digest('hex');
@@ -70,9 +71,12 @@ export function countRecord(counts: SnapshotCounts, r: OccupationRecord): void {
 }
 
 /**
- * One record per line, canonical JSON, sorted by SOC: the bytes of occupations.ndjson, made one at a
- * time as they are written (a full-size snapshot's lines are ~60 MB).
+ * The bytes of occupations.ndjson (one record per line, canonical JSON, sorted by SOC) in small
+ * pieces, made as they are written (a full-size snapshot is ~55 MB).
  */
-export function* recordLineStream(records: readonly OccupationRecord[]): Generator<string> {
-  for (const r of records) yield canonicalJson(r);
+export function* recordFilePieces(records: readonly OccupationRecord[]): Generator<string> {
+  for (const r of records) {
+    yield* canonicalJsonPieces(r);
+    yield '\n';
+  }
 }

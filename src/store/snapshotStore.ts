@@ -24,7 +24,7 @@ import { duplicateSocError, validateRecord } from '../model/recordValidation.js'
 import { type ChangeEvent, type EventSink, makeEvent } from '../notify/events.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { sha256 } from './canonical.js';
-import { ContentHasher, countRecord, emptyCounts, recordLineStream, releasesOf } from './content.js';
+import { ContentHasher, countRecord, emptyCounts, recordFilePieces, releasesOf } from './content.js';
 import { DamagedList, type ReplacedDamaged } from './damaged.js';
 import { type DiffSummary, diffJsonPieces, diffRecords, RecordDiffer, type SnapshotDiff } from './diff.js';
 import {
@@ -63,7 +63,6 @@ import {
   verifySnapshotDir,
   writeChunksDurable,
   writeDigested,
-  writeLinesDurable,
 } from './snapshotFiles.js';
 
 export interface CandidateSnapshot {
@@ -612,9 +611,9 @@ export class SnapshotStore {
     const tmp = path.join(this.dir, `${TMP_PREFIX}${randomSuffix()}`);
     await fs.mkdir(tmp);
     const files: Manifest['files'] = {};
-    files[SNAPSHOT_FILES.occupations] = await writeLinesDurable(
+    files[SNAPSHOT_FILES.occupations] = await writeChunksDurable(
       path.join(tmp, SNAPSHOT_FILES.occupations),
-      recordLineStream(w.records),
+      recordFilePieces(w.records),
     );
     point('during-write');
     files[SNAPSHOT_FILES.diff] = await writeChunksDurable(
