@@ -6,6 +6,7 @@
  * A source's own queue parts (`src/sources/<source>/queue/`, e.g. CareerOneStop's pacer) belong to
  * the queue layer, not to sources: the rest of the source may not import them.
  * src/ never imports jobs/ (main.ts registers the handlers), and there are no import cycles.
+ * The store imports neither gates nor notify: publishing decides, the store stores.
  */
 const SOURCE_QUEUE = 'src/sources/[^/]+/queue/';
 const LAYERS = [
@@ -34,6 +35,14 @@ module.exports = {
       from: { path: layer.map((p) => `^${p}`) },
       to: { path: below(level).map((p) => `^${p}`) },
     })),
+    {
+      name: 'store-only-stores',
+      comment:
+        'the store writes, reads, verifies, diffs, rolls back, pins, prunes and locks snapshots; whether to publish (gates) and who is told (notify) is the publish stage (src/pipeline/publish/)',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: ['^src/gates/', '^src/notify/'] },
+    },
     {
       name: 'no-circular',
       comment: 'no import cycles',

@@ -12,7 +12,7 @@ import { finishRun } from '../src/queue/runs/finishRun.js';
 import { jobIds } from '../src/queue/wiring/names.js';
 import { finishDepsOf } from '../src/queue/worker/depsAdapters.js';
 import type { JobHandler } from '../src/queue/worker/jobDeps.js';
-import type { CandidateSnapshot } from '../src/store/snapshotStore.js';
+import type { CandidateSnapshot } from '../src/store/publishTransaction.js';
 import type { BuildScoreResult } from './buildScore.js';
 
 export const publishJob: JobHandler<RunOutcome> = async (deps, job, io) => {

@@ -2,10 +2,12 @@
  * Blocking quality gates (in the manner of dbt tests / Dagster asset checks): the candidate is
  * compared with the latest snapshot and its own quality report. Pure: data in, report out.
  */
+
+import type { GateCheck, GateReport } from '../model/gateReport.js';
 import type { OccupationRecord } from '../model/occupation.js';
+import type { QualityReport } from '../model/qualityReport.js';
 import { COVERAGE_PARTS, coverageOf } from './coverage.js';
-import type { QualityReport } from './quality.js';
-import type { GateCheck, GateConfig, GateReport } from './report.js';
+import type { GateConfig } from './report.js';
 
 /**
  * What the gates read of a record: the latest snapshot's records are reduced to this while they are

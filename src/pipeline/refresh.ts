@@ -3,7 +3,8 @@
  * gates/publish. Returns a summary; never touches `latest` unless the publish itself succeeds.
  */
 import { errorMessage } from '../errors.js';
-import { QualityReport, qualityReportFrom } from '../gates/quality.js';
+import { qualityReportFrom } from '../gates/quality.js';
+import { QualityReport } from '../model/qualityReport.js';
 import { runCareerOneStop } from '../sources/careeronestop/runCareerOneStop.js';
 import { RejectCollector } from '../validate/rejects.js';
 import { rememberInputs, unchangedSnapshot } from './noChange.js';

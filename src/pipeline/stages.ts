@@ -7,13 +7,14 @@
  *   → publishCandidate
  */
 import type { SourceId } from '../config.js';
-import { QualityReport, qualityReportFrom } from '../gates/quality.js';
+import { qualityReportFrom } from '../gates/quality.js';
 import { gateConfigFrom } from '../gates/report.js';
 import { artifactRecord, fetchArtifact } from '../http/fetchArtifact.js';
 import { getEpochRule } from '../methodology/humanAdvantage/registry.js';
 import { getMethodology } from '../methodology/registry.js';
 import { type BuildReport, buildOccupationRecords, type CareerOneStopFields } from '../model/buildRecords.js';
 import type { OccupationRecord } from '../model/occupation.js';
+import { QualityReport } from '../model/qualityReport.js';
 import type { EventSink } from '../notify/events.js';
 import type { EpReadResult } from '../readers/epXlsxReader.js';
 import type { OewsReadResult } from '../readers/oewsTypes.js';
@@ -24,8 +25,10 @@ import type { EpochData } from '../sources/epoch.js';
 import type { ExposureData } from '../sources/exposure.js';
 import { type FileSourceId, fileSource, isFileSource } from '../sources/registry.js';
 import type { RunInfo } from '../store/manifest.js';
-import type { CandidateSnapshot, LatestState } from '../store/snapshotStore.js';
+import type { CandidateSnapshot } from '../store/publishTransaction.js';
+import type { LatestState } from '../store/snapshotReader.js';
 import { RejectCollector } from '../validate/rejects.js';
+import { publishSnapshot } from './publish/publishSnapshot.js';
 import { checkExpectedCounts, checkRejectionThresholds } from './qualityChecks.js';
 import type { RunContext } from './runContext.js';
 import type { RunOutcome } from './summary.js';
@@ -246,10 +249,11 @@ export async function publishCandidate(
   opts: { force: boolean; notifier: EventSink },
 ): Promise<RunOutcome> {
   const { candidate } = built;
-  const result = await ctx.store.publish(candidate, {
+  const result = await publishSnapshot(ctx.store, candidate, {
     gates: gateConfigFrom(ctx.config),
     force: opts.force,
     notifier: opts.notifier,
+    log: ctx.log,
   });
   const base = {
     occupations: built.occupations,

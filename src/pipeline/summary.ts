@@ -1,9 +1,10 @@
-import type { QualityReport } from '../gates/quality.js';
-import { describeFailures, type GateReport } from '../gates/report.js';
+import { describeFailures } from '../gates/report.js';
+import type { GateReport } from '../model/gateReport.js';
+import type { QualityReport } from '../model/qualityReport.js';
 import type { DiffSummary } from '../store/diff.js';
 import { truncateForReport } from '../validate/truncate.js';
 
-export type { QualityReport } from '../gates/quality.js';
+export type { QualityReport } from '../model/qualityReport.js';
 
 export type StageName = 'fetch' | 'noChange' | 'read' | 'checks' | 'careeronestop' | 'build' | 'publish';
 export type RunStatus = 'published' | 'unchanged' | 'blocked' | 'failed';

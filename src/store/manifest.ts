@@ -3,8 +3,8 @@
  * and the sha256 of every file and of the canonical content. Written last, read first.
  */
 import { z } from 'zod';
-import { QualityReport } from '../gates/quality.js';
-import { GateReport } from '../gates/report.js';
+import { GateReport } from '../model/gateReport.js';
+import { QualityReport } from '../model/qualityReport.js';
 import type { ArtifactRecord } from '../sources/artifact.js';
 import { ReplacedDamaged } from './damaged.js';
 import { DiffSummary } from './diff.js';

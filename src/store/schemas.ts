@@ -3,9 +3,9 @@
  * every snapshot (schema/*.json) and served by the API at /v1/schema/{name}.
  */
 import { z } from 'zod';
-import { QualityReport } from '../gates/quality.js';
-import { GateReport } from '../gates/report.js';
+import { GateReport } from '../model/gateReport.js';
 import { OccupationRecord, SNAPSHOT_SCHEMA_VERSION } from '../model/occupation.js';
+import { QualityReport } from '../model/qualityReport.js';
 import { SnapshotDiff } from './diff.js';
 import { ManifestSchema } from './manifest.js';
 

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../src/api/server.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupations, steppingClock, tempDir } from '../store/support.js';
 import { hasChromium, launchChromium } from '../support/chromium.js';
@@ -14,7 +15,7 @@ describe.skipIf(!hasChromium)('/docs in chromium', () => {
   beforeAll(async () => {
     tmp = await tempDir('careerdata-docs-');
     const store = new SnapshotStore({ dir: tmp.dir, now: steppingClock() });
-    await store.publish(candidate(occupations(3)), { gates: DEFAULT_GATE_CONFIG });
+    await publishSnapshot(store, candidate(occupations(3)), { gates: DEFAULT_GATE_CONFIG });
     api = await startApi({ store, host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
   }, 60_000);

@@ -1,9 +1,11 @@
 /** The diff as an RFC 6902 JSON Patch document over HTTP (`Accept: application/json-patch+json`). */
+
 import fastJsonPatch from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApi, startApi } from '../../src/api/server.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import { withoutVolatile } from '../../src/store/canonical.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupation, occupations, steppingClock, tempDir } from '../store/support.js';
@@ -21,12 +23,12 @@ describe('diff as application/json-patch+json', () => {
   beforeAll(async () => {
     tmp = await tempDir('careerdata-patch-');
     store = new SnapshotStore({ dir: tmp.dir, now: steppingClock() });
-    const first = await store.publish(candidate(occupations(30)), { gates: DEFAULT_GATE_CONFIG });
+    const first = await publishSnapshot(store, candidate(occupations(30)), { gates: DEFAULT_GATE_CONFIG });
     const next = occupations(30).slice(1); // 11-1000 removed
     next.push(occupation('29-2072')); // added
     next[4]!.wages!.national!.annual.median = 77_777;
     next[5]!.alsoKnownAs = ['Records clerk', 'Health information technician'];
-    const second = await store.publish(candidate(next), { gates: DEFAULT_GATE_CONFIG });
+    const second = await publishSnapshot(store, candidate(next), { gates: DEFAULT_GATE_CONFIG });
     if (first.status !== 'published' || second.status !== 'published') throw new Error('publish failed');
     a = first.snapshotId;
     b = second.snapshotId;

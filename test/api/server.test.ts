@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CACHE_IMMUTABLE, CACHE_LATEST, type RunningApi, startApi } from '../../src/api/server.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import { jsonSchema } from '../../src/store/schemas.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupations, steppingClock, tempDir } from '../store/support.js';
@@ -15,7 +16,7 @@ type Loose = any;
 const j = (res: Response): Promise<Loose> => res.json();
 
 async function publish(store: SnapshotStore, records: OccupationRecord[]): Promise<string> {
-  const r = await store.publish(candidate(records), { gates });
+  const r = await publishSnapshot(store, candidate(records), { gates });
   if (r.status !== 'published') throw new Error(r.status);
   return r.snapshotId;
 }

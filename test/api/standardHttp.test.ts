@@ -3,6 +3,7 @@
  * an ETag per representation and 304s, CORS for the read API only (also with the real admin
  * routes mounted), HEAD wherever GET is, and one access-log line per request.
  */
+
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -13,6 +14,7 @@ import { READ_API_PATH } from '../../src/api/standardHttp.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { createLogger } from '../../src/log.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { deleteKeysWithPrefix } from '../queue/support/harness.js';
 import { candidate, occupations, steppingClock, tempDir } from '../store/support.js';
@@ -52,7 +54,7 @@ describe('standard HTTP of the read API', () => {
   beforeAll(async () => {
     tmp = await tempDir('careerdata-http-');
     store = new SnapshotStore({ dir: tmp.dir, now: steppingClock() });
-    const r = await store.publish(candidate(occupations(60)), { gates: DEFAULT_GATE_CONFIG });
+    const r = await publishSnapshot(store, candidate(occupations(60)), { gates: DEFAULT_GATE_CONFIG });
     if (r.status !== 'published') throw new Error(r.status);
     id = r.snapshotId;
     const sink = new Writable({

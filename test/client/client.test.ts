@@ -3,6 +3,7 @@
  * offline snapshot: a record by SOC (revalidated with its ETag: the second read is a 304), the
  * whole snapshot streamed, the manifest, and a diff in both forms.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CareerdataApiError, type CareerdataClient, createClient } from '../../src/client/index.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate } from '../store/support.js';
 import { type OfflineHarness, offlineHarness } from '../support/offlineRun.js';
@@ -70,7 +72,10 @@ describe('typed client over `careerdata serve`', () => {
     const changed = structuredClone(records);
     changed.find((r) => r.soc === '29-2072')!.wages!.national!.annual.median = 51_000;
     const store = new SnapshotStore({ dir: snapshotDir });
-    const next = await store.publish(candidate(changed), { gates: DEFAULT_GATE_CONFIG, force: true });
+    const next = await publishSnapshot(store, candidate(changed), {
+      gates: DEFAULT_GATE_CONFIG,
+      force: true,
+    });
     if (next.status !== 'published') throw new Error(`second publish: ${next.status}`);
     second = next.snapshotId;
     server = await serve(snapshotDir);

@@ -11,6 +11,8 @@ import { readDeliveryLog } from '../../src/notify/deliveryLog.js';
 import { ChangeEvent, refreshFailedEvent } from '../../src/notify/events.js';
 import { Notifier, notifierFromConfig } from '../../src/notify/notifier.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/notify/signature.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
+import { rollbackSnapshot } from '../../src/pipeline/publish/rollbackSnapshot.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupations, steppingClock, tempDir } from '../store/support.js';
 
@@ -106,11 +108,11 @@ describe('change events', () => {
   it('appends snapshot.published and snapshot.rolled_back to the Redis stream with ids, counts and diff summary', async () => {
     const n = notifier();
     const store = new SnapshotStore({ dir: storeDir(), now: steppingClock() });
-    const a = await store.publish(candidate(occupations(10)), { gates, notifier: n });
+    const a = await publishSnapshot(store, candidate(occupations(10)), { gates, notifier: n });
     const changed = occupations(11);
-    const b = await store.publish(candidate(changed), { gates, notifier: n });
+    const b = await publishSnapshot(store, candidate(changed), { gates, notifier: n });
     if (a.status !== 'published' || b.status !== 'published') throw new Error('expected two publishes');
-    await store.rollback(a.snapshotId, { who: 'ops', why: 'bad b', notifier: n });
+    await rollbackSnapshot(store, a.snapshotId, { who: 'ops', why: 'bad b', notifier: n });
 
     const events = await streamEvents();
     expect(events.map((e) => e.type)).toEqual([
@@ -147,7 +149,7 @@ describe('change events', () => {
     closers.push(r.close);
     const n = notifier({ webhookUrls: [r.url] });
     const store = new SnapshotStore({ dir: storeDir() });
-    const pub = await store.publish(candidate(occupations(5)), { gates, notifier: n });
+    const pub = await publishSnapshot(store, candidate(occupations(5)), { gates, notifier: n });
     const results = await n.idle();
     expect(results).toEqual([expect.objectContaining({ delivered: true, attempts: 1, lastStatus: 200 })]);
     expect(r.received).toHaveLength(1);
@@ -205,7 +207,7 @@ describe('change events', () => {
       },
     });
     const store = new SnapshotStore({ dir: storeDir() });
-    const result = await store.publish(candidate(occupations(5)), { gates, notifier: n });
+    const result = await publishSnapshot(store, candidate(occupations(5)), { gates, notifier: n });
     // The publish has returned while the deliveries are still running in the background.
     expect(result.status).toBe('published');
     expect(n.pendingDeliveries).toBe(1);
@@ -246,7 +248,7 @@ describe('change events', () => {
     });
     const n = new Notifier({ log: silentLogger, redis: dead, stream, streamTimeoutMs: 200 });
     const store = new SnapshotStore({ dir: storeDir() });
-    const result = await store.publish(candidate(occupations(5)), { gates, notifier: n });
+    const result = await publishSnapshot(store, candidate(occupations(5)), { gates, notifier: n });
     expect(result.status).toBe('published');
     expect((await n.emitWithOutcome(refreshFailedEvent({ message: 'x' }))).streamEntryId).toBeNull();
   });

@@ -3,10 +3,12 @@
  * publish never leaves latest pointing at an incomplete snapshot nor a partial snapshot visible;
  * the next run cleans up. Two publishers at once are serialised and both land.
  */
+
 import { promises as fs } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
-import type { PublishPoint } from '../../src/store/snapshotStore.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
+import type { PublishPoint } from '../../src/store/publishTransaction.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { runPublishChild } from './childProcess.js';
 import { candidate, occupations, tempDir } from './support.js';
@@ -50,7 +52,7 @@ describe('a publisher killed mid-publish (SIGKILL)', () => {
 
 async function crashAndRecover(dir: string, point: PublishPoint) {
   const store = new SnapshotStore({ dir, lockStaleMs: 2000 });
-  const first = await store.publish(candidate(occupations(40)), { gates });
+  const first = await publishSnapshot(store, candidate(occupations(40)), { gates });
   expect(first.status).toBe('published');
   const a = first.status === 'published' ? first.snapshotId : '';
 
@@ -73,7 +75,7 @@ async function crashAndRecover(dir: string, point: PublishPoint) {
 
   // The next run: waits for the dead holder's lock to go stale, cleans, and publishes (or finds
   // the content already latest when the dead process got as far as the switch).
-  const next = await store.publish(candidate(occupations(41)), { gates });
+  const next = await publishSnapshot(store, candidate(occupations(41)), { gates });
   expect(next.status).toBe(switched ? 'unchanged' : 'published');
   const final = await expectConsistent(store);
   expect(final.ids).toHaveLength(2);
@@ -95,7 +97,7 @@ describe('two publishers at the same time', () => {
 
   it('are serialised by the lock: both finish, one latest, no lost or corrupted snapshot', async () => {
     const store = new SnapshotStore({ dir });
-    const first = await store.publish(candidate(occupations(40)), { gates });
+    const first = await publishSnapshot(store, candidate(occupations(40)), { gates });
     const a = first.status === 'published' ? first.snapshotId : '';
 
     const [x, y] = await Promise.all([

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { silentLogger } from '../../src/log.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import { acquirePublishLock, LockTimeoutError } from '../../src/store/lock.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupations, tempDir } from './support.js';
@@ -80,8 +81,8 @@ describe('publish lock', () => {
     const s1 = new SnapshotStore({ dir: d, redis, redisLockKey: key });
     const s2 = new SnapshotStore({ dir: d, redis, redisLockKey: key });
     const [r1, r2] = await Promise.all([
-      s1.publish(candidate(occupations(40)), { gates: DEFAULT_GATE_CONFIG }),
-      s2.publish(candidate(occupations(41)), { gates: DEFAULT_GATE_CONFIG }),
+      publishSnapshot(s1, candidate(occupations(40)), { gates: DEFAULT_GATE_CONFIG }),
+      publishSnapshot(s2, candidate(occupations(41)), { gates: DEFAULT_GATE_CONFIG }),
     ]);
     expect([r1.status, r2.status]).toEqual(['published', 'published']);
     const ids = await s1.listIds();

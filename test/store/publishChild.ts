@@ -4,8 +4,11 @@
  * point of the publish; HOLD_MS keeps the lock that long inside the critical section. Prints
  * `enter <ms>` / `leave <ms>` around the critical section and `result <json>` at the end.
  */
+
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
-import { type PublishPoint, SnapshotStore } from '../../src/store/snapshotStore.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
+import type { PublishPoint } from '../../src/store/publishTransaction.js';
+import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { candidate, occupations } from './support.js';
 
 const dir = process.env.STORE_DIR;
@@ -28,7 +31,8 @@ const store = new SnapshotStore({
   },
 });
 
-const result = await store.publish(
+const result = await publishSnapshot(
+  store,
   candidate(occupations(count), { run: { id: `child-${process.pid}`, trigger: 'test' } }),
   {
     gates: DEFAULT_GATE_CONFIG,

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../src/model/occupation.js';
-import type { ChangeEvent } from '../../src/notify/events.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import {
   InvalidSnapshotIdError,
   SnapshotIntegrityError,
@@ -12,6 +12,7 @@ import {
 } from '../../src/store/errors.js';
 import { isSnapshotId } from '../../src/store/ids.js';
 import { ManifestSchema } from '../../src/store/manifest.js';
+import type { PublishDecider } from '../../src/store/publishTransaction.js';
 import { jsonSchema } from '../../src/store/schemas.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
 import { artifact, candidate, occupations, steppingClock, tempDir } from './support.js';
@@ -34,36 +35,10 @@ describe('SnapshotStore', () => {
   }
 
   async function publishOk(records = occupations(40), over = {}) {
-    const r = await store.publish(candidate(records, over), { gates });
+    const r = await publishSnapshot(store, candidate(records, over), { gates });
     if (r.status !== 'published') throw new Error(`expected published, got ${r.status}`);
     return r;
   }
-
-  it('replaces a damaged latest even with identical content, and says so in the manifest, history and change event', async () => {
-    const a = await publishOk(occupations(40));
-    const b = await publishOk(occupations(41));
-    const file = path.join(dir, b.snapshotId, 'occupations.ndjson');
-    await fs.chmod(file, 0o644);
-    const bytes = await fs.readFile(file);
-    bytes[bytes.length - 3] = bytes[bytes.length - 3] === 0x7d ? 0x5d : 0x7d;
-    await fs.writeFile(file, bytes);
-    expect((await store.latestState()).damaged?.id).toBe(b.snapshotId);
-    const events: ChangeEvent[] = [];
-    const r = await store.publish(candidate(occupations(41)), {
-      gates,
-      notifier: { emit: async (e) => void events.push(e) },
-    });
-    expect(r.status).toBe('published');
-    if (r.status !== 'published') return;
-    expect(r.previousId).toBe(a.snapshotId);
-    expect(r.manifest.replacedDamaged?.id).toBe(b.snapshotId);
-    expect(r.manifest.parent).toBe(a.snapshotId);
-    expect(events.map((e) => [e.type, e.replacedDamaged?.id])).toEqual([
-      ['snapshot.published', b.snapshotId],
-    ]);
-    expect(await snapshotDirs()).toContain(b.snapshotId); // kept for inspection
-    expect((await store.latestState()).damaged).toBeNull();
-  });
 
   it('publishes a first snapshot with a time-sorted id carrying the content hash, and points latest at it', async () => {
     const r = await publishOk();
@@ -129,11 +104,12 @@ describe('SnapshotStore', () => {
   it('records a run with identical content as unchanged and creates no directory, even when fetch times moved', async () => {
     const first = await publishOk();
     const again = occupations(40, { fetchedAt: '2026-11-28T03:00:00.000Z' });
-    const r = await store.publish(
+    const r = await publishSnapshot(
+      store,
       candidate(again, { sources: { oews: [artifact('oews', 'May 2024', '2026-11-28T03:00:00.000Z')] } }),
       { gates },
     );
-    expect(r).toEqual({ status: 'unchanged', snapshotId: first.snapshotId });
+    expect(r).toEqual({ status: 'unchanged', snapshotId: first.snapshotId, recoveredLatest: null });
     expect(await snapshotDirs()).toEqual([first.snapshotId]);
     const history = await store.historyEntries();
     expect(history.map((e) => e.type)).toEqual(['published', 'unchanged']);
@@ -142,7 +118,7 @@ describe('SnapshotStore', () => {
 
   it('treats a new release or methodology as changed content even with identical records', async () => {
     const first = await publishOk();
-    const r = await store.publish(candidate(occupations(40), { methodology: '2.1' }), { gates });
+    const r = await publishSnapshot(store, candidate(occupations(40), { methodology: '2.1' }), { gates });
     expect(r.status).toBe('published');
     if (r.status === 'published') expect(r.previousId).toBe(first.snapshotId);
   });
@@ -153,7 +129,7 @@ describe('SnapshotStore', () => {
     const target = records[7]!;
     const old = target.wages!.national!.annual.median!;
     target.wages!.national!.annual.median = old + 1000;
-    const r = await store.publish(candidate(records), { gates });
+    const r = await publishSnapshot(store, candidate(records), { gates });
     expect(r.status).toBe('published');
     if (r.status !== 'published') return;
     expect(r.previousId).toBe(first.snapshotId);
@@ -176,41 +152,50 @@ describe('SnapshotStore', () => {
     expect(reverse.changed[0]?.changes[0]).toMatchObject({ old: old + 1000, new: old });
   });
 
-  it('blocks a candidate that drops 10 % of occupations, keeps the report, leaves latest; --force publishes', async () => {
-    const first = await publishOk();
-    const fewer = occupations(40).slice(0, 36);
-    const blocked = await store.publish(candidate(fewer), { gates });
+  it('publishes or blocks as its decider says, showing it every record of both sides in SOC order', async () => {
+    const first = await publishOk(occupations(3));
+    const seen = { candidate: [] as string[], baseline: [] as string[], baselineId: undefined as unknown };
+    const report = { passed: false, forced: false, baseline: first.snapshotId, checks: [] };
+    const decider = (block: boolean): PublishDecider => ({
+      candidateRecord: (r) => void seen.candidate.push(r.soc),
+      baselineRecord: (r) => void seen.baseline.push(r.soc),
+      decide: ({ baselineId }) => {
+        seen.baselineId = baselineId;
+        return { gates: report, block, failures: ['the decider said no'] };
+      },
+    });
+    const next = occupations(4);
+    const blocked = await store.publish(candidate([...next].reverse()), decider(true));
     expect(blocked.status).toBe('blocked');
-    if (blocked.status !== 'blocked') return;
-    expect(blocked.gateReport.passed).toBe(false);
-    const check = blocked.gateReport.checks.find((c) => c.name === 'occupation_count');
-    expect(check).toMatchObject({ status: 'fail', observed: 0.1, threshold: 0.05 });
-    expect(blocked.failures[0]).toContain('occupation count fell from 40 to 36');
-    const saved = JSON.parse(await fs.readFile(blocked.reportPath, 'utf8'));
-    expect(saved.gateReport).toEqual(blocked.gateReport);
-    expect(saved.run).toEqual({ id: 'run-test', trigger: 'test' });
+    expect(seen.candidate).toEqual(next.map((r) => r.soc).sort());
+    expect(seen.baseline).toEqual(
+      occupations(3)
+        .map((r) => r.soc)
+        .sort(),
+    );
+    expect(seen.baselineId).toBe(first.snapshotId);
     expect(await store.latestId()).toBe(first.snapshotId);
-    expect(await snapshotDirs()).toEqual([first.snapshotId]);
     expect((await store.historyEntries()).at(-1)).toMatchObject({
       type: 'blocked',
-      baseline: first.snapshotId,
+      failures: ['the decider said no'],
     });
 
-    const forced = await store.publish(candidate(fewer), { gates, force: true });
-    expect(forced.status).toBe('published');
-    if (forced.status !== 'published') return;
-    expect(forced.manifest.forced).toBe(true);
-    expect(forced.manifest.gates).toMatchObject({ passed: false, forced: true });
-    expect(forced.diffSummary.removed).toBe(4);
-    expect(await store.latestId()).toBe(forced.snapshotId);
-    expect((await store.historyEntries()).at(-1)).toMatchObject({ type: 'published', forced: true });
+    const published = await store.publish(candidate(next), decider(false));
+    if (published.status !== 'published') throw new Error(`expected published, got ${published.status}`);
+    expect(published.manifest.gates).toEqual(report);
+    expect(await store.latestId()).toBe(published.snapshotId);
   });
 
   it('rolls back to an older snapshot, recording who, when and why', async () => {
     const a = await publishOk();
     const b = await publishOk(occupations(41));
     const r = await store.rollback(a.snapshotId, { who: 'ops@example.test', why: 'bad wages in b' });
-    expect(r).toEqual({ snapshotId: a.snapshotId, previousId: b.snapshotId, changed: true });
+    expect(r).toEqual({
+      snapshotId: a.snapshotId,
+      previousId: b.snapshotId,
+      changed: true,
+      recoveredLatest: null,
+    });
     expect(await store.latestId()).toBe(a.snapshotId);
     const entry = (await store.historyEntries()).at(-1);
     expect(entry).toMatchObject({
@@ -291,7 +276,7 @@ describe('SnapshotStore', () => {
     await expect(store.records(a.snapshotId)).rejects.toBeInstanceOf(SnapshotIntegrityError);
     // A publish checks latest first: an edited latest is replaced (kept, listed as damaged), never
     // used as the baseline.
-    const replaced = await store.publish(candidate(occupations(41)), { gates });
+    const replaced = await publishSnapshot(store, candidate(occupations(41)), { gates });
     expect(replaced).toMatchObject({ status: 'published', previousId: null });
     expect(Object.keys(await store.damaged())).toEqual([a.snapshotId]);
     await fs.writeFile(path.join(dir, a.snapshotId, 'extra.txt'), 'x');
@@ -301,10 +286,14 @@ describe('SnapshotStore', () => {
   it('rejects an invalid candidate with an error naming the SOC and the field', async () => {
     const records = occupations(3);
     (records[1] as { title: unknown }).title = 42;
-    await expect(store.publish(candidate(records), { gates })).rejects.toThrow(/record 11-1001, field title/);
+    await expect(publishSnapshot(store, candidate(records), { gates })).rejects.toThrow(
+      /record 11-1001, field title/,
+    );
     const dup = occupations(3);
     dup[2] = { ...dup[0]! };
-    await expect(store.publish(candidate(dup), { gates })).rejects.toThrow(/11-1000 appears more than once/);
+    await expect(publishSnapshot(store, candidate(dup), { gates })).rejects.toThrow(
+      /11-1000 appears more than once/,
+    );
     expect(await store.latestId()).toBeNull();
   });
 
@@ -314,7 +303,7 @@ describe('SnapshotStore', () => {
     (records[2] as unknown as { sourceStatus: Record<string, unknown> }).sourceStatus = {
       oews: { status: 'fresh', fetchedAt: null, secretNote: 'x' },
     };
-    await expect(store.publish(candidate(records), { gates })).rejects.toThrow(
+    await expect(publishSnapshot(store, candidate(records), { gates })).rejects.toThrow(
       /record 11-1002, field sourceStatus\.oews\.secretNote: not in the occupation schema/,
     );
     expect(await store.latestId()).toBeNull();
@@ -332,10 +321,10 @@ describe('SnapshotStore', () => {
 
   it('gives strictly increasing ids when the clock stands still or steps back', async () => {
     const frozen = new SnapshotStore({ dir, now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, 0)) });
-    const a = await frozen.publish(candidate(occupations(5)), { gates });
-    const b = await frozen.publish(candidate(occupations(6)), { gates });
+    const a = await publishSnapshot(frozen, candidate(occupations(5)), { gates });
+    const b = await publishSnapshot(frozen, candidate(occupations(6)), { gates });
     const back = new SnapshotStore({ dir, now: () => new Date(Date.UTC(2025, 0, 1)) });
-    const c = await back.publish(candidate(occupations(7)), { gates });
+    const c = await publishSnapshot(back, candidate(occupations(7)), { gates });
     const ids = [a, b, c].map((r) => (r.status === 'published' ? r.snapshotId : ''));
     expect(ids[0]! < ids[1]! && ids[1]! < ids[2]!).toBe(true);
     expect(ids[1]).toMatch(/^20260101T000001Z-/);
@@ -378,7 +367,8 @@ describe('SnapshotStore', () => {
 
   it('records a rescore as derived from its source snapshot', async () => {
     const a = await publishOk();
-    const r = await store.publish(
+    const r = await publishSnapshot(
+      store,
       candidate(occupations(40, { score: 4 }), { derivedFrom: a.snapshotId, methodology: '2.1' }),
       {
         gates,

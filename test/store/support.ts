@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { OccupationRecord } from '../../src/model/occupation.js';
 import type { ArtifactRecord } from '../../src/sources/artifact.js';
-import type { CandidateSnapshot } from '../../src/store/snapshotStore.js';
+import type { CandidateSnapshot } from '../../src/store/publishTransaction.js';
 
 export interface OccupationOptions {
   title?: string;

@@ -1,9 +1,9 @@
 /** The console's pages: view models in, escaped HTML out (pure; plugin.ts gathers the data). */
-import type { GateCheck } from '../../gates/report.js';
+import type { GateCheck } from '../../model/gateReport.js';
 import type { ScheduleView } from '../../queue/wiring/schedule.js';
 import type { SnapshotDiff } from '../../store/diff.js';
 import type { Manifest } from '../../store/manifest.js';
-import type { SnapshotSummary } from '../../store/snapshotStore.js';
+import type { SnapshotSummary } from '../../store/snapshotReader.js';
 import type { ConsoleAction } from './audit.js';
 import { CONSOLE_PATH, type Html, html } from './html.js';
 import { careerOneStopEta, durationMs, type RunView } from './runsView.js';

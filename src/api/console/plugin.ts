@@ -4,10 +4,13 @@
  * with who and why. Registered inside the admin plugin's authenticated scope, so it has exactly
  * the admin routes' authentication. No script and no request to any other host (CSP says so too).
  */
+
 import path from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { type Config, SOURCE_IDS, type SourceId } from '../../config.js';
 import type { Logger } from '../../log.js';
+import { notifierFromConfig } from '../../notify/notifier.js';
+import { rollbackSnapshot } from '../../pipeline/publish/rollbackSnapshot.js';
 import { FileRunHistory } from '../../pipeline/runHistory.js';
 import type { Producer } from '../../queue/runs/producer.js';
 import { RUN_ID_PATTERN } from '../../queue/wiring/names.js';
@@ -257,7 +260,11 @@ ${sourcesSection(sourceRows(latest, lastFinished, now, config.MAX_SNAPSHOT_AGE))
           }),
         );
       }
-      const r = await store.rollback(id, { who, why });
+      // Consumers learn of a console rollback as of a CLI one (snapshot.rolled_back).
+      const notifier = notifierFromConfig(config, { log: opts.log, redis: producer.redis });
+      const r = await rollbackSnapshot(store, id, { who, why, notifier, log: opts.log }).finally(() =>
+        notifier.close(),
+      );
       await audit.record({
         at,
         who,

@@ -2,7 +2,7 @@
  * One view of a run for the console, whichever driver ran it (both record a RunRecord: in Redis, or
  * embedded runs without Redis in RUNS_DIR). Pure: records in, views out.
  */
-import type { GateReport } from '../../gates/report.js';
+import type { GateReport } from '../../model/gateReport.js';
 import type { QualityReport } from '../../pipeline/summary.js';
 import { type RunRecord, STAGE_ORDER, stageDurations } from '../../queue/runs/runStore.js';
 

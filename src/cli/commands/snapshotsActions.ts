@@ -2,6 +2,7 @@ import path from 'node:path';
 import { silentLogger } from '../../log.js';
 import { notifierFromConfig } from '../../notify/notifier.js';
 import { createCommandRedis } from '../../pipeline/embeddedRunIO.js';
+import { rollbackSnapshot } from '../../pipeline/publish/rollbackSnapshot.js';
 import { SnapshotStore } from '../../store/snapshotStore.js';
 import { cliContext, EXIT } from '../context.js';
 
@@ -100,13 +101,13 @@ export async function snapshotsAction(name: string, args: unknown[]): Promise<vo
       }
       case 'rollback': {
         const notifier = notifierFromConfig(cli.config, { log: silentLogger, redis });
-        const r = await store.rollback(positional[0]!, {
+        const r = await rollbackSnapshot(store, positional[0]!, {
           who: String(opts.who ?? process.env.USER ?? 'unknown'),
           why: String(opts.reason),
           notifier,
         });
         await notifier.close();
-        if (opts.json) return out(r);
+        if (opts.json) return out({ snapshotId: r.snapshotId, previousId: r.previousId, changed: r.changed });
         out(
           r.changed
             ? `latest is now ${r.snapshotId} (was ${r.previousId ?? '-'})`

@@ -5,9 +5,9 @@
  * watchdog); only the first does the telling.
  */
 import { Job, type Queue } from 'bullmq';
-import type { GateReport } from '../../gates/report.js';
 import type { Logger } from '../../log.js';
 import type { ClusterMetrics, RunFigures } from '../../metrics/clusterMetrics.js';
+import type { GateReport } from '../../model/gateReport.js';
 import { type EventSink, refreshFailedEvent } from '../../notify/events.js';
 import type { StageFiles } from '../handOver/stageFiles.js';
 import { stageOfJob } from '../wiring/names.js';
