@@ -28,7 +28,7 @@ import {
 import { type BenchLine, formatTable, markdownTable } from './lib/table.js';
 import { startBenchEnvironment } from './scenarios/environment.js';
 import { benchFlatFile, type FlatFileBench } from './scenarios/flatFile.js';
-import { benchOnetArchive, type OnetArchiveBench } from './scenarios/onetArchive.js';
+import { benchOnetArchive, ONET_MIN_REPETITIONS, type OnetArchiveBench } from './scenarios/onetArchive.js';
 import { benchQueue, missingQueueCommands, type QueueBench, startPrivateRedis } from './scenarios/queue.js';
 import { benchReadApi, type ReadApiBench } from './scenarios/readApi.js';
 import { type RefreshRun, runChangedNight, runRefreshCli } from './scenarios/refresh.js';
@@ -117,11 +117,13 @@ if (wants('1')) {
 
 // 6. The O*NET text release reader (the archive is full size in every mode).
 if (wants('6')) {
-  log(`6. O*NET archive reader (${reps} repetition(s))`);
+  // About a second per run at any size, and its memory goal needs a median: never fewer than five.
+  const onetReps = Math.max(reps, ONET_MIN_REPETITIONS);
+  log(`6. O*NET archive reader (${onetReps} repetitions)`);
   const result: Outcome<OnetArchiveBench> = await outcome('O*NET contenders', () =>
     benchOnetArchive(
       { full: path.join(main.dir, ONET_BENCH_PATH), neededOnly: path.join(main.dir, ONET_NEEDED_ONLY_PATH) },
-      reps,
+      onetReps,
       log,
     ),
   );

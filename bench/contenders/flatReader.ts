@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { PUBLISHED_GROUPS, readOewsFlatFiles } from '../../src/readers/oewsFlatFileReader.js';
 import { RejectCollector } from '../../src/validate/rejects.js';
+import { peakRssKiB } from '../lib/peakRssKiB.js';
 import { reportResult } from '../lib/report.js';
 
 const dir = process.argv[2]!;
@@ -34,7 +35,7 @@ async function read() {
     { groups: PUBLISHED_GROUPS },
   );
   const ms = performance.now() - t0;
-  const maxRssDuringReadKiB = process.resourceUsage().maxRSS;
+  const maxRssDuringReadKiB = peakRssKiB();
   return {
     ms,
     maxRssDuringReadKiB,
