@@ -7,7 +7,5 @@ import { peakRssKiB } from './peakRssKiB.js';
 export const RESULT_PREFIX = 'BENCH_RESULT ';
 
 export function reportResult(result: object): void {
-  process.stdout.write(
-    `${RESULT_PREFIX}${JSON.stringify({ ...result, maxRssKiB: peakRssKiB() })}\n`,
-  );
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ...result, maxRssKiB: peakRssKiB() })}\n`);
 }
