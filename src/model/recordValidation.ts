@@ -18,7 +18,7 @@ export function validateRecord(r: unknown, index: number): OccupationRecord {
       { soc, index, issues: parsed.error.issues.slice(0, 10) },
     );
   }
-  const unknown = unknownKey(r, parsed.data, []);
+  const unknown = unknownKey(r, parsed.data);
   if (unknown !== null) {
     const soc = socOf(r, index);
     throw new ValidationError(
@@ -37,21 +37,31 @@ export function duplicateSocError(soc: string): ValidationError {
 const socOf = (r: unknown, index: number): string =>
   typeof (r as { soc?: unknown })?.soc === 'string' ? (r as { soc: string }).soc : `#${index}`;
 
-/** The first key of `given` (with a value) that zod's parsed copy dropped, as a dotted path; else null. */
-function unknownKey(given: unknown, parsed: unknown, path: (string | number)[]): string | null {
+/**
+ * The first key of `given` (with a value) that zod's parsed copy dropped, as a dotted path; else
+ * null. One path stack, copied only for the answer: records hold ~500-key area maps, and a path
+ * array per key was most of a publish's garbage.
+ */
+function unknownKey(given: unknown, parsed: unknown, path: (string | number)[] = []): string | null {
   if (Array.isArray(given) && Array.isArray(parsed)) {
     for (let i = 0; i < given.length; i++) {
-      const found = unknownKey(given[i], parsed[i], [...path, i]);
+      path.push(i);
+      const found = unknownKey(given[i], parsed[i], path);
+      path.pop();
       if (found !== null) return found;
     }
     return null;
   }
   if (given === null || typeof given !== 'object' || parsed === null || typeof parsed !== 'object')
     return null;
-  for (const [key, value] of Object.entries(given)) {
+  const g = given as Record<string, unknown>;
+  const p = parsed as Record<string, unknown>;
+  for (const key of Object.keys(g)) {
+    const value = g[key];
     if (value === undefined) continue;
-    if (!Object.hasOwn(parsed, key)) return [...path, key].join('.');
-    const found = unknownKey(value, (parsed as Record<string, unknown>)[key], [...path, key]);
+    path.push(key);
+    const found = Object.hasOwn(p, key) ? unknownKey(value, p[key], path) : path.join('.');
+    path.pop();
     if (found !== null) return found;
   }
   return null;

@@ -97,35 +97,51 @@ interface RawChange {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Both objects' keys, sorted, once each; records usually have the same keys on both sides. */
+function sortedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  let same = ka.length === kb.length;
+  for (let i = 0; same && i < ka.length; i++) same = ka[i] === kb[i];
+  return (same ? ka : [...new Set([...ka, ...kb])]).sort();
+}
+
 /**
  * Leaf-level differences in an order a JSON Patch can apply: an array's surplus elements are
- * removed from the last one down, so earlier indexes stay valid.
+ * removed from the last one down, so earlier indexes stay valid. `path` is one stack, pushed and
+ * popped, and copied only into a change: a new night's diff walks ~500-key area maps in every
+ * record, and a copy per key made enough garbage to push each older record into V8's old space.
  */
 function rawDiff(a: unknown, b: unknown, path: Path, out: RawChange[]): RawChange[] {
   if (isVolatilePath(path)) return out;
   if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) {
+    for (const k of sortedKeys(a, b)) {
+      path.push(k);
       const inA = a[k] !== undefined;
       const inB = b[k] !== undefined;
-      const p = [...path, k];
-      if (isVolatilePath(p)) continue;
-      if (inA && inB) rawDiff(a[k], b[k], p, out);
-      else if (inA) out.push({ path: p, op: 'remove', old: a[k], new: null });
-      else if (inB) out.push({ path: p, op: 'add', old: null, new: b[k] });
+      if (inA && inB) rawDiff(a[k], b[k], path, out);
+      else if (isVolatilePath(path)) {
+        // fetch times come and go with their source: not a change
+      } else if (inA) out.push({ path: [...path], op: 'remove', old: a[k], new: null });
+      else if (inB) out.push({ path: [...path], op: 'add', old: null, new: b[k] });
+      path.pop();
     }
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const common = Math.min(a.length, b.length);
-    for (let i = 0; i < common; i++) rawDiff(a[i], b[i], [...path, i], out);
+    for (let i = 0; i < common; i++) {
+      path.push(i);
+      rawDiff(a[i], b[i], path, out);
+      path.pop();
+    }
     for (let i = common; i < b.length; i++) out.push({ path: [...path, i], op: 'add', old: null, new: b[i] });
     for (let i = a.length - 1; i >= common; i--) {
       out.push({ path: [...path, i], op: 'remove', old: a[i], new: null });
     }
     return out;
   }
-  if (!Object.is(a, b)) out.push({ path, op: 'replace', old: a ?? null, new: b ?? null });
+  if (!Object.is(a, b)) out.push({ path: [...path], op: 'replace', old: a ?? null, new: b ?? null });
   return out;
 }
 
