@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../src/model/occupation.js';
@@ -10,35 +10,20 @@ import {
   SnapshotIntegrityError,
   SnapshotNotFoundError,
 } from '../../src/store/errors.js';
-import { isSnapshotId } from '../../src/store/ids.js';
 import { ManifestSchema } from '../../src/store/manifest.js';
 import type { PublishDecider } from '../../src/store/publishTransaction.js';
 import { jsonSchema } from '../../src/store/schemas.js';
 import { SnapshotStore } from '../../src/store/snapshotStore.js';
-import { artifact, candidate, occupations, steppingClock, tempDir } from './support.js';
+import { artifact, candidate, occupations, storePerTest } from './support.js';
 
 const gates = DEFAULT_GATE_CONFIG;
 
 describe('SnapshotStore', () => {
   let dir: string;
-  let cleanup: () => Promise<void>;
   let store: SnapshotStore;
-
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir());
-    store = new SnapshotStore({ dir, now: steppingClock(), lockStaleMs: 2000 });
+  const { snapshotDirs, publishOk } = storePerTest((s) => {
+    ({ dir, store } = s);
   });
-  afterEach(() => cleanup());
-
-  async function snapshotDirs(): Promise<string[]> {
-    return (await fs.readdir(dir)).filter(isSnapshotId).sort();
-  }
-
-  async function publishOk(records = occupations(40), over = {}) {
-    const r = await publishSnapshot(store, candidate(records, over), { gates });
-    if (r.status !== 'published') throw new Error(`expected published, got ${r.status}`);
-    return r;
-  }
 
   it('publishes a first snapshot with a time-sorted id carrying the content hash, and points latest at it', async () => {
     const r = await publishOk();

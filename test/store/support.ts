@@ -2,9 +2,14 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { DEFAULT_GATE_CONFIG } from '../../src/gates/report.js';
 import type { OccupationRecord } from '../../src/model/occupation.js';
+import { publishSnapshot } from '../../src/pipeline/publish/publishSnapshot.js';
 import type { ArtifactRecord } from '../../src/sources/artifact.js';
+import { isSnapshotId } from '../../src/store/ids.js';
 import type { CandidateSnapshot } from '../../src/store/publishTransaction.js';
+import { SnapshotStore } from '../../src/store/snapshotStore.js';
 
 export interface OccupationOptions {
   title?: string;
@@ -132,5 +137,32 @@ export function steppingClock(start = Date.UTC(2026, 10, 27, 3, 0, 0)): () => Da
     const d = new Date(t);
     t += 60_000;
     return d;
+  };
+}
+
+/**
+ * A fresh SnapshotStore in its own temp directory for every test of the calling describe block
+ * (handed to `use` before each test), with the two things store tests keep asking: the snapshot
+ * directories on disk, and a publish through the default gates that must succeed.
+ */
+export function storePerTest(use: (s: { dir: string; store: SnapshotStore }) => void) {
+  let dir = '';
+  let store: SnapshotStore | undefined;
+  let cleanup: () => Promise<void> = async () => {};
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+    store = new SnapshotStore({ dir, now: steppingClock(), lockStaleMs: 2000 });
+    use({ dir, store });
+  });
+  afterEach(() => cleanup());
+  return {
+    async snapshotDirs(): Promise<string[]> {
+      return (await fs.readdir(dir)).filter(isSnapshotId).sort();
+    },
+    async publishOk(records = occupations(40), over: Partial<CandidateSnapshot> = {}) {
+      const r = await publishSnapshot(store!, candidate(records, over), { gates: DEFAULT_GATE_CONFIG });
+      if (r.status !== 'published') throw new Error(`expected published, got ${r.status}`);
+      return r;
+    },
   };
 }

@@ -1,35 +1,20 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_GATE_CONFIG } from '../../../src/gates/report.js';
 import type { ChangeEvent } from '../../../src/notify/events.js';
 import { publishSnapshot } from '../../../src/pipeline/publish/publishSnapshot.js';
-import { isSnapshotId } from '../../../src/store/ids.js';
-import { SnapshotStore } from '../../../src/store/snapshotStore.js';
-import { candidate, occupations, steppingClock, tempDir } from '../../store/support.js';
+import type { SnapshotStore } from '../../../src/store/snapshotStore.js';
+import { candidate, occupations, storePerTest } from '../../store/support.js';
 
 const gates = DEFAULT_GATE_CONFIG;
 
 describe('publishSnapshot (the gates decide, consumers are told)', () => {
   let dir: string;
-  let cleanup: () => Promise<void>;
   let store: SnapshotStore;
-
-  beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir());
-    store = new SnapshotStore({ dir, now: steppingClock(), lockStaleMs: 2000 });
+  const { snapshotDirs, publishOk } = storePerTest((s) => {
+    ({ dir, store } = s);
   });
-  afterEach(() => cleanup());
-
-  async function snapshotDirs(): Promise<string[]> {
-    return (await fs.readdir(dir)).filter(isSnapshotId).sort();
-  }
-
-  async function publishOk(records = occupations(40), over = {}) {
-    const r = await publishSnapshot(store, candidate(records, over), { gates });
-    if (r.status !== 'published') throw new Error(`expected published, got ${r.status}`);
-    return r;
-  }
 
   it('replaces a damaged latest even with identical content, and says so in the manifest, history and change event', async () => {
     const a = await publishOk(occupations(40));
