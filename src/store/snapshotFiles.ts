@@ -235,8 +235,7 @@ export async function fileDigestProblems(dir: string, id: string): Promise<strin
     }
     if (digest.bytes !== expected.bytes)
       problems.push(`${name}: ${digest.bytes} bytes, manifest says ${expected.bytes}`);
-    else if (digest.sha256 !== expected.sha256)
-      problems.push(`${name}: sha256 does not match the manifest`);
+    else if (digest.sha256 !== expected.sha256) problems.push(`${name}: sha256 does not match the manifest`);
   }
   return problems;
 }
