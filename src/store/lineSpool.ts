@@ -6,8 +6,7 @@
  */
 import { open, rm } from 'node:fs/promises';
 import { EncodingWriter } from './encodingWriter.js';
-
-const PIECE_BYTES = 1 << 20;
+import { filePieces, textLines } from './ndjson.js';
 
 /**
  * Lines are encoded straight into a reused buffer (EncodingWriter) and decoded one at a time: no
@@ -43,32 +42,7 @@ export class LineSpool {
   /** The lines in the order they were added, read in 1 MB pieces. */
   async *lines(): AsyncGenerator<string> {
     await this.writer.flush();
-    const buffer = Buffer.allocUnsafe(PIECE_BYTES);
-    let position = 0;
-    // Bytes of a line that runs past a piece: decoded only once whole (a piece may end mid-character).
-    let carry: Buffer[] = [];
-    for (;;) {
-      const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const piece = buffer.subarray(0, bytesRead);
-      let start = 0;
-      for (let nl = piece.indexOf(10); nl !== -1; nl = piece.indexOf(10, start)) {
-        const line =
-          carry.length > 0
-            ? Buffer.concat([...carry, piece.subarray(start, nl)]).toString('utf8')
-            : piece.toString('utf8', start, nl);
-        carry = [];
-        if (line !== '') yield line;
-        start = nl + 1;
-      }
-      // The reused buffer is overwritten by the next read: keep a copy of the unfinished line.
-      if (start < bytesRead) carry.push(Buffer.from(piece.subarray(start)));
-    }
-    if (carry.length > 0) {
-      const line = Buffer.concat(carry).toString('utf8');
-      if (line !== '') yield line;
-    }
+    yield* textLines(filePieces(this.handle, 0));
   }
 
   /** Close and delete the file (every exit path of the publish). */
