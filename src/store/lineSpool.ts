@@ -8,11 +8,7 @@ import { open, rm } from 'node:fs/promises';
 import { EncodingWriter } from './encodingWriter.js';
 import { filePieces, textLines } from './ndjson.js';
 
-/**
- * Lines are encoded straight into a reused buffer (EncodingWriter) and decoded one at a time: no
- * string of a whole piece is ever made. Strings that large go to V8's large-object space, which only
- * a full GC frees, and a publish over a different snapshot spools ~40 MB.
- */
+/** Lines go out through an EncodingWriter and come back through textLines: never as a whole piece's string. */
 export class LineSpool {
   private readonly writer: EncodingWriter;
   private count = 0;
